@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+export const ARTICLE_TYPES = ['standard', 'photo', 'video', 'audio', 'infographic', 'emagazine'] as const;
+export type ArticleType = (typeof ARTICLE_TYPES)[number];
+export const ArticleTypeSchema = z.enum(ARTICLE_TYPES);
+
+export const ARTICLE_TYPE_LABELS: Record<ArticleType, { name: string; titleLabel: string | null }> = {
+  standard: { name: 'Tin bài', titleLabel: null },
+  photo: { name: 'Ảnh', titleLabel: 'Ảnh' },
+  video: { name: 'Video', titleLabel: 'Video' },
+  audio: { name: 'Audio', titleLabel: 'Audio' },
+  infographic: { name: 'Infographic', titleLabel: 'Infographic' },
+  emagazine: { name: 'E-magazine', titleLabel: 'E-magazine' },
+};
+
+/**
+ * Workflow states. Only `published` is visible to readers. The workflow rules themselves
+ * (who may move a story where) live in src/domain/workflow.ts.
+ */
+export const ARTICLE_STATUSES = ['draft', 'submitted', 'editing', 'awaiting_approval', 'scheduled', 'published', 'unpublished'] as const;
+export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
+
+/** Path of an article page: `/{slug}-post{id}.html`. */
+export function articlePath(a: { id: number; slug: string }): string {
+  return `/${a.slug}-post${a.id}.html`;
+}
+
+const ARTICLE_FILE = /^(?:([a-z0-9-]+)-)?post(\d{1,12})\.html$/;
+
+export function parseArticleFile(segment: string): { slug: string; id: number } | null {
+  const m = ARTICLE_FILE.exec(segment);
+  if (!m) return null;
+  return { slug: m[1] ?? '', id: Number(m[2]) };
+}

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { testEngines, type TestStore } from './testing.ts';
+import { countPublished, createArticle, createCategory, getArticleDetail, getSettings, insertMedia, listPublished, saveSettings } from './content.ts';
+import { paragraph } from '../domain/document.ts';
+import { DEFAULT_SETTINGS } from '../domain/settings.ts';
+
+const engines = await testEngines();
+
+describe.each(engines)('content storage on $engine', ({ engine, open }) => {
+  let store: TestStore;
+  beforeAll(async () => {
+    store = await open();
+  });
+  afterAll(async () => {
+    await store?.dispose();
+  });
+
+  it('runs migrations and enables the engine settings', async () => {
+    expect(store.engine).toBe(engine);
+    if (engine === 'sqlite') {
+      const fk = await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(store.db);
+      expect(fk.rows[0]?.foreign_keys).toBe(1);
+      const wal = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(store.db);
+      expect(wal.rows[0]?.journal_mode).toBe('wal');
+    }
+  });
+
+  it('stores an article with tags, bylines and NFC text, and lists it', async () => {
+    const cat = await createCategory(store.db, { name: 'Thời sự' });
+    const decomposed = 'Lào Cai'.normalize('NFD');
+    const mediaId = await insertMedia(store.db, { fileName: 'a.jpg', storageKey: null, mime: 'image/jpeg', width: 800, height: 600, caption: 'Ảnh' });
+    const id = await createArticle(store.db, {
+      title: `Tin ${decomposed}`,
+      sapo: 'Tóm tắt',
+      body: { type: 'doc', content: [paragraph(`Đoạn ${decomposed}`)] },
+      categoryId: cat,
+      coverMediaId: mediaId,
+      status: 'published',
+      tags: ['Lào Cai', 'lao cai', 'Biên giới'],
+      bylines: [{ name: 'Minh Anh' }],
+    });
+    const detail = await getArticleDetail(store.db, id);
+    expect(detail?.article.title).toBe('Tin Lào Cai'.normalize('NFC'));
+    expect(detail?.article.slug).toBe('tin-lao-cai');
+    expect(JSON.stringify(detail?.body)).toContain('Lào Cai'.normalize('NFC'));
+    expect(detail?.tags.map((t) => t.slug)).toEqual(['lao-cai', 'bien-gioi']);
+    expect(detail?.bylines).toEqual([{ name: 'Minh Anh', title: '', slug: null }]);
+    expect(await countPublished(store.db, { categoryIds: [cat] })).toBe(1);
+    const list = await listPublished(store.db, { categoryIds: [cat], limit: 10 });
+    expect(list.map((a) => a.id)).toEqual([id]);
+  });
+
+  it('rejects an article in a missing category and leaves nothing behind', async () => {
+    const before = await countPublished(store.db, {});
+    await expect(
+      store.db.transaction().execute((trx) => createArticle(trx, { title: 'X', body: { type: 'doc', content: [] }, categoryId: 999_999, status: 'published', tags: ['mồ côi'] })),
+    ).rejects.toThrow();
+    expect(await countPublished(store.db, {})).toBe(before);
+    const orphanTag = await store.db.selectFrom('tags').select('id').where('slug', '=', 'mo-coi').executeTakeFirst();
+    expect(orphanTag).toBeUndefined();
+  });
+
+  it('round-trips site settings', async () => {
+    await saveSettings(store.db, { ...DEFAULT_SETTINGS, name: 'Báo Thử Nghiệm' });
+    expect((await getSettings(store.db)).name).toBe('Báo Thử Nghiệm');
+  });
+});

@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+import { nodeSqliteDatabase } from './sqlite-adapter.ts';
+import { migrateToLatest } from './migrate.ts';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  engine: Engine;
+  /** Where it lives, with any password removed, for log lines. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SQLITE_PATH = 'data/toasoan.db';
+
+export interface OpenOptions {
+  /** PostgreSQL schema to use (tests isolate each run in its own). */
+  pgSchema?: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+  migrate?: boolean;
+}
+
+/** Opens the database named by a URL: unset or `sqlite:PATH` for SQLite, `postgres://…` for PostgreSQL. */
+export async function openStore(url: string | undefined, opts: OpenOptions = {}): Promise<Store> {
+  const store = url && /^postgres(ql)?:\/\//.test(url) ? openPostgres(url, opts) : openSqlite(sqlitePath(url));
+  if (opts.migrate !== false) await migrateToLatest(store.db as Kysely<unknown>, store.engine);
+  return store;
+}
+
+export function sqlitePath(url: string | undefined): string {
+  if (!url) return resolve(DEFAULT_SQLITE_PATH);
+  if (url.startsWith('sqlite://')) return resolve(url.slice('sqlite://'.length));
+  if (url.startsWith('sqlite:')) return resolve(url.slice('sqlite:'.length));
+  if (url.includes('://')) throw new Error(`DATABASE_URL không hợp lệ: chỉ hỗ trợ sqlite:PATH hoặc postgres://… (nhận được "${redact(url)}")`);
+  return resolve(url);
+}
+
+function openSqlite(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = nodeSqliteDatabase(path);
+  database.raw.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, engine: 'sqlite', description: `sqlite:${path}`, close: () => db.destroy() };
+}
+
+function openPostgres(url: string, opts: OpenOptions): Store {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', description: redact(url) + (opts.pgSchema ? ` (schema ${opts.pgSchema})` : ''), close: () => db.destroy() };
+}
+
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+/** True when the engine answers a trivial query. */
+export async function ping(store: Store): Promise<boolean> {
+  await sql`select 1`.execute(store.db);
+  return true;
+}

@@ -1,0 +1,39 @@
+import { sql, type Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import type { Engine } from './database.ts';
+import * as m001 from './migrations/001_content.ts';
+
+export interface MigrationContext {
+  engine: Engine;
+  /** Column type of an auto-increment integer primary key on this engine. */
+  id: 'integer' | 'serial';
+}
+
+interface MigrationModule {
+  up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
+}
+
+/** Every migration, in order. Names never change once released. */
+const MIGRATIONS: Array<[string, MigrationModule]> = [['001_content', m001]];
+
+export function registerMigration(name: string, mod: MigrationModule): void {
+  if (MIGRATIONS.some(([n]) => n === name)) return;
+  MIGRATIONS.push([name, mod]);
+  MIGRATIONS.sort(([a], [b]) => a.localeCompare(b));
+}
+
+export async function migrateToLatest(db: Kysely<unknown>, engine: Engine): Promise<string[]> {
+  const ctx: MigrationContext = { engine, id: engine === 'postgres' ? 'serial' : 'integer' };
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, mod] of MIGRATIONS) out[name] = { up: (tx) => mod.up(tx, ctx) };
+      return out;
+    },
+  };
+  const migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations', migrationLockTableName: 'schema_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (engine === 'sqlite') await sql`PRAGMA optimize`.execute(db);
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

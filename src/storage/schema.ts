@@ -1,0 +1,114 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Tables of the content model. Times are ISO-8601 UTC strings on both engines so that
+ * ordering and comparison behave the same on SQLite and PostgreSQL; JSON is stored as text.
+ */
+export interface CategoryTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  parent_id: number | null;
+  position: number;
+  description: string;
+}
+
+export interface TagTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+}
+
+export interface PersonTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  /** Job title shown under a byline, e.g. "Phóng viên". */
+  title: string;
+  bio: string;
+}
+
+export interface MediaTable {
+  id: Generated<number>;
+  /** Original file name (as in the source document or upload). */
+  file_name: string;
+  /** Path below the media directory; null when the file itself is missing (imported placeholder). */
+  storage_key: string | null;
+  mime: string;
+  width: number;
+  height: number;
+  byte_size: number;
+  caption: string;
+  credit: string;
+  alt: string;
+  sha256: string | null;
+  created_at: string;
+}
+
+export interface ArticleTable {
+  id: Generated<number>;
+  slug: string;
+  title: string;
+  short_title: string;
+  sapo: string;
+  /** Structured document (ProseMirror/TipTap JSON), see src/domain/document.ts. */
+  body: string;
+  type: string;
+  category_id: number;
+  cover_media_id: number | null;
+  status: string;
+  seo_title: string;
+  seo_description: string;
+  published_at: string | null;
+  updated_at: string;
+  created_at: string;
+}
+
+export interface ArticleTagTable {
+  article_id: number;
+  tag_id: number;
+  position: number;
+}
+
+export interface ArticleBylineTable {
+  id: Generated<number>;
+  article_id: number;
+  position: number;
+  /** A newsroom person, or null for a free-text contributor byline. */
+  person_id: number | null;
+  name: string;
+}
+
+export interface ImportSourceTable {
+  id: Generated<number>;
+  sha256: string;
+  file_name: string;
+  text: string;
+  imported_at: string;
+  article_id: number;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  categories: CategoryTable;
+  tags: TagTable;
+  people: PersonTable;
+  media: MediaTable;
+  articles: ArticleTable;
+  article_tags: ArticleTagTable;
+  article_bylines: ArticleBylineTable;
+  import_sources: ImportSourceTable;
+  settings: SettingTable;
+}
+
+export type CategoryRow = Selectable<CategoryTable>;
+export type TagRow = Selectable<TagTable>;
+export type PersonRow = Selectable<PersonTable>;
+export type MediaRow = Selectable<MediaTable>;
+export type ArticleRow = Selectable<ArticleTable>;
+export type NewArticle = Insertable<ArticleTable>;
+export type ArticleUpdate = Updateable<ArticleTable>;
