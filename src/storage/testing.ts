@@ -30,7 +30,7 @@ export async function postgresAvailable(): Promise<boolean> {
       await client.query('select 1');
       return true;
     } catch (err) {
-      if (process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI but ${TEST_PG_URL} is unreachable: ${String(err)}`);
+      if (process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI but ${TEST_PG_URL} is unreachable: ${String(err)}`, { cause: err });
       console.log(`[skip] PostgreSQL suites skipped: ${TEST_PG_URL} is unreachable (${(err as Error).message})`);
       return false;
     } finally {

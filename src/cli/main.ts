@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import { configFromEnv, type Config } from '../config.ts';
+import { openStore } from '../storage/database.ts';
+import { createContext } from '../web/context.ts';
+import { buildServer } from '../web/server.ts';
+import { seedDemo } from '../demo/seed.ts';
+import { runImport } from './import-command.ts';
+
+const USAGE = `toasoan: tòa soạn điện tử (Vietnamese newsroom platform)
+
+Usage:
+  toasoan serve [--port N] [--host H] [--no-demo]   serve the reader site, API and newsroom
+  toasoan migrate                                 bring the database schema up to date
+  toasoan import <files or dirs…> [--category SLUG] [--published-at ISO] [--media-dir DIR]
+                                                  import articles in the seed text format
+  toasoan help                                    this text
+
+Environment: PORT, HOST, DATABASE_URL, MEDIA_DIR, TOASOAN_NO_DEMO, REDIS_URL (see README).`;
+
+export type Command = (args: string[], config: Config) => Promise<number>;
+
+async function serve(args: string[], config: Config): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, 'no-demo': { type: 'boolean' } }, strict: true });
+  const port = values.port !== undefined ? Number(values.port) : config.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port không hợp lệ: ${values.port}`);
+  const host = values.host ?? config.host;
+  const store = await openStore(config.databaseUrl);
+  const ctx = createContext(store, config.mediaDir);
+  if (config.demo && !values['no-demo']) {
+    const demo = await seedDemo(ctx);
+    if (demo.seeded) console.log(`Demo newsroom created: ${demo.articles} stories.`);
+  }
+  const app = await buildServer(ctx, { logger: config.log, https: config.https, trustProxy: config.trustProxy });
+  const address = await app.listen({ port, host });
+  console.log(`toasoan serving ${address} (database ${store.description})`);
+  const stop = async () => {
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return new Promise<number>(() => {});
+}
+
+async function migrate(_args: string[], config: Config): Promise<number> {
+  const store = await openStore(config.databaseUrl);
+  console.log(`Database ${store.description} is up to date.`);
+  await store.close();
+  return 0;
+}
+
+export class UsageError extends Error {}
+
+export const COMMANDS: Record<string, Command> = { serve, migrate, import: runImport };
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`Lệnh không tồn tại: ${name}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest, configFromEnv());
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${(err as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    console.error(`Lỗi: ${(err as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile, access } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
+
+export interface StoredImage {
+  storageKey: string;
+  mime: string;
+  width: number;
+  height: number;
+  byteSize: number;
+  sha256: string;
+}
+
+const FORMATS: Record<string, { ext: string; mime: string }> = {
+  jpeg: { ext: 'jpg', mime: 'image/jpeg' },
+  png: { ext: 'png', mime: 'image/png' },
+  webp: { ext: 'webp', mime: 'image/webp' },
+  gif: { ext: 'gif', mime: 'image/gif' },
+  heif: { ext: 'avif', mime: 'image/avif' },
+};
+
+export const MAX_IMAGE_BYTES = 25 * 1024 * 1024;
+export const MAX_IMAGE_PIXELS = 60_000_000;
+
+/**
+ * Checks an image by its content (not its name) and stores it under a content hash,
+ * so the same file stored twice is one file and its URL can be cached forever.
+ */
+export async function storeImage(mediaDir: string, data: Buffer): Promise<StoredImage> {
+  if (data.length === 0) throw new Error('Tệp ảnh rỗng');
+  if (data.length > MAX_IMAGE_BYTES) throw new Error(`Tệp ảnh quá lớn (${data.length} byte, tối đa ${MAX_IMAGE_BYTES})`);
+  const meta = await sharp(data, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata().catch(() => null);
+  const format = meta?.format ? FORMATS[meta.format] : undefined;
+  if (!meta || !format || !meta.width || !meta.height) throw new Error('Tệp không phải ảnh JPEG, PNG, WebP, GIF hoặc AVIF hợp lệ');
+  const sha256 = createHash('sha256').update(data).digest('hex');
+  const storageKey = `${sha256.slice(0, 2)}/${sha256}.${format.ext}`;
+  const path = join(mediaDir, storageKey);
+  const exists = await access(path).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, data);
+  }
+  const rotated = (meta.orientation ?? 1) >= 5;
+  return { storageKey, mime: format.mime, width: rotated ? meta.height : meta.width, height: rotated ? meta.width : meta.height, byteSize: data.length, sha256 };
+}

@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { SITE_CSS } from './site/styles.ts';
+
+const styleHash = `'sha256-${createHash('sha256').update(SITE_CSS).digest('base64')}'`;
+
+/** Reader pages run no script at all and only our own inline stylesheet. */
+export const SITE_CSP = [
+  "default-src 'self'",
+  "script-src 'none'",
+  `style-src ${styleHash}`,
+  "img-src 'self' data: https:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "object-src 'none'",
+].join('; ');
+
+export function registerSecurityHeaders(app: FastifyInstance, opts: { hsts: boolean }): void {
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
+    if (opts.hsts) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (!reply.hasHeader('content-security-policy') && type.startsWith('text/html')) reply.header('content-security-policy', SITE_CSP);
+    return payload;
+  });
+}

@@ -1,0 +1,32 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppContext } from './context.ts';
+import { registerSecurityHeaders } from './security.ts';
+import { registerSiteRoutes } from './site/routes.ts';
+import { registerMediaRoutes } from '../media/routes.ts';
+import { registerApi } from './api/index.ts';
+
+export interface ServerOptions {
+  logger?: boolean;
+  /** Set when a TLS-terminating proxy sits in front: enables HSTS and Secure cookies. */
+  https?: boolean;
+  trustProxy?: boolean;
+}
+
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#a50e0e"/><text x="32" y="44" font-family="Arial,sans-serif" font-size="34" font-weight="700" text-anchor="middle" fill="#fff">TS</text></svg>`;
+
+/** The whole HTTP application: reader site, media, newsroom API. */
+export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ? { level: 'info' } : false,
+    trustProxy: opts.trustProxy ?? false,
+    bodyLimit: 2 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  });
+  registerSecurityHeaders(app, { hsts: !!opts.https });
+  app.get('/favicon.svg', async (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').send(FAVICON));
+  app.get('/healthz', async () => ({ ok: true }));
+  registerMediaRoutes(app, ctx);
+  await app.register(async (api) => registerApi(api, ctx, opts), { prefix: '/api/v1' });
+  registerSiteRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,139 @@
+import type { Kysely } from 'kysely';
+import type { CategoryRow, Database, MediaRow, PersonRow, TagRow } from '../../storage/schema.ts';
+import { countPublished, getArticleDetail, getMediaByIds, getPersonBySlug, getSettings, getTagBySlug, listCategories, listPublished, type ArticleDetail, type ArticleSummary } from '../../storage/content.ts';
+import { figures } from '../../domain/document.ts';
+import type { SiteSettings } from '../../domain/settings.ts';
+import { relatedArticles } from '../../search/related.ts';
+
+type Db = Kysely<Database>;
+
+export const PAGE_SIZE = 20;
+
+export type CategoryWithPath = CategoryRow & { path: string };
+
+export interface CategoryNode extends CategoryWithPath {
+  children: CategoryWithPath[];
+}
+
+export interface Chrome {
+  settings: SiteSettings;
+  categories: CategoryNode[];
+  byId: Map<number, CategoryNode | CategoryWithPath>;
+}
+
+export interface Listing {
+  items: ArticleSummary[];
+  media: Map<number, MediaRow>;
+}
+
+/** Dependency keys name what a rendered page shows, so a change can find exactly the pages it affects. */
+export const keys = {
+  article: (id: number) => `a:${id}`,
+  category: (id: number) => `c:${id}`,
+  tag: (id: number) => `t:${id}`,
+  author: (id: number) => `p:${id}`,
+  home: 'home',
+  settings: 'settings',
+  taxonomy: 'taxonomy',
+};
+
+export async function loadChrome(db: Db): Promise<Chrome> {
+  const [settings, rows] = await Promise.all([getSettings(db), listCategories(db)]);
+  const byId = new Map<number, CategoryNode | CategoryWithPath>();
+  const top: CategoryNode[] = [];
+  for (const r of rows) if (r.parent_id === null) top.push({ ...r, children: [], path: `/${r.slug}` });
+  for (const t of top) byId.set(t.id, t);
+  for (const r of rows) {
+    if (r.parent_id === null) continue;
+    const parent = byId.get(r.parent_id) as CategoryNode | undefined;
+    const node = { ...r, path: parent ? `${parent.path}/${r.slug}` : `/${r.slug}` };
+    parent?.children.push(node);
+    byId.set(r.id, node);
+  }
+  return { settings, categories: top, byId };
+}
+
+async function withMedia(db: Db, items: ArticleSummary[]): Promise<Listing> {
+  const media = await getMediaByIds(db, items.map((i) => i.cover_media_id).filter((x): x is number => x !== null));
+  return { items, media };
+}
+
+export function categoryWithDescendants(chrome: Chrome, id: number): number[] {
+  const node = chrome.byId.get(id);
+  return node && 'children' in node ? [id, ...node.children.map((c) => c.id)] : [id];
+}
+
+export interface HomeData {
+  lead: ArticleSummary | undefined;
+  latest: Listing;
+  sections: Array<{ category: CategoryNode; listing: Listing }>;
+  keys: string[];
+}
+
+export async function loadHome(db: Db, chrome: Chrome): Promise<HomeData> {
+  const latest = await listPublished(db, { limit: 13 });
+  const sections = await Promise.all(
+    chrome.categories.map(async (category) => ({ category, items: await listPublished(db, { categoryIds: categoryWithDescendants(chrome, category.id), limit: 4 }) })),
+  );
+  const all = [...latest, ...sections.flatMap((s) => s.items)];
+  const media = await getMediaByIds(db, all.map((i) => i.cover_media_id).filter((x): x is number => x !== null));
+  return {
+    lead: latest[0],
+    latest: { items: latest.slice(1), media },
+    sections: sections.filter((s) => s.items.length > 0).map((s) => ({ category: s.category, listing: { items: s.items, media } })),
+    keys: [keys.home, ...all.map((a) => keys.article(a.id))],
+  };
+}
+
+export interface PagedListing extends Listing {
+  page: number;
+  pages: number;
+  total: number;
+}
+
+async function paged(db: Db, filter: Parameters<typeof countPublished>[1], page: number): Promise<PagedListing> {
+  const total = await countPublished(db, filter);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const items = page <= pages ? await listPublished(db, { ...filter, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }) : [];
+  return { ...(await withMedia(db, items)), page, pages, total };
+}
+
+export async function loadCategoryListing(db: Db, chrome: Chrome, categoryId: number, page: number): Promise<PagedListing> {
+  return paged(db, { categoryIds: categoryWithDescendants(chrome, categoryId) }, page);
+}
+
+export async function loadTag(db: Db, slug: string, page: number): Promise<{ tag: TagRow; listing: PagedListing } | undefined> {
+  const tag = await getTagBySlug(db, slug);
+  if (!tag) return undefined;
+  return { tag, listing: await paged(db, { tagId: tag.id }, page) };
+}
+
+export async function loadAuthor(db: Db, slug: string, page: number): Promise<{ person: PersonRow; listing: PagedListing } | undefined> {
+  const person = await getPersonBySlug(db, slug);
+  if (!person) return undefined;
+  return { person, listing: await paged(db, { personId: person.id }, page) };
+}
+
+export interface ArticleData {
+  detail: ArticleDetail;
+  media: Map<number, MediaRow>;
+  related: Listing;
+  sameCategory: Listing;
+  keys: string[];
+}
+
+export async function loadArticle(db: Db, id: number): Promise<ArticleData | undefined> {
+  const detail = await getArticleDetail(db, id);
+  if (!detail) return undefined;
+  const a = detail.article;
+  const [related, sameCategory] = await Promise.all([relatedArticles(db, a.id, 6), listPublished(db, { categoryIds: [a.category_id], excludeIds: [a.id], limit: 8 })]);
+  const mediaIds = [a.cover_media_id, ...figures(detail.body).map((f) => f.mediaId), ...related.map((r) => r.cover_media_id), ...sameCategory.map((r) => r.cover_media_id)].filter((x): x is number => typeof x === 'number');
+  const media = await getMediaByIds(db, mediaIds);
+  return {
+    detail,
+    media,
+    related: { items: related, media },
+    sameCategory: { items: sameCategory, media },
+    keys: [keys.article(a.id), keys.category(a.category_id), ...related.map((r) => keys.article(r.id)), ...sameCategory.map((r) => keys.article(r.id))],
+  };
+}

@@ -1,0 +1,118 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { renderDocument, type Html } from '../jsx.ts';
+import { loadArticle, loadAuthor, loadCategoryListing, loadChrome, loadHome, loadTag, keys, type Chrome } from './data.ts';
+import { ArticlePage, HomePage, ListingPage, MessagePage, categoryCrumbs } from './pages.tsx';
+import { articlePath, parseArticleFile } from '../../domain/article.ts';
+import { getArticle } from '../../storage/content.ts';
+
+/** A rendered public page: its bytes-to-be and the keys of everything it shows. */
+export interface RenderedPage {
+  status: number;
+  html: string;
+  keys: string[];
+  redirect?: string;
+}
+
+const page = (status: number, root: Html, pageKeys: string[]): RenderedPage => ({ status, html: renderDocument(root), keys: [...new Set([...pageKeys, keys.settings, keys.taxonomy])] });
+
+export function notFound(chrome: Chrome, path: string): RenderedPage {
+  return page(404, MessagePage({ chrome, status: 404, path, title: 'Không tìm thấy trang', message: 'Trang bạn tìm không tồn tại hoặc đã được chuyển đi. Mời bạn về trang chủ hoặc tìm tin bài.' }), []);
+}
+
+function pageNumber(req: FastifyRequest): number | null {
+  const raw = (req.query as Record<string, unknown>)?.trang;
+  if (raw === undefined) return 1;
+  if (typeof raw !== 'string' || !/^[1-9]\d{0,5}$/.test(raw)) return null;
+  return Number(raw);
+}
+
+/** Renders the page for a public URL path. Pure with respect to HTTP: the cache layer calls this on a miss. */
+export async function renderPath(ctx: AppContext, path: string, req: FastifyRequest): Promise<RenderedPage> {
+  const db = ctx.store.db;
+  const chrome = await loadChrome(db);
+  const segments = path.split('/').filter(Boolean).map(safeDecode);
+  if (segments.some((s) => s === null)) return notFound(chrome, path);
+  const [first, second, third] = segments as string[];
+  const pageNo = pageNumber(req);
+  if (pageNo === null) return notFound(chrome, path);
+
+  if (!first) {
+    const data = await loadHome(db, chrome);
+    return page(200, HomePage({ chrome, data }), data.keys);
+  }
+
+  if (first === 'tag' && second && !third) {
+    const data = await loadTag(db, second, pageNo);
+    if (!data) return notFound(chrome, path);
+    return page(200, ListingPage({ chrome, title: data.tag.name, heading: `#${data.tag.name}`, path: `/tag/${data.tag.slug}`, listing: data.listing }), [keys.tag(data.tag.id), ...data.listing.items.map((a) => keys.article(a.id))]);
+  }
+  if (first === 'tac-gia' && second && !third) {
+    const data = await loadAuthor(db, second, pageNo);
+    if (!data) return notFound(chrome, path);
+    const p = data.person;
+    return page(200, ListingPage({ chrome, title: `Tác giả ${p.name}`, heading: p.title ? `${p.name} – ${p.title}` : p.name, description: p.bio, path: `/tac-gia/${p.slug}`, listing: data.listing }), [keys.author(p.id), ...data.listing.items.map((a) => keys.article(a.id))]);
+  }
+
+  if (!second) {
+    const file = parseArticleFile(first);
+    if (file) {
+      const article = await getArticle(db, file.id);
+      if (!article || !['published', 'unpublished'].includes(article.status)) return notFound(chrome, path);
+      if (article.status === 'unpublished') {
+        return page(410, MessagePage({ chrome, status: 410, path, title: 'Tin bài đã được gỡ', message: 'Tin bài này đã được tòa soạn gỡ xuống và không còn hiển thị với bạn đọc.' }), [keys.article(article.id)]);
+      }
+      if (file.slug !== article.slug) return { status: 301, html: '', keys: [keys.article(article.id)], redirect: articlePath(article) };
+      const data = await loadArticle(db, article.id);
+      if (!data) return notFound(chrome, path);
+      return page(200, ArticlePage({ chrome, data }), data.keys);
+    }
+  }
+
+  if (!third) {
+    const top = chrome.categories.find((c) => c.slug === first);
+    const category = second ? top?.children.find((c) => c.slug === second) : top;
+    if (!category || !top) return notFound(chrome, path);
+    const listing = await loadCategoryListing(db, chrome, category.id, pageNo);
+    if (pageNo > listing.pages) return notFound(chrome, path);
+    const node = chrome.byId.get(category.id)!;
+    return page(
+      200,
+      ListingPage({ chrome, title: category.name, heading: category.name, description: category.description, path: node.path, listing, currentCategoryId: top.id, crumbs: second ? categoryCrumbs(chrome, category.id) : undefined, subnav: second ? undefined : top.children }),
+      [keys.category(category.id), ...(second ? [] : top.children.map((c) => keys.category(c.id))), ...listing.items.map((a) => keys.article(a.id))],
+    );
+  }
+  return notFound(chrome, path);
+}
+
+function safeDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s).normalize('NFC');
+  } catch {
+    return null;
+  }
+}
+
+export function sendPage(reply: FastifyReply, rendered: RenderedPage): FastifyReply {
+  if (rendered.redirect) return reply.code(rendered.status).header('location', rendered.redirect).send();
+  return reply.code(rendered.status).type('text/html; charset=utf-8').send(rendered.html);
+}
+
+export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+    const path = req.url.split('?')[0] ?? '/';
+    return sendPage(reply, await renderPath(ctx, path, req));
+  };
+  app.get('/', handler);
+  app.get('/tag/:slug', handler);
+  app.get('/tac-gia/:slug', handler);
+  app.get('/:first', handler);
+  app.get('/:first/:second', handler);
+  app.setNotFoundHandler(async (req, reply) => {
+    if (req.url.startsWith('/api/')) {
+      return reply.code(404).type('application/problem+json').send({ type: 'about:blank#not-found', title: 'Không tìm thấy', status: 404 });
+    }
+    const chrome = await loadChrome(ctx.store.db);
+    return sendPage(reply, notFound(chrome, req.url.split('?')[0] ?? '/'));
+  });
+}
