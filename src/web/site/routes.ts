@@ -12,6 +12,8 @@ export interface RenderedPage {
   html: string;
   keys: string[];
   redirect?: string;
+  /** Defaults to HTML; feeds and sitemaps set their own. */
+  contentType?: string;
 }
 
 const page = (status: number, root: Html, pageKeys: string[]): RenderedPage => ({ status, html: renderDocument(root), keys: [...new Set([...pageKeys, keys.settings, keys.taxonomy])] });
@@ -95,7 +97,7 @@ function safeDecode(s: string): string | null {
 
 export function sendPage(reply: FastifyReply, rendered: RenderedPage): FastifyReply {
   if (rendered.redirect) return reply.code(rendered.status).header('location', rendered.redirect).send();
-  return reply.code(rendered.status).type('text/html; charset=utf-8').send(rendered.html);
+  return reply.code(rendered.status).type(rendered.contentType ?? 'text/html; charset=utf-8').send(rendered.html);
 }
 
 export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void {
