@@ -54,6 +54,20 @@ async function createStory(db: Kysely<Database>, ctx: AppContext, story: DemoSto
   });
 }
 
+/** Creates the usual sections of a provincial paper when there are no categories yet; returns slug → id. */
+export async function ensureDefaultCategories(db: Kysely<Database>): Promise<Map<string, number>> {
+  const existing = await db.selectFrom('categories').select(['id', 'slug']).execute();
+  if (existing.length > 0) return new Map(existing.map((c) => [c.slug, c.id]));
+  const ids = new Map<string, number>();
+  let position = 0;
+  for (const c of DEMO_CATEGORIES) {
+    const id = await createCategory(db, { name: c.name, slug: c.slug, position: position++, description: c.description });
+    ids.set(c.slug, id);
+    for (const child of c.children ?? []) ids.set(child.slug, await createCategory(db, { name: child.name, slug: child.slug, parentId: id, position: position++, description: child.description }));
+  }
+  return ids;
+}
+
 /** Fills an empty database with a demo newsroom. Does nothing when there are already articles. */
 export async function seedDemo(ctx: AppContext, opts: { now?: number } = {}): Promise<{ seeded: boolean; articles: number }> {
   const db = ctx.store.db;
@@ -62,13 +76,7 @@ export async function seedDemo(ctx: AppContext, opts: { now?: number } = {}): Pr
   await db.transaction().execute(async (trx) => {
     const settings: SiteSettings = { ...DEFAULT_SETTINGS, ...DEMO_SETTINGS };
     await saveSettings(trx, settings);
-    const ids = new Map<string, number>();
-    let position = 0;
-    for (const c of DEMO_CATEGORIES) {
-      const id = await createCategory(trx, { name: c.name, slug: c.slug, position: position++, description: c.description });
-      ids.set(c.slug, id);
-      for (const child of c.children ?? []) ids.set(child.slug, await createCategory(trx, { name: child.name, slug: child.slug, parentId: id, position: position++, description: child.description }));
-    }
+    const ids = await ensureDefaultCategories(trx);
     for (const [i, story] of DEMO_STORIES.entries()) await createStory(trx, ctx, story, i, ids, now);
   });
   return { seeded: true, articles: DEMO_STORIES.length };
