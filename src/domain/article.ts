@@ -17,8 +17,19 @@ export const ARTICLE_TYPE_LABELS: Record<ArticleType, { name: string; titleLabel
  * Workflow states. Only `published` is visible to readers. The workflow rules themselves
  * (who may move a story where) live in src/domain/workflow.ts.
  */
-export const ARTICLE_STATUSES = ['draft', 'submitted', 'editing', 'awaiting_approval', 'scheduled', 'published', 'unpublished'] as const;
+export const ARTICLE_STATUSES = ['draft', 'submitted', 'editing', 'awaiting_approval', 'approved', 'scheduled', 'published', 'unpublished'] as const;
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
+
+export const ARTICLE_STATUS_LABELS: Record<ArticleStatus, string> = {
+  draft: 'Bản nháp',
+  submitted: 'Đã gửi',
+  editing: 'Đang biên tập',
+  awaiting_approval: 'Chờ duyệt',
+  approved: 'Đã duyệt',
+  scheduled: 'Hẹn giờ đăng',
+  published: 'Đã đăng',
+  unpublished: 'Đã gỡ',
+};
 
 /** Path of an article page: `/{slug}-post{id}.html`. */
 export function articlePath(a: { id: number; slug: string }): string {
