@@ -141,7 +141,7 @@ function Thumb({ a, listing, width, height, eager }: { a: ArticleSummary; listin
   return <img src={src} alt={a.short_title || a.title} width={width} height={height} loading={eager ? undefined : 'lazy'} decoding="async" />;
 }
 
-export function Cards({ listing, compact, chrome, showTime = true }: { listing: Listing; compact?: boolean; chrome: Chrome; showTime?: boolean }): Html {
+export function Cards({ listing, compact, chrome, showTime = true, level = 3 }: { listing: Listing; compact?: boolean; chrome: Chrome; showTime?: boolean; level?: 2 | 3 }): Html {
   const off = chrome.settings.utcOffsetMinutes;
   return (
     <ul class={compact ? 'cards compact' : 'cards'}>
@@ -151,11 +151,13 @@ export function Cards({ listing, compact, chrome, showTime = true }: { listing: 
             <Thumb a={a} listing={listing} width={compact ? 100 : 160} height={compact ? 64 : 100} />
           </a>
           <div>
-            <h3>
+            {h(
+              `h${level}`,
+              null,
               <a href={articlePath(a)}>
                 <Headline a={a} />
-              </a>
-            </h3>
+              </a>,
+            )}
             {showTime && a.published_at ? <time datetime={isoWithOffset(a.published_at, off)}>{formatDateVi(a.published_at, off)}</time> : null}
             {compact ? null : <p>{a.sapo}</p>}
           </div>
@@ -271,7 +273,7 @@ export function ListingPage({ chrome, title, heading, description, path, listing
           ))}
         </ul>
       ) : null}
-      {listing.items.length ? <Cards chrome={chrome} listing={listing} /> : <p class="notice">Chưa có tin bài nào.</p>}
+      {listing.items.length ? <Cards chrome={chrome} listing={listing} level={2} /> : <p class="notice">Chưa có tin bài nào.</p>}
       <Pager basePath={path} listing={listing} />
     </Layout>
   );

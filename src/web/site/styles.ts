@@ -54,8 +54,8 @@ section.block>h2{font-size:1.25rem;margin:0 0 12px;padding-bottom:6px;border-bot
 .cards{list-style:none;margin:0;padding:0;display:grid;gap:16px}
 .card{display:grid;grid-template-columns:160px minmax(0,1fr);gap:12px;align-items:start}
 .card img{width:160px;height:100px;object-fit:cover;border-radius:2px}
-.card h3{font-size:1rem;line-height:1.35;margin:0 0 4px}
-.card h3 a{color:#1a1a1a}
+.card h2,.card h3{font-size:1rem;line-height:1.35;margin:0 0 4px}
+.card h2 a,.card h3 a{color:#1a1a1a}
 .card p{margin:0;color:#444;font-size:.875rem;display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}
 .card time{color:#666;font-size:.8125rem}
 .cards.compact .card{grid-template-columns:100px minmax(0,1fr)}.cards.compact .card img{width:100px;height:64px}

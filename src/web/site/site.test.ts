@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import { openTestSqlite, postgresAvailable, openTestPostgres, testEngines, type TestStore } from '../../storage/testing.ts';
+import { createContext } from '../context.ts';
+import { buildServer } from '../server.ts';
+import { seedDemo } from '../../demo/seed.ts';
+import { DEMO_STORIES } from '../../demo/stories.ts';
+import { articlePath } from '../../domain/article.ts';
+import { createArticle, listPublished } from '../../storage/content.ts';
+import { paragraph } from '../../domain/document.ts';
+import { importFiles } from '../../importer/import.ts';
+
+const SEEDS = resolve(import.meta.dirname, '../../../../shared/seeds');
+const engines = await testEngines();
+
+describe.each(engines)('reader site on $engine', ({ open }) => {
+  let store: TestStore;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    store = await open();
+    const ctx = createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-')));
+    await seedDemo(ctx);
+    app = await buildServer(ctx);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.dispose();
+  });
+
+  it('home shows the demo stories, in Vietnamese, with the imprint and social links', async () => {
+    const res = await app.inject({ url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.body).toMatch(/^<!doctype html><html lang="vi">/);
+    for (const s of DEMO_STORIES.slice(0, 3)) expect(res.body).toContain(s.title.replace(/&/g, '&amp;'));
+    expect(res.body).toContain('Tổng Biên tập:');
+    expect(res.body).toContain('Giấy phép:');
+    for (const name of ['Facebook', 'YouTube', 'Zalo', '>X<']) expect(res.body).toContain(name);
+    expect(res.headers['content-security-policy']).toContain("script-src 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('article page carries title, Vietnamese time, sapo, figure with caption, bylines, tags and both blocks', async () => {
+    const [latest] = await listPublished(store.db, { limit: 1 });
+    const res = await app.inject({ url: articlePath(latest!) });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00">(Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ nhật), \d\d\/\d\d\/\d{4} - \d\d:\d\d<\/time>/);
+    expect(res.body).toMatch(/<figure class="figure"><img src="[^"]+" alt="[^"]+" width="\d+" height="\d+"[^>]*><figcaption>/);
+    expect(res.body).toContain('class="bylines"');
+    expect(res.body).toContain('href="/tag/');
+    expect(res.body).toContain('Có thể bạn quan tâm');
+    expect(res.body).toContain('Tin cùng chuyên mục');
+  });
+
+  it('category, sub-category, tag and author pages list their stories; pagination is bounded', async () => {
+    const top = await app.inject({ url: '/kinh-te' });
+    expect(top.statusCode).toBe(200);
+    const sub = await app.inject({ url: '/kinh-te/nong-nghiep' });
+    expect(sub.statusCode).toBe(200);
+    expect(sub.body).toContain('class="crumbs"');
+    expect((await app.inject({ url: '/kinh-te?trang=999' })).statusCode).toBe(404);
+    expect((await app.inject({ url: '/kinh-te?trang=abc' })).statusCode).toBe(404);
+    const tag = DEMO_STORIES[0]!.tags[0]!;
+    const tagPage = await app.inject({ url: `/tag/${(await import('../../domain/vietnamese.ts')).slugify(tag)}` });
+    expect(tagPage.statusCode).toBe(200);
+    expect(tagPage.body).toContain(DEMO_STORIES[0]!.title);
+    const author = await app.inject({ url: `/tac-gia/${(await import('../../domain/vietnamese.ts')).slugify(DEMO_STORIES[0]!.byline)}` });
+    expect(author.statusCode).toBe(200);
+    expect(author.body).toContain(DEMO_STORIES[0]!.title);
+  });
+
+  it('answers unknown paths with a Vietnamese 404 page', async () => {
+    for (const url of ['/khong-co-trang-nay', '/kinh-te/khong-co', '/a/b/c', '/tag/khong-co', '/tac-gia/khong-co', '/khong-co-post999999.html']) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body, url).toContain('Không tìm thấy trang');
+    }
+  });
+
+  it('never shows a story that is not published', async () => {
+    const cat = (await store.db.selectFrom('categories').select('id').where('slug', '=', 'thoi-su').executeTakeFirstOrThrow()).id;
+    const id = await createArticle(store.db, { title: 'Bản nháp chưa duyệt', body: { type: 'doc', content: [paragraph('Nội dung nháp.')] }, categoryId: cat, status: 'draft' });
+    expect((await app.inject({ url: `/ban-nhap-chua-duyet-post${id}.html` })).statusCode).toBe(404);
+    expect((await app.inject({ url: '/thoi-su' })).body).not.toContain('Bản nháp chưa duyệt');
+  });
+
+  it('escapes text from the database', async () => {
+    const cat = (await store.db.selectFrom('categories').select('id').where('slug', '=', 'thoi-su').executeTakeFirstOrThrow()).id;
+    const id = await createArticle(store.db, { title: 'Tiêu đề <script>alert(1)</script>', sapo: '"><img src=x onerror=alert(1)>', body: { type: 'doc', content: [paragraph('<b>không in đậm</b>')] }, categoryId: cat, status: 'published' });
+    const res = await app.inject({ url: `/tieu-de-script-alert-1-script-post${id}.html` });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain('<script>alert(1)');
+    expect(res.body).not.toContain('<img src=x');
+    expect(res.body).toContain('&lt;b&gt;không in đậm&lt;/b&gt;');
+  });
+});
+
+describe('HTML validity (W3C Nu checker)', () => {
+  let store: TestStore;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    store = await openTestSqlite();
+    const ctx = createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-')));
+    await seedDemo(ctx);
+    await importFiles(store.db, [SEEDS], { categorySlug: 'quoc-te', libraryDir: ctx.mediaDir });
+    app = await buildServer(ctx);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.dispose();
+  });
+
+  it('home, category, sub-category, article, tag, author and 404 pages have no errors or warnings', async () => {
+    const [article] = await listPublished(store.db, { limit: 1 });
+    const seed = (await listPublished(store.db, { limit: 50 })).find((a) => a.title.startsWith('Hội đàm'))!;
+    const urls = ['/', '/quoc-te', '/kinh-te/nong-nghiep', articlePath(article!), articlePath(seed), `/tag/nong-nghiep`, `/tac-gia/ha-minh`, '/khong-co'];
+    const dir = mkdtempSync(join(tmpdir(), 'toasoan-vnu-'));
+    const files: string[] = [];
+    for (const [i, url] of urls.entries()) {
+      const res = await app.inject({ url });
+      expect([200, 404]).toContain(res.statusCode);
+      const file = join(dir, `page-${i}.html`);
+      writeFileSync(file, res.body);
+      files.push(file);
+    }
+    const jar = resolve(import.meta.dirname, '../../../node_modules/vnu-jar/build/dist/vnu.jar');
+    const { stdout, stderr } = await promisify(execFile)('java', ['-jar', jar, '--format', 'json', '--also-check-css', ...files], { maxBuffer: 10 * 1024 * 1024 }).catch((e: { stdout: string; stderr: string }) => e);
+    const messages = (JSON.parse(stderr || stdout || '{"messages":[]}') as { messages: Array<{ type: string; subType?: string; message: string; url: string; extract?: string }> }).messages;
+    const problems = messages.filter((m) => m.type === 'error' || m.subType === 'warning').map((m) => `${urls[Number(/page-(\d+)/.exec(m.url)?.[1])]}: ${m.message} ${m.extract ?? ''}`);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('npm start on PostgreSQL', () => {
+  it('serves the same site from DATABASE_URL=postgres://…', async (t) => {
+    if (!(await postgresAvailable())) return t.skip();
+    const pgStore = await openTestPostgres();
+    const media = mkdtempSync(join(tmpdir(), 'toasoan-media-'));
+    const url = `${pgStore.url}?options=${encodeURIComponent(`-c search_path=${pgStore.pgSchema}`)}`;
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../../bin/toasoan.mjs'), 'serve', '--port', '0'], { env: { ...process.env, DATABASE_URL: url, MEDIA_DIR: media } });
+    try {
+      const address = await new Promise<string>((ok, fail) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /serving (http:\/\/\S+)/.exec(out);
+          if (m) ok(m[1]!);
+        });
+        child.once('exit', (code) => fail(new Error(`server exited ${code}: ${out}`)));
+      });
+      const home = await fetch(address);
+      expect(home.status).toBe(200);
+      const html = await home.text();
+      expect(html).toContain(DEMO_STORIES[0]!.title);
+      const count = await pgStore.db.selectFrom('articles').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      expect(Number(count.n)).toBe(DEMO_STORIES.length);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await pgStore.dispose();
+    }
+  });
+});
