@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { Engine } from './database.ts';
 import * as m001 from './migrations/001_content.ts';
+import * as m002 from './migrations/002_newsroom.ts';
 
 export interface MigrationContext {
   engine: Engine;
@@ -14,7 +15,10 @@ interface MigrationModule {
 }
 
 /** Every migration, in order. Names never change once released. */
-const MIGRATIONS: Array<[string, MigrationModule]> = [['001_content', m001]];
+const MIGRATIONS: Array<[string, MigrationModule]> = [
+  ['001_content', m001],
+  ['002_newsroom', m002],
+];
 
 export function registerMigration(name: string, mod: MigrationModule): void {
   if (MIGRATIONS.some(([n]) => n === name)) return;

@@ -112,3 +112,106 @@ export type MediaRow = Selectable<MediaTable>;
 export type ArticleRow = Selectable<ArticleTable>;
 export type NewArticle = Insertable<ArticleTable>;
 export type ArticleUpdate = Updateable<ArticleTable>;
+
+// ---------- newsroom (migration 002) ----------
+
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  /** scrypt$N$r$p$salt$hash, see src/newsroom/passwords.ts. */
+  password_hash: string;
+  /** JSON array of role keys. */
+  roles: string;
+  /** JSON array of category ids (the person's desks). */
+  desk_ids: string;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  ip: string;
+  user_agent: string;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface NewsroomArticleTable {
+  article_id: number;
+  author_id: number | null;
+  version: Generated<number>;
+  correction_state: string | null;
+  pending_revision_id: number | null;
+  live_revision_id: number | null;
+  correction_note: Generated<string>;
+  corrected_at: string | null;
+  return_note: Generated<string>;
+  takedown_reason: Generated<string>;
+  scheduled_at: string | null;
+  deleted_at: string | null;
+  deleted_by: number | null;
+}
+
+export interface ArticleRevisionTable {
+  id: Generated<number>;
+  article_id: number;
+  kind: string;
+  snapshot: string;
+  user_id: number | null;
+  note: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EditLockTable {
+  article_id: number;
+  user_id: number;
+  acquired_at: string;
+  expires_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  user_id: number | null;
+  user_email: string;
+  action: string;
+  article_id: number | null;
+  target: string;
+  from_status: string | null;
+  to_status: string | null;
+  note: string;
+  ip: string;
+  user_agent: string;
+  details: string;
+}
+
+export interface Database {
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  newsroom_articles: NewsroomArticleTable;
+  article_revisions: ArticleRevisionTable;
+  edit_locks: EditLockTable;
+  audit_log: AuditLogTable;
+}
+
+export type UserRow = Selectable<UserTable>;
+export type NewsroomArticleRow = Selectable<NewsroomArticleTable>;
+export type ArticleRevisionRow = Selectable<ArticleRevisionTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
