@@ -1,49 +1,109 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { SUMMARY_COLUMNS, type ArticleSummary } from '../storage/content.ts';
-import { foldAccents } from '../domain/vietnamese.ts';
+import { engineOf, loadTexts } from './indexer.ts';
+import { cleanText, syllablesOfClean } from './vietnamese-text.ts';
+import { fts5String, pgLexeme } from './query.ts';
 
 type Db = Kysely<Database>;
 
-/** Folded syllables of a text, for overlap scoring. */
-function syllables(text: string): Set<string> {
-  return new Set(foldAccents(text.normalize('NFC')).toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 1));
+/**
+ * Function syllables that say nothing about what a story is about (folded). Used only to choose
+ * the terms of "related stories", never to drop words from a reader's query.
+ */
+const STOP = new Set(
+  ('va cua cac la co duoc trong nhung mot cho voi da nay de khong tai ve cung thi tu theo den ra se dang nhu khi nhieu hon lai tren sau len ' +
+    'do vao nhan bi con rat neu nen ma hay moi nhat ngay nam thang gio phut ong ba anh chi em toi chung ho minh ay kia day vay the nao gi ' +
+    'dong chi tinh thanh pho huyen xa nguoi viec cach lan so phan hai ba bon nam sau bay tam chin muoi tram nghin trieu ty qua cao hien ' +
+    'cung nhu dien ra tham du to chuc').split(' '),
+);
+
+interface Feature {
+  keys: string[];
+  weight: number;
 }
 
-const CANDIDATES = 300;
+const FIELD_WEIGHTS = { title: 3, sapo: 2, tags: 3, body: 1 } as const;
+const BODY_SYLLABLES = 600;
+const MAX_PAIRS = 10;
+const MAX_WORDS = 6;
+
+/** Salient syllable pairs and single syllables of a story, weighted by the field they come from. */
+export function relatedFeatures(t: { title: string; sapo: string; tags: string; body: string }): Feature[] {
+  const pairs = new Map<string, Feature>();
+  const words = new Map<string, Feature>();
+  const bump = (map: Map<string, Feature>, keys: string[], w: number) => {
+    const k = keys.join(' ');
+    const f = map.get(k);
+    if (f) f.weight += w;
+    else map.set(k, { keys, weight: w });
+  };
+  for (const field of ['title', 'sapo', 'tags', 'body'] as const) {
+    const clean = cleanText(t[field]);
+    let syl = syllablesOfClean(clean);
+    if (field === 'body') syl = syl.slice(0, BODY_SYLLABLES);
+    const w = FIELD_WEIGHTS[field];
+    syl.forEach((s, i) => {
+      const useful = s.folded.length >= 2 && !STOP.has(s.folded) && /\p{L}/u.test(s.folded);
+      if (useful) bump(words, [s.folded], w);
+      const next = syl[i + 1];
+      // A pair never spans punctuation or a line break ("Lào Cai, Hà Nội" has no "cai ha").
+      if (next && /^ ?$/.test(clean.slice(s.end, next.start)) && useful && next.folded.length >= 2 && !STOP.has(next.folded) && /\p{L}/u.test(next.folded)) {
+        bump(pairs, [s.folded, next.folded], w);
+      }
+    });
+  }
+  const top = (map: Map<string, Feature>, n: number, min: number) =>
+    [...map.values()].filter((f) => f.weight >= min).sort((a, b) => b.weight - a.weight || a.keys.join(' ').localeCompare(b.keys.join(' '))).slice(0, n);
+  return [...top(pairs, MAX_PAIRS, 2), ...top(words, MAX_WORDS, 2)];
+}
+
+const CANDIDATES = 40;
+/** Half of a match's weight fades over this many days between the two stories' dates. */
+const HALF_LIFE_DAYS = 60;
+
+function decay(a: string | null, b: string | null): number {
+  if (!a || !b) return 0.5;
+  const days = Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
+  return 0.5 + 0.5 * Math.pow(0.5, days / HALF_LIFE_DAYS);
+}
 
 /**
- * "Có thể bạn quan tâm": stories that share words of the title and sapo and tags with this one,
- * among recent published stories, newest first on ties. Never the story itself.
+ * "Có thể bạn quan tâm": published stories that share the salient syllable pairs and words of this one
+ * (title, sapo, tags, start of the body), ranked by the full-text engine (so rare shared terms count more
+ * than common ones), then faded by the distance in time between the two stories. Never the story itself.
+ * Computed from the live index, so a newly published story can appear at once.
  */
 export async function relatedArticles(db: Db, articleId: number, limit = 6): Promise<ArticleSummary[]> {
-  const self = await db.selectFrom('articles').select(['title', 'sapo']).where('id', '=', articleId).executeTakeFirst();
+  const [self] = await loadTexts(db, [articleId]);
   if (!self) return [];
-  const words = syllables(`${self.title} ${self.sapo}`);
-  const selfTags = (await db.selectFrom('article_tags').select('tag_id').where('article_id', '=', articleId).execute()).map((r) => r.tag_id);
-  const candidates = await db
-    .selectFrom('articles')
-    .select([...SUMMARY_COLUMNS])
-    .where('status', '=', 'published')
-    .where('id', '!=', articleId)
-    .orderBy('published_at', 'desc')
-    .limit(CANDIDATES)
-    .execute();
-  const tagged = selfTags.length
-    ? new Map(
-        (await db.selectFrom('article_tags').select(['article_id', (eb) => eb.fn.countAll<number>().as('n')]).where('tag_id', 'in', selfTags).where('article_id', '!=', articleId).groupBy('article_id').execute()).map((r) => [r.article_id, Number(r.n)]),
-      )
-    : new Map<number, number>();
-  const scored = candidates.map((c, rank) => {
-    const other = syllables(`${c.title} ${c.sapo}`);
-    let shared = 0;
-    for (const w of other) if (words.has(w)) shared++;
-    const overlap = shared / Math.sqrt(Math.max(1, words.size) * Math.max(1, other.size));
-    return { c, score: overlap + 0.3 * (tagged.get(c.id) ?? 0), rank };
-  });
-  return scored
-    .filter((s) => s.score > 0.05)
-    .sort((a, b) => b.score - a.score || a.rank - b.rank)
-    .slice(0, limit)
-    .map((s) => s.c);
+  const own = await db.selectFrom('articles').select('published_at').where('id', '=', articleId).executeTakeFirst();
+  const features = relatedFeatures(self);
+  if (features.length === 0) return [];
+  let candidates: Array<{ id: number; score: number; published_at: string | null }>;
+  if (engineOf(db) === 'sqlite') {
+    const match = `{title_f sapo_f tags_f body_f} : (${features.map((f) => f.keys.map(fts5String).join(' + ')).join(' OR ')})`;
+    const rows = await sql<{ id: number; score: number; published_at: string | null }>`
+      SELECT a.id AS id, -search_fts.rank AS score, a.published_at AS published_at FROM search_fts JOIN articles a ON a.id = search_fts.rowid
+      WHERE search_fts MATCH ${match} AND a.status = 'published' AND a.id <> ${articleId}
+      ORDER BY search_fts.rank LIMIT ${CANDIDATES}`.execute(db);
+    candidates = rows.rows;
+  } else {
+    const match = features.map((f) => (f.keys.length === 1 ? pgLexeme(f.keys[0]!) : `(${f.keys.map(pgLexeme).join(' <-> ')})`)).join(' | ');
+    const rows = await sql<{ id: number; score: number; published_at: string | null }>`
+      SELECT a.id AS id, ts_rank('{0.1,0.6,0.4,1.0}', d.tsv, ${match}::tsquery) AS score, a.published_at AS published_at
+      FROM search_documents d JOIN articles a ON a.id = d.article_id
+      WHERE d.tsv @@ ${match}::tsquery AND a.status = 'published' AND a.id <> ${articleId}
+      ORDER BY score DESC LIMIT ${CANDIDATES}`.execute(db);
+    candidates = rows.rows;
+  }
+  const scored = candidates.map((c) => ({ id: Number(c.id), score: Number(c.score) * decay(own?.published_at ?? null, c.published_at) }));
+  scored.sort((a, b) => b.score - a.score || b.id - a.id);
+  const best = scored[0]?.score ?? 0;
+  // A story that shares only a stray word with this one is not "related": keep those near the best.
+  const chosen = scored.filter((s) => s.score > 0 && s.score >= best * 0.2).slice(0, limit).map((s) => s.id);
+  if (chosen.length === 0) return [];
+  const rows = await db.selectFrom('articles').select([...SUMMARY_COLUMNS]).where('articles.id', 'in', chosen).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return chosen.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
 }

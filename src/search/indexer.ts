@@ -1,0 +1,156 @@
+import { sql, SqliteAdapter, type Kysely } from 'kysely';
+import type { Database } from '../storage/schema.ts';
+import type { Engine } from '../storage/database.ts';
+import { plainText, type Doc } from '../domain/document.ts';
+import { indexKeys } from './vietnamese-text.ts';
+import { pgLexeme } from './query.ts';
+
+type Db = Kysely<Database>;
+
+/** Which engine a Kysely instance talks to (the search SQL differs; everything else does not). */
+export function engineOf(db: { getExecutor(): { adapter: unknown } }): Engine {
+  return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres';
+}
+
+/** The searchable text of an article, field by field. */
+export interface ArticleText {
+  id: number;
+  title: string;
+  sapo: string;
+  tags: string;
+  body: string;
+}
+
+export function bodyText(bodyJson: string): string {
+  try {
+    return plainText(JSON.parse(bodyJson) as Doc);
+  } catch {
+    return '';
+  }
+}
+
+export async function loadTexts(db: Db, ids: number[]): Promise<ArticleText[]> {
+  if (ids.length === 0) return [];
+  const [rows, tags] = await Promise.all([
+    db.selectFrom('articles').select(['id', 'title', 'short_title', 'sapo', 'body']).where('id', 'in', ids).execute(),
+    db.selectFrom('article_tags').innerJoin('tags', 'tags.id', 'article_tags.tag_id').select(['article_tags.article_id', 'tags.name']).where('article_tags.article_id', 'in', ids).orderBy('article_tags.position').execute(),
+  ]);
+  const tagsOf = new Map<number, string[]>();
+  for (const t of tags) tagsOf.set(t.article_id, [...(tagsOf.get(t.article_id) ?? []), t.name]);
+  return rows.map((r) => ({
+    id: r.id,
+    // The short title is how the story is often referred to; index it with the title when it differs.
+    title: r.short_title && r.short_title !== r.title ? `${r.title}\n${r.short_title}` : r.title,
+    sapo: r.sapo,
+    tags: (tagsOf.get(r.id) ?? []).join('\n'),
+    body: bodyText(r.body),
+  }));
+}
+
+// ---------- SQLite ----------
+
+export function fts5Row(t: ArticleText): string[] {
+  const fields = [t.title, t.sapo, t.tags, t.body].map(indexKeys);
+  return [...fields.map((f) => f.folded.join(' ')), ...fields.map((f) => f.accent.join(' '))];
+}
+
+async function writeSqlite(db: Db, texts: ArticleText[], ids: number[]): Promise<void> {
+  for (const id of ids) await sql`DELETE FROM search_fts WHERE rowid = ${id}`.execute(db);
+  for (const t of texts) {
+    const [tf, sf, kf, bf, ta, sa, ka, ba] = fts5Row(t);
+    await sql`INSERT INTO search_fts(rowid, title_f, sapo_f, tags_f, body_f, title_a, sapo_a, tags_a, body_a)
+      VALUES (${t.id}, ${tf}, ${sf}, ${kf}, ${bf}, ${ta}, ${sa}, ${ka}, ${ba})`.execute(db);
+  }
+}
+
+// ---------- PostgreSQL ----------
+
+const PG_MAX_POSITION = 16383;
+const PG_MAX_POSITIONS_PER_LEXEME = 256;
+
+/**
+ * tsvector literal: folded and accent lexemes of each syllable at the same position (so phrases work on
+ * both), weighted A title, B sapo, C tags, D body; a gap of one position between fields.
+ */
+export function pgTsvector(t: ArticleText): string {
+  const positions = new Map<string, string[]>();
+  let pos = 1;
+  const add = (lexeme: string, entry: string) => {
+    let list = positions.get(lexeme);
+    if (!list) positions.set(lexeme, (list = []));
+    if (list.length < PG_MAX_POSITIONS_PER_LEXEME && list[list.length - 1] !== entry) list.push(entry);
+  };
+  const fields: Array<[string, string]> = [
+    [t.title, 'A'],
+    [t.sapo, 'B'],
+    [t.tags, 'C'],
+    [t.body, 'D'],
+  ];
+  for (const [text, weight] of fields) {
+    const keys = indexKeys(text);
+    for (let i = 0; i < keys.folded.length; i++) {
+      const entry = `${Math.min(pos, PG_MAX_POSITION)}${weight}`;
+      add(keys.folded[i]!, entry);
+      if (keys.accent[i] !== keys.folded[i]) add(keys.accent[i]!, entry);
+      pos++;
+    }
+    pos++;
+  }
+  let out = '';
+  for (const [lexeme, list] of positions) out += `${out ? ' ' : ''}${pgLexeme(lexeme)}:${list.join(',')}`;
+  return out;
+}
+
+async function writePostgres(db: Db, texts: ArticleText[], ids: number[]): Promise<void> {
+  const present = new Set(texts.map((t) => t.id));
+  const gone = ids.filter((id) => !present.has(id));
+  if (gone.length) await db.deleteFrom('search_documents').where('article_id', 'in', gone).execute();
+  if (texts.length === 0) return;
+  await db
+    .insertInto('search_documents')
+    .values(texts.map((t) => ({ article_id: t.id, tsv: sql<string>`${pgTsvector(t)}::tsvector` as unknown as string })))
+    .onConflict((oc) => oc.column('article_id').doUpdateSet({ tsv: (eb) => eb.ref('excluded.tsv') }))
+    .execute();
+}
+
+// ---------- public ----------
+
+/**
+ * Brings the index entries of these articles in step with the articles table (whatever their status:
+ * the reader side filters on status when it searches). A missing article loses its entry.
+ * Pass the transaction the article was written in to make both atomic.
+ */
+export async function indexArticles(db: Db, ids: number[]): Promise<void> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return;
+  const texts = await loadTexts(db, unique);
+  if (engineOf(db) === 'sqlite') await writeSqlite(db, texts, unique);
+  else await writePostgres(db, texts, unique);
+}
+
+export async function indexArticle(db: Db, id: number): Promise<void> {
+  await indexArticles(db, [id]);
+}
+
+/** Rebuilds the whole index in batches; returns the number of articles indexed. */
+export async function reindexAll(db: Db, engine: Engine = engineOf(db), batchSize = 500): Promise<number> {
+  if (engine === 'sqlite') await sql`DELETE FROM search_fts`.execute(db);
+  else await sql`DELETE FROM search_documents`.execute(db);
+  let after = 0;
+  let total = 0;
+  for (;;) {
+    const ids = (await db.selectFrom('articles').select('id').where('id', '>', after).orderBy('id').limit(batchSize).execute()).map((r) => r.id);
+    if (ids.length === 0) break;
+    const texts = await loadTexts(db, ids);
+    if (engine === 'sqlite') {
+      for (const t of texts) {
+        const [tf, sf, kf, bf, ta, sa, ka, ba] = fts5Row(t);
+        await sql`INSERT INTO search_fts(rowid, title_f, sapo_f, tags_f, body_f, title_a, sapo_a, tags_a, body_a)
+          VALUES (${t.id}, ${tf}, ${sf}, ${kf}, ${bf}, ${ta}, ${sa}, ${ka}, ${ba})`.execute(db);
+      }
+    } else await writePostgres(db, texts, []);
+    total += texts.length;
+    after = ids[ids.length - 1]!;
+  }
+  return total;
+}

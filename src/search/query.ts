@@ -1,0 +1,143 @@
+import { cleanText, hasAccents, syllablesOfClean } from './vietnamese-text.ts';
+
+/**
+ * The reader's query, parsed by us into plain syllable keys. Engines never see the reader's text:
+ * FTS5 MATCH strings and PostgreSQL tsquery literals are built from these keys only, every key quoted.
+ *
+ * Understood syntax (everything else is just words):
+ *   "ủy ban nhân dân"  phrase          -thể thao   exclude a word      hà nộ*   prefix
+ */
+
+export const MAX_QUERY_LENGTH = 200;
+/** More terms than this add cost, not precision. */
+export const MAX_TERMS = 12;
+
+export interface QueryTerm {
+  /** Folded keys of the term's syllables: one for a word, several for a phrase. */
+  folded: string[];
+  /** Accent keys of the same syllables. */
+  accent: string[];
+  /** The reader typed accents in this term: exact-accent matches rank first. */
+  accented: boolean;
+  /** Matches any word starting with the last syllable. */
+  prefix: boolean;
+  negated: boolean;
+}
+
+export interface ParsedQuery {
+  /** The cleaned query text (NFC, plain spaces), for display. */
+  text: string;
+  terms: QueryTerm[];
+}
+
+export class QueryTooLongError extends Error {
+  constructor(readonly length: number) {
+    super(`Từ khóa quá dài (${length} ký tự): vui lòng nhập tối đa ${MAX_QUERY_LENGTH} ký tự.`);
+    this.name = 'QueryTooLongError';
+  }
+}
+
+export interface ParseOptions {
+  /** Search-as-you-type: the last word is a prefix unless the reader already typed a space after it. */
+  prefixLast?: boolean;
+}
+
+export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery {
+  const text = cleanText(input).trim();
+  if (text.length > MAX_QUERY_LENGTH) throw new QueryTooLongError(text.length);
+  const terms: QueryTerm[] = [];
+  // Chunks: "quoted phrases" (an unclosed quote runs to the end) or runs of non-space characters.
+  const chunk = /(-?)"([^"]*)"?|(\S+)/g;
+  for (const m of text.matchAll(chunk)) {
+    if (terms.length >= MAX_TERMS) break;
+    const quoted = m[2] !== undefined;
+    let body = quoted ? m[2]! : m[3]!;
+    let negated = quoted && m[1] === '-';
+    let prefix = false;
+    if (!quoted) {
+      if (/^-[\p{L}\p{N}]/u.test(body)) {
+        negated = true;
+        body = body.slice(1);
+      }
+      if (/[\p{L}\p{N}\p{M}]\*+$/u.test(body)) prefix = true;
+    }
+    const syl = syllablesOfClean(body);
+    if (syl.length === 0) continue;
+    terms.push({ folded: syl.map((s) => s.folded), accent: syl.map((s) => s.accent), accented: syl.some((s) => hasAccents(s.text)), prefix, negated });
+  }
+  if (opts.prefixLast && terms.length && !/\s$/.test(input)) {
+    const last = terms[terms.length - 1]!;
+    if (!last.negated) last.prefix = true;
+  }
+  return { text, terms };
+}
+
+export function positiveTerms(q: ParsedQuery): QueryTerm[] {
+  return q.terms.filter((t) => !t.negated);
+}
+
+/** Whether any positive term carries accents: then exact-accent matches get a ranking boost. */
+export function isAccented(q: ParsedQuery): boolean {
+  return positiveTerms(q).some((t) => t.accented);
+}
+
+// ---------- SQLite FTS5 ----------
+
+/** A key as an FTS5 string literal. Keys hold only letters and digits; quoting is belt and braces. */
+export function fts5String(key: string): string {
+  return `"${key.replace(/"/g, '""')}"`;
+}
+
+function fts5Phrase(keys: string[], prefix: boolean): string {
+  return keys.map(fts5String).join(' + ') + (prefix ? ' *' : '');
+}
+
+export const FOLDED_COLUMNS = '{title_f sapo_f tags_f body_f}';
+export const ACCENT_COLUMNS = '{title_a sapo_a tags_a body_a}';
+
+/**
+ * FTS5 MATCH expression, or null when nothing positive is left to search for.
+ * Matching is on folded keys (so "lao cai" and "Lào Cai" find the same stories); when the reader typed
+ * accents, an OR-branch on the accent columns adds the exact-accent hits to bm25 without changing the set:
+ *   F AND (A OR F)  ≡  F  as a set.
+ */
+export function fts5Match(q: ParsedQuery, columns = FOLDED_COLUMNS): string | null {
+  const pos = positiveTerms(q);
+  if (pos.length === 0) return null;
+  let folded = pos.map((t) => fts5Phrase(t.folded, t.prefix)).join(' AND ');
+  for (const t of q.terms.filter((x) => x.negated)) folded = `(${folded}) NOT ${fts5Phrase(t.folded, t.prefix)}`;
+  const base = `${columns} : (${folded})`;
+  const exact = pos.filter((t) => !t.prefix);
+  if (!isAccented(q) || exact.length === 0 || columns !== FOLDED_COLUMNS) return base;
+  const accent = exact.map((t) => fts5Phrase(t.accent, false)).join(' OR ');
+  return `${base} AND (${ACCENT_COLUMNS} : (${accent}) OR ${base})`;
+}
+
+// ---------- PostgreSQL tsquery ----------
+
+/** A key as a tsquery/tsvector lexeme literal: quoted, with ' and \ escaped. */
+export function pgLexeme(key: string): string {
+  return `'${key.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+function pgPhrase(keys: string[], prefix: boolean, weights = ''): string {
+  const parts = keys.map((k, i) => pgLexeme(k) + (i === keys.length - 1 && prefix ? `:*${weights}` : weights ? `:${weights}` : ''));
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' <-> ')})`;
+}
+
+/** tsquery literal that selects the matching stories (folded keys), or null when nothing positive is left. */
+export function pgMatch(q: ParsedQuery, weights = ''): string | null {
+  const pos = positiveTerms(q);
+  if (pos.length === 0) return null;
+  const parts = pos.map((t) => pgPhrase(t.folded, t.prefix, weights));
+  for (const t of q.terms.filter((x) => x.negated)) parts.push(`!${pgPhrase(t.folded, t.prefix)}`);
+  return parts.join(' & ');
+}
+
+/** tsquery literal whose rank rewards exact-accent matches, or null when the reader typed no accents. */
+export function pgAccentBoost(q: ParsedQuery): string | null {
+  if (!isAccented(q)) return null;
+  const exact = positiveTerms(q).filter((t) => !t.prefix);
+  if (exact.length === 0) return null;
+  return exact.map((t) => pgPhrase(t.accent, false)).join(' | ');
+}

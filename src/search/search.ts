@@ -1,0 +1,176 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../storage/schema.ts';
+import type { ArticleSummary } from '../storage/content.ts';
+import { articlePath } from '../domain/article.ts';
+import { bodyText, engineOf } from './indexer.ts';
+import { fts5Match, parseQuery, pgAccentBoost, pgMatch, type ParsedQuery } from './query.ts';
+import { highlightAll, snippet } from './snippet.ts';
+
+type Db = Kysely<Database>;
+
+export const SEARCH_PAGE_SIZE = 20;
+/** Counting stops here: "more than 1,000 results" is all a reader needs, and counting all of a huge match set costs. */
+export const COUNT_CAP = 1000;
+export const MAX_PAGE = Math.ceil(COUNT_CAP / SEARCH_PAGE_SIZE);
+
+export interface SearchFilters {
+  /** Only these categories (callers expand a parent to its children). */
+  categoryIds?: number[];
+  type?: string;
+  /** Inclusive bounds on published_at, ISO-8601 (a date "2024-11-18" means that whole day from/to). */
+  from?: string;
+  to?: string;
+}
+
+export interface SearchOptions extends SearchFilters {
+  /**
+   * 'reader' (default): published stories only. 'newsroom': every status, optionally narrowed by
+   * `statuses`; the caller decides what the user may see.
+   */
+  audience?: 'reader' | 'newsroom';
+  statuses?: string[];
+  page?: number;
+  pageSize?: number;
+}
+
+export type SearchArticle = ArticleSummary & { status: string };
+
+export interface SearchHit {
+  article: SearchArticle;
+  path: string;
+  score: number;
+  /** Escaped HTML: the title with matches in <mark>. */
+  titleHtml: string;
+  /** Escaped HTML: an excerpt of sapo and body with matches in <mark>. */
+  snippetHtml: string;
+}
+
+export interface SearchResult {
+  query: ParsedQuery;
+  hits: SearchHit[];
+  /** Number of matches, capped at COUNT_CAP (then `totalCapped`). */
+  total: number;
+  totalCapped: boolean;
+  page: number;
+  pages: number;
+}
+
+const ARTICLE_COLUMNS = sql.raw('a.id, a.slug, a.title, a.short_title, a.sapo, a.type, a.category_id, a.cover_media_id, a.published_at, a.updated_at, a.status');
+
+function filtersSql(opts: SearchOptions): RawBuilder<unknown>[] {
+  const where: RawBuilder<unknown>[] = [];
+  if ((opts.audience ?? 'reader') === 'reader') where.push(sql`a.status = 'published'`);
+  else if (opts.statuses?.length) where.push(sql`a.status IN (${sql.join(opts.statuses)})`);
+  if (opts.categoryIds) where.push(opts.categoryIds.length ? sql`a.category_id IN (${sql.join(opts.categoryIds)})` : sql`1 = 0`);
+  if (opts.type) where.push(sql`a.type = ${opts.type}`);
+  if (opts.from) where.push(sql`a.published_at >= ${dateBound(opts.from, 'from')}`);
+  if (opts.to) where.push(sql`a.published_at <= ${dateBound(opts.to, 'to')}`);
+  return where;
+}
+
+/** A bare date covers the whole day (UTC+7, the paper's day) */
+export function dateBound(value: string, side: 'from' | 'to'): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const local = new Date(`${value}T${side === 'from' ? '00:00:00.000' : '23:59:59.999'}+07:00`);
+    return local.toISOString();
+  }
+  return new Date(value).toISOString();
+}
+
+interface Ranked {
+  id: number;
+  score: number;
+}
+
+/** Ranked ids of one page plus the capped count, on either engine. */
+async function rankedIds(db: Db, q: ParsedQuery, opts: SearchOptions, limit: number, offset: number): Promise<{ ids: Ranked[]; total: number }> {
+  const where = filtersSql(opts);
+  if (engineOf(db) === 'sqlite') {
+    const match = fts5Match(q);
+    if (!match) return { ids: [], total: 0 };
+    const conds = sql.join([sql`search_fts MATCH ${match}`, ...where], sql` AND `);
+    // rank = bm25 with the column weights set in migration 003 (lower is better); recency breaks ties.
+    const rows = await sql<{ id: number; score: number }>`
+      SELECT a.id AS id, -search_fts.rank AS score FROM search_fts JOIN articles a ON a.id = search_fts.rowid
+      WHERE ${conds} ORDER BY search_fts.rank, a.published_at DESC, a.id DESC LIMIT ${limit} OFFSET ${offset}`.execute(db);
+    const count = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM search_fts JOIN articles a ON a.id = search_fts.rowid WHERE ${conds} LIMIT ${COUNT_CAP + 1}) AS m`.execute(db);
+    return { ids: rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) })), total: Number(count.rows[0]?.n ?? 0) };
+  }
+  const match = pgMatch(q);
+  if (!match) return { ids: [], total: 0 };
+  const boost = pgAccentBoost(q);
+  const conds = sql.join([sql`d.tsv @@ ${match}::tsquery`, ...where], sql` AND `);
+  // Weights {D,C,B,A}: body, tags, sapo, title. Exact-accent lexemes add to the rank of what already matched.
+  const rank = boost
+    ? sql`ts_rank('{0.1,0.6,0.4,1.0}', d.tsv, ${match}::tsquery) + ts_rank('{0.1,0.6,0.4,1.0}', d.tsv, ${boost}::tsquery)`
+    : sql`ts_rank('{0.1,0.6,0.4,1.0}', d.tsv, ${match}::tsquery)`;
+  const rows = await sql<{ id: number; score: number }>`
+    SELECT a.id AS id, ${rank} AS score FROM search_documents d JOIN articles a ON a.id = d.article_id
+    WHERE ${conds} ORDER BY score DESC, a.published_at DESC NULLS LAST, a.id DESC LIMIT ${limit} OFFSET ${offset}`.execute(db);
+  const count = await sql<{ n: string }>`SELECT count(*) AS n FROM (SELECT 1 FROM search_documents d JOIN articles a ON a.id = d.article_id WHERE ${conds} LIMIT ${COUNT_CAP + 1}) AS m`.execute(db);
+  return { ids: rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) })), total: Number(count.rows[0]?.n ?? 0) };
+}
+
+/**
+ * Full-text search. `query` is the reader's text (parsed here; throws QueryTooLongError when over-long)
+ * or an already parsed query.
+ */
+export async function searchArticles(db: Db, query: string | ParsedQuery, opts: SearchOptions = {}): Promise<SearchResult> {
+  const q = typeof query === 'string' ? parseQuery(query) : query;
+  const size = Math.min(Math.max(1, opts.pageSize ?? SEARCH_PAGE_SIZE), 100);
+  const page = Math.min(Math.max(1, Math.floor(opts.page ?? 1)), Math.ceil(COUNT_CAP / size));
+  const { ids, total } = await rankedIds(db, q, opts, size, (page - 1) * size);
+  const hits = await hydrate(db, q, ids);
+  const capped = total > COUNT_CAP;
+  return { query: q, hits, total: Math.min(total, COUNT_CAP), totalCapped: capped, page, pages: Math.max(1, Math.ceil(Math.min(total, COUNT_CAP) / size)) };
+}
+
+async function hydrate(db: Db, q: ParsedQuery, ranked: Ranked[]): Promise<SearchHit[]> {
+  if (ranked.length === 0) return [];
+  const rows = await sql<SearchArticle & { body: string }>`SELECT ${ARTICLE_COLUMNS}, a.body FROM articles a WHERE a.id IN (${sql.join(ranked.map((r) => r.id))})`.execute(db);
+  const byId = new Map(rows.rows.map((r) => [Number(r.id), r]));
+  return ranked.flatMap((r) => {
+    const row = byId.get(r.id);
+    if (!row) return [];
+    const { body, ...article } = row;
+    return [{ article: { ...article, id: Number(article.id) }, path: articlePath(article), score: r.score, titleHtml: highlightAll(article.title, q), snippetHtml: snippet(`${article.sapo}\n${bodyText(body)}`, q) }];
+  });
+}
+
+export interface Suggestion {
+  id: number;
+  title: string;
+  path: string;
+  titleHtml: string;
+}
+
+/**
+ * Search-as-you-type: published headlines (and tags) matching what is typed so far, the last word
+ * as a prefix, newest first. Cheap by design: the index is walked newest-first and stops at `limit`.
+ */
+export async function suggestTitles(db: Db, input: string, limit = 8): Promise<Suggestion[]> {
+  const q = parseQuery(input, { prefixLast: true });
+  // A one-letter prefix matches half the dictionary: treat it as a whole word instead.
+  for (const t of q.terms) if (t.prefix && (t.folded[t.folded.length - 1] ?? '').length < 2) t.prefix = false;
+  let ids: number[];
+  if (engineOf(db) === 'sqlite') {
+    const match = fts5Match(q, '{title_f tags_f}');
+    if (!match) return [];
+    const rows = await sql<{ id: number }>`SELECT a.id AS id FROM search_fts JOIN articles a ON a.id = search_fts.rowid
+      WHERE search_fts MATCH ${match} AND a.status = 'published' ORDER BY search_fts.rowid DESC LIMIT ${limit}`.execute(db);
+    ids = rows.rows.map((r) => Number(r.id));
+  } else {
+    const match = pgMatch(q, 'AC');
+    if (!match) return [];
+    const rows = await sql<{ id: number }>`SELECT a.id AS id FROM search_documents d JOIN articles a ON a.id = d.article_id
+      WHERE d.tsv @@ ${match}::tsquery AND a.status = 'published' ORDER BY d.article_id DESC LIMIT ${limit}`.execute(db);
+    ids = rows.rows.map((r) => Number(r.id));
+  }
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('articles').select(['id', 'slug', 'title']).where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [{ id: r.id, title: r.title, path: articlePath(r), titleHtml: highlightAll(r.title, q) }] : [];
+  });
+}

@@ -1,0 +1,164 @@
+/**
+ * Vietnamese text for search: cleaning, folding, tone-placement equivalence and syllable tokens.
+ *
+ * Every syllable gets two keys:
+ * - the folded key: lowercase ASCII, every mark removed and đ→d ("Đoàn" → "doan"), for accent-less typing;
+ * - the accent key: lowercase, vowel-quality marks kept (â ê ô ơ ư ă đ), the tone mark taken off the vowel
+ *   and written as a digit at the end ("hòa" and "hoà" → "hoa1", "hoa" → "hoa0"). Where the tone sits (old
+ *   "hòa"/"thủy" or new "hoà"/"thuỷ" placement) never matters, and "bán" ("ban2") stays apart from "bạn" ("ban5").
+ * Both engines only ever see these keys, separated by spaces, so they behave the same.
+ */
+
+/** Zero-width and invisible formatting characters that may hide inside pasted words. */
+const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u206A-\u206F\uFEFF]/g;
+/** Every kind of space (no-break, thin, ideographic…) becomes a plain space. */
+const SPACES = /[\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\t\r\n\f\v]/g;
+/** Hyphens and dashes (incl. the non-breaking hyphen U+2011 and the minus sign) become "-". */
+const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
+const SINGLE_QUOTES = /[\u2018\u2019\u201A\u201B\u2032\u00B4\u0060]/g;
+const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB\u300C\u300D\uFF02]/g;
+
+/**
+ * NFC, invisible characters removed, spaces/dashes/quotes made plain, runs of spaces collapsed.
+ * Content stays readable: this is safe for display, unlike the keys below.
+ */
+export function cleanText(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(INVISIBLE, '')
+    .replace(SPACES, ' ')
+    .replace(DASHES, '-')
+    .replace(SINGLE_QUOTES, "'")
+    .replace(DOUBLE_QUOTES, '"')
+    .replace(/ {2,}/g, ' ')
+    .normalize('NFC');
+}
+
+/** The five Vietnamese tone marks as combining characters, in the order of their digit (1–5). */
+const TONES = ['\u0300', '\u0301', '\u0309', '\u0303', '\u0323'] as const; // huyền, sắc, hỏi, ngã, nặng
+const TONE_DIGIT: Record<string, string> = { '\u0300': '1', '\u0301': '2', '\u0309': '3', '\u0303': '4', '\u0323': '5', '\u0340': '1', '\u0341': '2' };
+const ALL_MARKS = /\p{M}/gu;
+
+/** Lowercase with every mark removed and đ→d: what a reader types without accents. */
+export function foldWord(word: string): string {
+  return word.normalize('NFD').replace(ALL_MARKS, '').replace(/[đĐ]/g, 'd').toLowerCase().normalize('NFC');
+}
+
+/** Lowercase, vowel-quality marks kept, tone moved to a trailing digit: equal for both tone placements. */
+export function accentKey(word: string): string {
+  const decomposed = word.toLowerCase().normalize('NFD');
+  let base = '';
+  let tones = '';
+  for (const ch of decomposed) {
+    const digit = TONE_DIGIT[ch];
+    if (digit) tones += digit;
+    else base += ch;
+  }
+  // Numbers have no accent: their key is the number. Every other key ends in its tone digit (0 = none),
+  // so accent keys never coincide with folded keys ("cai0" vs "cai") when both sit in one PostgreSQL tsvector.
+  if (!/\p{L}/u.test(base)) return base.normalize('NFC');
+  // A stray second tone (typing slip) is kept, sorted, so the key stays deterministic.
+  const digits = tones.length > 1 ? [...tones].sort().join('') : tones || '0';
+  return base.normalize('NFC') + digits;
+}
+
+/** True when a word carries any mark or đ: the reader typed accents, so the exact form counts. */
+export function hasAccents(word: string): boolean {
+  return /[đĐ]/.test(word) || /\p{M}/u.test(word.normalize('NFD'));
+}
+
+export interface Syllable {
+  /** As written (after cleanText), for highlighting. */
+  text: string;
+  folded: string;
+  accent: string;
+  /** UTF-16 offsets into the cleaned text. */
+  start: number;
+  end: number;
+}
+
+/** A syllable (or number, or foreign word) is a run of letters, digits and marks. */
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+export const MAX_TOKEN_LENGTH = 40;
+
+const keyCache = new Map<string, [string, string]>();
+const KEY_CACHE_LIMIT = 200_000;
+
+/** Both keys of one word, memoized: Vietnamese has only a few thousand distinct syllables. */
+export function wordKeys(word: string): [folded: string, accent: string] {
+  let keys = keyCache.get(word);
+  if (!keys) {
+    keys = [foldWord(word), accentKey(word)];
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+    keyCache.set(word, keys);
+  }
+  return keys;
+}
+
+/** Syllables of a text in order, with offsets into `cleanText(text)` (which the caller passes in). */
+export function syllablesOfClean(clean: string): Syllable[] {
+  const out: Syllable[] = [];
+  for (const m of clean.matchAll(WORD)) {
+    const text = m[0];
+    if (text.length > MAX_TOKEN_LENGTH) continue;
+    const [folded, accent] = wordKeys(text);
+    if (!folded) continue;
+    out.push({ text, folded, accent, start: m.index, end: m.index + text.length });
+  }
+  return out;
+}
+
+export function syllables(text: string): Syllable[] {
+  return syllablesOfClean(cleanText(text));
+}
+
+/** The keys of a text, in order: what the index stores for one field. */
+export function indexKeys(text: string): { folded: string[]; accent: string[] } {
+  const folded: string[] = [];
+  const accent: string[] = [];
+  for (const m of cleanText(text).matchAll(WORD)) {
+    const word = m[0];
+    if (word.length > MAX_TOKEN_LENGTH) continue;
+    const [f, a] = wordKeys(word);
+    if (!f) continue;
+    folded.push(f);
+    accent.push(a);
+  }
+  return { folded, accent };
+}
+
+/** Folded, space-separated form of a whole text ("Lào Cai" → "lao cai"). */
+export function foldText(text: string): string {
+  return indexKeys(text).folded.join(' ');
+}
+
+/** Two texts mean the same to a reader: same accent keys syllable by syllable. */
+export function sameVietnamese(a: string, b: string): boolean {
+  return indexKeys(a).accent.join(' ') === indexKeys(b).accent.join(' ');
+}
+
+// ---------- tone placement, for display ----------
+
+const VOWEL_PAIR = /(o[aăe]|u[yêơ]|q?u[a])/;
+
+/**
+ * Moves tone marks to the "old" (hòa, hòe, thùy) or "new" (hoà, hoè, thuỳ) placement. Only open
+ * syllables ending in oa/oe/uy differ between the two; everything else is left exactly as it was.
+ */
+export function placeTones(text: string, style: 'old' | 'new'): string {
+  return cleanText(text).replace(WORD, (word) => {
+    const nfd = word.normalize('NFD');
+    const tone = [...nfd].find((c) => (TONES as readonly string[]).includes(c));
+    if (!tone) return word;
+    const bare = [...nfd].filter((c) => c !== tone).join('').normalize('NFC');
+    const lower = bare.toLowerCase();
+    // Syllable must end in the two-vowel pair (no final consonant) and not start with "qu"/"gi" onsets that change the nucleus.
+    const m = /^(.*?)(oa|oe|uy)$/i.exec(bare);
+    if (!m || /^(qu|gi)/.test(lower.slice(0, m[1]!.length + 1)) || VOWEL_PAIR.test(m[1]!.toLowerCase())) return word;
+    const head = m[1]!;
+    const pair = m[2]!;
+    const target = style === 'old' ? 0 : 1;
+    const withTone = pair.slice(0, target + 1) + tone + pair.slice(target + 1);
+    return (head + withTone).normalize('NFC');
+  });
+}

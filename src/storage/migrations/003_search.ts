@@ -1,0 +1,32 @@
+import { sql, type Kysely } from 'kysely';
+import type { MigrationContext } from '../migrate.ts';
+import type { Database } from '../schema.ts';
+import { reindexAll } from '../../search/indexer.ts';
+
+/**
+ * Full-text search over articles (see src/search/). Both engines index syllable keys produced by
+ * src/search/vietnamese-text.ts, never raw text, so matching is the same on both.
+ */
+export async function up(db: Kysely<unknown>, { engine }: MigrationContext): Promise<void> {
+  if (engine === 'sqlite') {
+    // Contentless (the articles table holds the text) with delete support, so updates are delete + insert.
+    // Columns: folded keys (*_f) for matching, accent keys (*_a) for ranking exact-accent hits first.
+    await sql`CREATE VIRTUAL TABLE search_fts USING fts5(
+      title_f, sapo_f, tags_f, body_f, title_a, sapo_a, tags_a, body_a,
+      content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0'
+    )`.execute(db);
+    // Title and tags weigh most, then sapo, then body; same weights for the accent columns.
+    await sql`INSERT INTO search_fts(search_fts, rank) VALUES ('rank', 'bm25(10.0, 4.0, 6.0, 1.0, 10.0, 4.0, 6.0, 1.0)')`.execute(db);
+  } else {
+    // One tsvector per article holding folded and accent lexemes at the same positions, weighted
+    // A title, B sapo, C tags, D body. Built in src/search/indexer.ts (the 'simple' behaviour: no stemming,
+    // no stop words) so PostgreSQL's word parser never splits differently from SQLite.
+    await sql`CREATE TABLE search_documents (
+      article_id integer PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+      tsv tsvector NOT NULL
+    )`.execute(db);
+    await sql`CREATE INDEX search_documents_tsv ON search_documents USING gin (tsv)`.execute(db);
+  }
+  // Stories that already exist get indexed now.
+  await reindexAll(db as unknown as Kysely<Database>, engine);
+}
