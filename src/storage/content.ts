@@ -4,6 +4,10 @@ import { DEFAULT_SETTINGS, SiteSettingsSchema, type SiteSettings } from '../doma
 import { parseDoc, type Doc } from '../domain/document.ts';
 import { nfc, slugify } from '../domain/vietnamese.ts';
 import type { ArticleStatus, ArticleType } from '../domain/article.ts';
+import { indexArticle } from '../search/indexer.ts';
+
+/** Keeps the search index in step: the workflow calls it after publish/update/unpublish, in the same transaction. */
+export { indexArticle };
 
 type Db = Kysely<Database>;
 
@@ -151,6 +155,7 @@ export async function createArticle(db: Db, input: ArticleInput): Promise<number
     .executeTakeFirstOrThrow();
   await setArticleTags(db, row.id, input.tags ?? []);
   await setArticleBylines(db, row.id, input.bylines ?? []);
+  await indexArticle(db, row.id);
   return row.id;
 }
 

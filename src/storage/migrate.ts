@@ -3,6 +3,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import type { Engine } from './database.ts';
 import * as m001 from './migrations/001_content.ts';
 import * as m002 from './migrations/002_newsroom.ts';
+import * as m003 from './migrations/003_search.ts';
 
 export interface MigrationContext {
   engine: Engine;
@@ -18,6 +19,7 @@ interface MigrationModule {
 const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['001_content', m001],
   ['002_newsroom', m002],
+  ['003_search', m003],
 ];
 
 export function registerMigration(name: string, mod: MigrationModule): void {

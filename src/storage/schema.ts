@@ -215,3 +215,16 @@ export type UserRow = Selectable<UserTable>;
 export type NewsroomArticleRow = Selectable<NewsroomArticleTable>;
 export type ArticleRevisionRow = Selectable<ArticleRevisionTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+
+// ---------- search (migration 003) ----------
+
+/** PostgreSQL only: the search vector of an article (SQLite keeps its index in the FTS5 table search_fts). */
+export interface SearchDocumentTable {
+  article_id: number;
+  /** tsvector, written and read as its text form. */
+  tsv: string;
+}
+
+export interface Database {
+  search_documents: SearchDocumentTable;
+}
