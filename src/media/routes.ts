@@ -3,6 +3,8 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../web/context.ts';
+import { ensureVariant } from './variants.ts';
+import { registerSocialImageRoute } from './social.ts';
 
 const MIME: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', avif: 'image/avif', gif: 'image/gif' };
 /** Storage keys are content hashes (see store.ts), so anything else is not ours. */
@@ -22,12 +24,22 @@ export function registerMediaRoutes(app: FastifyInstance, ctx: AppContext): void
     return reply.header('cache-control', IMMUTABLE).type('image/svg+xml').send(placeholderSvg(w, hgt));
   });
 
+  registerSocialImageRoute(app, ctx);
+
   app.get<{ Params: { '*': string } }>('/media/*', async (req, reply) => {
     const key = req.params['*'];
     const m = STORAGE_KEY.exec(key);
     if (!m) return reply.callNotFound();
-    const file = join(ctx.mediaDir, key);
-    const info = await stat(file).catch(() => null);
+    let file = join(ctx.mediaDir, key);
+    let info = await stat(file).catch(() => null);
+    if (!info) {
+      // Responsive variants are made on first request (see variants.ts), then served like any file.
+      const made = await ensureVariant(ctx.mediaDir, key);
+      if (made) {
+        file = made;
+        info = await stat(file).catch(() => null);
+      }
+    }
     if (!info?.isFile()) return reply.callNotFound();
     return reply.header('cache-control', IMMUTABLE).header('content-length', info.size).type(MIME[m[1]!]!).send(createReadStream(file));
   });

@@ -1,24 +1,27 @@
 import { h, Fragment, type Html, raw } from '../jsx.ts';
 import type { Block, Doc, FigureAttrs, Inline, Mark } from '../../domain/document.ts';
 import type { MediaRow } from '../../storage/schema.ts';
-import { mediaUrl, placeholderUrl } from '../../media/urls.ts';
+import { Picture } from './picture.tsx';
+
+/** How wide body images are drawn: the story column is at most 760 px, with 16 px margins on phones. */
+const FIGURE_SIZES = '(min-width: 792px) 760px, calc(100vw - 32px)';
+const GALLERY_SIZES = '(min-width: 792px) 376px, calc(100vw - 32px)';
 
 /** Renders a stored body document to HTML. Every string is escaped by the JSX runtime. */
 export function renderDoc(doc: Doc, media: Map<number, MediaRow>): Html {
   let figureIndex = 0;
-  const figure = (a: FigureAttrs): Html => {
+  const figure = (a: FigureAttrs, inGallery = false): Html => {
     const m = a.mediaId ? media.get(a.mediaId) : undefined;
     const width = m?.width ?? a.width ?? 1200;
     const height = m?.height ?? a.height ?? 800;
-    const src = m?.storage_key ? mediaUrl(m.storage_key) : placeholderUrl(width, height);
     const caption = a.caption || m?.caption || '';
     const credit = a.credit || m?.credit || '';
     const alt = a.alt || m?.alt || caption;
-    // The first image is usually in the first screen: let it load eagerly.
-    const lazy = figureIndex++ > 0;
+    // The first image is usually in the first screen and the page's largest paint: load it first.
+    const lead = figureIndex++ === 0;
     return (
       <figure class="figure">
-        <img src={src} alt={alt} width={width} height={height} loading={lazy ? 'lazy' : undefined} decoding="async" />
+        <Picture media={m} alt={alt} width={width} height={height} sizes={inGallery ? GALLERY_SIZES : FIGURE_SIZES} priority={lead} />
         {caption || credit ? (
           <figcaption>
             {caption}
@@ -44,7 +47,7 @@ export function renderDoc(doc: Doc, media: Map<number, MediaRow>): Html {
       case 'figure':
         return figure(b.attrs);
       case 'gallery':
-        return <div class="gallery">{b.content.map((f) => figure(f.attrs))}</div>;
+        return <div class="gallery">{b.content.map((f) => figure(f.attrs, true))}</div>;
       case 'embed':
         return (
           <p class="embed">

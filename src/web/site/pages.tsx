@@ -6,7 +6,8 @@ import type { CategoryRow } from '../../storage/schema.ts';
 import { ARTICLE_TYPE_LABELS, articlePath, type ArticleType } from '../../domain/article.ts';
 import { formatDateTimeVi, formatDateVi, isoWithOffset } from '../../domain/vietnamese.ts';
 import { renderDoc } from './document-html.tsx';
-import { mediaUrl, placeholderUrl } from '../../media/urls.ts';
+import { Picture } from './picture.tsx';
+import { articleHead, homeHead, listingHead } from './seo.tsx';
 
 export interface PageMeta {
   title: string;
@@ -135,10 +136,10 @@ function Headline({ a }: { a: Pick<ArticleSummary, 'title' | 'type'> }): Html {
   );
 }
 
-function Thumb({ a, listing, width, height, eager }: { a: ArticleSummary; listing: Listing; width: number; height: number; eager?: boolean }): Html {
+function Thumb({ a, listing, width, height, priority, sizes, widths }: { a: ArticleSummary; listing: Listing; width: number; height: number; priority?: boolean; sizes?: string; widths?: number[] }): Html {
   const m = a.cover_media_id ? listing.media.get(a.cover_media_id) : undefined;
-  const src = m?.storage_key ? mediaUrl(m.storage_key) : placeholderUrl(width, height);
-  return <img src={src} alt={a.short_title || a.title} width={width} height={height} loading={eager ? undefined : 'lazy'} decoding="async" />;
+  // Thumbnails are drawn at a fixed size: the 2x and 3x candidates cover high-density phones.
+  return <Picture media={m} alt={a.short_title || a.title} width={width} height={height} sizes={sizes ?? `${width}px`} widths={widths ?? (width <= 100 ? [160, 320] : [160, 320, 480])} priority={priority} />;
 }
 
 export function Cards({ listing, compact, chrome, showTime = true, level = 3 }: { listing: Listing; compact?: boolean; chrome: Chrome; showTime?: boolean; level?: 2 | 3 }): Html {
@@ -171,12 +172,12 @@ export function HomePage({ chrome, data }: { chrome: Chrome; data: HomeData }): 
   const s = chrome.settings;
   const lead = data.lead;
   return (
-    <Layout chrome={chrome} meta={{ title: s.tagline ? `${s.name} - ${s.tagline}` : s.name, description: s.tagline || s.name, path: '/' }}>
+    <Layout chrome={chrome} meta={{ title: s.tagline ? `${s.name} - ${s.tagline}` : s.name, description: s.tagline || s.name, path: '/', head: homeHead(chrome) }}>
       <h1 class="visually-hidden">{s.name}</h1>
       {lead ? (
         <section class="lead" aria-label="Tin nổi bật">
           <a href={articlePath(lead)} tabindex="-1" aria-hidden="true">
-            <Thumb a={lead} listing={data.latest} width={720} height={480} eager />
+            <Thumb a={lead} listing={data.latest} width={720} height={480} priority sizes="(min-width: 1140px) 660px, (min-width: 720px) 58vw, calc(100vw - 32px)" widths={[320, 480, 720, 960, 1280]} />
           </a>
           <div>
             <h2>
@@ -261,7 +262,7 @@ function Breadcrumbs({ items }: { items: Array<{ name: string; path: string }> }
 export function ListingPage({ chrome, title, heading, description, path, listing, currentCategoryId, crumbs, subnav, head }: { chrome: Chrome; title: string; heading: Child; description?: string; path: string; listing: PagedListing; currentCategoryId?: number; crumbs?: Array<{ name: string; path: string }>; subnav?: Array<CategoryRow & { path: string }>; head?: Html }): Html {
   const pageSuffix = listing.page > 1 ? ` - Trang ${listing.page}` : '';
   return (
-    <Layout chrome={chrome} meta={{ title: `${title}${pageSuffix} | ${chrome.settings.name}`, description: description || title, path: listing.page > 1 ? `${path}?trang=${listing.page}` : path, currentCategoryId, head }}>
+    <Layout chrome={chrome} meta={{ title: `${title}${pageSuffix} | ${chrome.settings.name}`, description: description || title, path: listing.page > 1 ? `${path}?trang=${listing.page}` : path, currentCategoryId, head: head ?? listingHead(chrome, { title, description: description || title, path, crumbs }) }}>
       {crumbs ? <Breadcrumbs items={crumbs} /> : null}
       <h1>{heading}</h1>
       {subnav?.length ? (
@@ -295,7 +296,7 @@ export function ArticlePage({ chrome, data, head }: { chrome: Chrome; data: Arti
   const topCategory = category && category.parent_id !== null ? chrome.byId.get(category.parent_id) : category;
   const enc = encodeURIComponent(url);
   return (
-    <Layout chrome={chrome} meta={{ title: `${a.seo_title || a.title} | ${chrome.settings.name}`, description: a.seo_description || a.sapo, path, currentCategoryId: topCategory?.id, head }}>
+    <Layout chrome={chrome} meta={{ title: `${a.seo_title || a.title} | ${chrome.settings.name}`, description: a.seo_description || a.sapo || a.title, path, currentCategoryId: topCategory?.id, head: head ?? articleHead(chrome, data, categoryCrumbs(chrome, a.category_id)) }}>
       <div class="layout">
         <div>
           <article class="story">

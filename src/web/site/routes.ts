@@ -5,6 +5,7 @@ import { loadArticle, loadAuthor, loadCategoryListing, loadChrome, loadHome, loa
 import { ArticlePage, HomePage, ListingPage, MessagePage, categoryCrumbs } from './pages.tsx';
 import { articlePath, parseArticleFile } from '../../domain/article.ts';
 import { getArticle } from '../../storage/content.ts';
+import { renderDistribution } from './distribution.ts';
 
 /** A rendered public page: its bytes-to-be and the keys of everything it shows. */
 export interface RenderedPage {
@@ -14,6 +15,8 @@ export interface RenderedPage {
   redirect?: string;
   /** Defaults to HTML; feeds and sitemaps set their own. */
   contentType?: string;
+  /** HTTP-date of the newest content shown (feeds), for Last-Modified / If-Modified-Since. */
+  lastModified?: string;
 }
 
 const page = (status: number, root: Html, pageKeys: string[]): RenderedPage => ({ status, html: renderDocument(root), keys: [...new Set([...pageKeys, keys.settings, keys.taxonomy])] });
@@ -33,6 +36,8 @@ function pageNumber(req: FastifyRequest): number | null {
 export async function renderPath(ctx: AppContext, path: string, req: FastifyRequest): Promise<RenderedPage> {
   const db = ctx.store.db;
   const chrome = await loadChrome(db);
+  const machineRead = await renderDistribution(ctx, chrome, path, req);
+  if (machineRead) return machineRead;
   const segments = path.split('/').filter(Boolean).map(safeDecode);
   if (segments.some((s) => s === null)) return notFound(chrome, path);
   const [first, second, third] = segments as string[];
@@ -97,6 +102,13 @@ function safeDecode(s: string): string | null {
 
 export function sendPage(reply: FastifyReply, rendered: RenderedPage): FastifyReply {
   if (rendered.redirect) return reply.code(rendered.status).header('location', rendered.redirect).send();
+  if (rendered.lastModified) {
+    reply.header('last-modified', rendered.lastModified);
+    const headers = reply.request.headers;
+    const since = Date.parse(String(headers['if-modified-since'] ?? ''));
+    // If-None-Match wins when both are sent (RFC 9110 §13.2.2).
+    if (rendered.status === 200 && !headers['if-none-match'] && since >= Date.parse(rendered.lastModified)) return reply.code(304).send();
+  }
   return reply.code(rendered.status).type(rendered.contentType ?? 'text/html; charset=utf-8').send(rendered.html);
 }
 

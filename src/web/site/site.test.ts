@@ -51,7 +51,7 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
     const res = await app.inject({ url: articlePath(latest!) });
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00">(Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ nhật), \d\d\/\d\d\/\d{4} - \d\d:\d\d<\/time>/);
-    expect(res.body).toMatch(/<figure class="figure"><img src="[^"]+" alt="[^"]+" width="\d+" height="\d+"[^>]*><figcaption>/);
+    expect(res.body).toMatch(/<figure class="figure"><picture><source type="image\/avif" srcset="[^"]+" sizes="[^"]+"><source type="image\/webp" srcset="[^"]+" sizes="[^"]+"><img src="[^"]+" srcset="[^"]+" sizes="[^"]+" alt="[^"]+" width="\d+" height="\d+"[^>]*><\/picture><figcaption>/);
     expect(res.body).toContain('class="bylines"');
     expect(res.body).toContain('href="/tag/');
     expect(res.body).toContain('Có thể bạn quan tâm');
