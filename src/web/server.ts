@@ -4,6 +4,7 @@ import { registerSecurityHeaders } from './security.ts';
 import { registerSiteRoutes } from './site/routes.ts';
 import { registerMediaRoutes } from '../media/routes.ts';
 import { registerApi } from './api/index.ts';
+import { attachSearchIndex } from '../search/events.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -26,6 +27,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   app.get('/favicon.svg', async (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').send(FAVICON));
   app.get('/healthz', async () => ({ ok: true }));
   registerMediaRoutes(app, ctx);
+  attachSearchIndex(ctx);
   await app.register(async (api) => registerApi(api, ctx, opts), { prefix: '/api/v1' });
   registerSiteRoutes(app, ctx);
   return app;

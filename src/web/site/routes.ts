@@ -5,6 +5,7 @@ import { loadArticle, loadAuthor, loadCategoryListing, loadChrome, loadHome, loa
 import { ArticlePage, HomePage, ListingPage, MessagePage, categoryCrumbs } from './pages.tsx';
 import { articlePath, parseArticleFile } from '../../domain/article.ts';
 import { getArticle } from '../../storage/content.ts';
+import { renderSearchPage } from './search-page.tsx';
 import { renderDistribution } from './distribution.ts';
 
 /** A rendered public page: its bytes-to-be and the keys of everything it shows. */
@@ -118,6 +119,7 @@ export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void 
     return sendPage(reply, await renderPath(ctx, path, req));
   };
   app.get('/', handler);
+  app.get('/tim-kiem', async (req, reply) => sendPage(reply.header('cache-control', 'private, max-age=0'), await renderSearchPage(ctx, req)));
   app.get('/tag/:slug', handler);
   app.get('/tac-gia/:slug', handler);
   app.get('/:first', handler);
