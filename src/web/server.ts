@@ -4,6 +4,7 @@ import { registerSecurityHeaders } from './security.ts';
 import { registerSiteRoutes } from './site/routes.ts';
 import { registerMediaRoutes } from '../media/routes.ts';
 import { registerApi } from './api/index.ts';
+import { registerApiDocs } from './api/openapi.ts';
 import { attachSearchIndex } from '../search/events.ts';
 
 export interface ServerOptions {
@@ -29,6 +30,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   registerMediaRoutes(app, ctx);
   attachSearchIndex(ctx);
   await app.register(async (api) => registerApi(api, ctx, opts), { prefix: '/api/v1' });
+  await app.register(registerApiDocs, { prefix: '/api/docs' });
   registerSiteRoutes(app, ctx);
   return app;
 }

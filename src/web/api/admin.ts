@@ -1,0 +1,181 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { route, IdParams, PageQuery } from './route.ts';
+import { ApiProblem } from './problem.ts';
+import { requestMeta, type Authenticated } from './auth.ts';
+import { AuditEntrySchema, AuditQuery, CategoryCreateSchema, CategoryUpdateSchema, TagCreateSchema, UserCreateSchema, UserSchema, UserUpdateSchema } from './schemas.ts';
+import { can, scopeOf, type PermissionAction } from '../../domain/permissions.ts';
+import { createUser, DuplicateEmailError, getUser, listUsers, setPassword, updateUser, type User } from '../../storage/newsroom.ts';
+import { generatePassword } from '../../newsroom/passwords.ts';
+import { appendAudit, listAudit } from '../../storage/newsroom-audit.ts';
+import { createCategory, getSettings, listCategories, saveSettings } from '../../storage/content.ts';
+import { SiteSettingsSchema } from '../../domain/settings.ts';
+import { nfc, slugify } from '../../domain/vietnamese.ts';
+import type { FastifyRequest } from 'fastify';
+
+function require(auth: Authenticated, action: PermissionAction): void {
+  if (!can(auth.user, action)) throw new ApiProblem('forbidden', 'Bạn không có quyền thực hiện thao tác này.');
+}
+
+const publicUser = (u: User) => ({ id: u.id, name: u.name, roles: u.roles, deskIds: u.deskIds });
+
+export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void {
+  const db = ctx.store.db;
+  const log = (auth: Authenticated, req: FastifyRequest, action: string, target: string, details: Record<string, unknown> = {}) => {
+    const meta = requestMeta(req);
+    return appendAudit(db, { userId: auth.user.id, userEmail: auth.user.email, action, target, ip: meta.ip, userAgent: meta.userAgent, details });
+  };
+
+  // ---------- users ----------
+
+  route(api, ctx, { method: 'GET', url: '/users', summary: 'Danh sách người dùng (email và trạng thái chỉ hiện với quản trị)', tag: 'Người dùng', success: { status: 200, schema: z.object({ items: z.array(UserSchema) }) } }, async ({ auth }) => {
+    const users = await listUsers(db);
+    const full = can(auth.user, 'manage_users');
+    return { items: users.filter((u) => full || u.active).map((u) => (full ? u : publicUser(u))) };
+  });
+
+  route(api, ctx, { method: 'POST', url: '/users', summary: 'Tạo người dùng (quản trị); trả mật khẩu sinh ngẫu nhiên một lần nếu không gửi', tag: 'Người dùng', body: UserCreateSchema, success: { status: 201 }, problems: [400, 403, 409, 422] }, async ({ auth, body, req }) => {
+    require(auth, 'manage_users');
+    const password = body.password ?? generatePassword();
+    try {
+      const user = await createUser(db, { ...body, password });
+      await log(auth, req, 'user_create', `user:${user.id}`, { email: user.email, roles: user.roles, deskIds: user.deskIds });
+      return { user, ...(body.password ? {} : { generatedPassword: password }) };
+    } catch (err) {
+      if (err instanceof DuplicateEmailError) throw new ApiProblem('conflict', 'Email này đã có tài khoản.');
+      throw err;
+    }
+  });
+
+  route(api, ctx, { method: 'GET', url: '/users/:id', summary: 'Một người dùng', tag: 'Người dùng', params: IdParams, success: { status: 200, schema: UserSchema } }, async ({ auth, params }) => {
+    const user = await getUser(db, params.id);
+    if (!user) throw new ApiProblem('not_found', 'Không tìm thấy người dùng.');
+    return can(auth.user, 'manage_users') || auth.user.id === user.id ? user : publicUser(user);
+  });
+
+  route(api, ctx, { method: 'PATCH', url: '/users/:id', summary: 'Sửa tên, vai trò, ban, khóa/mở tài khoản (quản trị)', tag: 'Người dùng', params: IdParams, body: UserUpdateSchema, success: { status: 200, schema: UserSchema }, problems: [400, 403, 404] }, async ({ auth, params, body, req }) => {
+    require(auth, 'manage_users');
+    const before = await getUser(db, params.id);
+    if (!before) throw new ApiProblem('not_found', 'Không tìm thấy người dùng.');
+    if (params.id === auth.user.id && (body.active === false || (body.roles && !body.roles.includes('admin')))) throw new ApiProblem('conflict', 'Không thể tự khóa hoặc tự bỏ quyền quản trị của mình.');
+    const user = await updateUser(db, params.id, body);
+    await log(auth, req, 'user_update', `user:${params.id}`, { before: { roles: before.roles, deskIds: before.deskIds, active: before.active, name: before.name }, after: body });
+    return user;
+  });
+
+  route(api, ctx, { method: 'POST', url: '/users/:id/password', summary: 'Đặt lại mật khẩu (quản trị): trả mật khẩu mới một lần, đăng xuất mọi phiên', tag: 'Người dùng', params: IdParams, success: { status: 200 }, problems: [403, 404] }, async ({ auth, params, req }) => {
+    require(auth, 'manage_users');
+    if (!(await getUser(db, params.id))) throw new ApiProblem('not_found', 'Không tìm thấy người dùng.');
+    const password = generatePassword();
+    await setPassword(db, params.id, password);
+    await log(auth, req, 'password_reset', `user:${params.id}`);
+    return { generatedPassword: password };
+  });
+
+  // ---------- categories, tags, people, media ----------
+
+  route(api, ctx, { method: 'GET', url: '/categories', summary: 'Chuyên mục (cũng là các ban)', tag: 'Chuyên mục', success: { status: 200 } }, async () => ({
+    items: (await listCategories(db)).map((c) => ({ id: c.id, slug: c.slug, name: c.name, parentId: c.parent_id, position: c.position, description: c.description })),
+  }));
+
+  route(api, ctx, { method: 'POST', url: '/categories', summary: 'Tạo chuyên mục (quản trị)', tag: 'Chuyên mục', body: CategoryCreateSchema, success: { status: 201 }, problems: [400, 403, 409, 422] }, async ({ auth, body, req }) => {
+    require(auth, 'manage_taxonomy');
+    const slug = body.slug ?? slugify(body.name);
+    if (await db.selectFrom('categories').select('id').where('slug', '=', slug).executeTakeFirst()) throw new ApiProblem('conflict', 'Đường dẫn chuyên mục đã tồn tại.');
+    if (body.parentId && !(await db.selectFrom('categories').select('id').where('id', '=', body.parentId).executeTakeFirst())) throw new ApiProblem('validation', 'Chuyên mục cha không tồn tại.');
+    const id = await createCategory(db, { ...body, slug });
+    await log(auth, req, 'category_create', `category:${id}`, { name: body.name, slug });
+    await ctx.events.emit({ type: 'taxonomy.changed' });
+    return { id, slug, name: nfc(body.name), parentId: body.parentId ?? null, position: body.position ?? 0, description: nfc(body.description ?? '') };
+  });
+
+  route(api, ctx, { method: 'PATCH', url: '/categories/:id', summary: 'Sửa chuyên mục (quản trị)', tag: 'Chuyên mục', params: IdParams, body: CategoryUpdateSchema, success: { status: 200 }, problems: [400, 403, 404, 409] }, async ({ auth, params, body, req }) => {
+    require(auth, 'manage_taxonomy');
+    const before = await db.selectFrom('categories').selectAll().where('id', '=', params.id).executeTakeFirst();
+    if (!before) throw new ApiProblem('not_found', 'Không tìm thấy chuyên mục.');
+    if (body.slug && body.slug !== before.slug && (await db.selectFrom('categories').select('id').where('slug', '=', body.slug).executeTakeFirst())) throw new ApiProblem('conflict', 'Đường dẫn chuyên mục đã tồn tại.');
+    if (body.parentId === params.id) throw new ApiProblem('validation', 'Chuyên mục không thể là cha của chính nó.');
+    await db
+      .updateTable('categories')
+      .set({ ...(body.name !== undefined ? { name: nfc(body.name) } : {}), ...(body.slug !== undefined ? { slug: body.slug } : {}), ...(body.parentId !== undefined ? { parent_id: body.parentId } : {}), ...(body.position !== undefined ? { position: body.position } : {}), ...(body.description !== undefined ? { description: nfc(body.description) } : {}) })
+      .where('id', '=', params.id)
+      .execute();
+    await log(auth, req, 'category_update', `category:${params.id}`, { changes: body });
+    await ctx.events.emit({ type: 'taxonomy.changed' });
+    const c = (await db.selectFrom('categories').selectAll().where('id', '=', params.id).executeTakeFirstOrThrow());
+    return { id: c.id, slug: c.slug, name: c.name, parentId: c.parent_id, position: c.position, description: c.description };
+  });
+
+  route(api, ctx, { method: 'GET', url: '/tags', summary: 'Thẻ, tìm theo tên (q)', tag: 'Thẻ', query: z.object({ q: z.string().max(100).optional(), ...PageQuery }).strict() }, async ({ query }) => {
+    let q = db.selectFrom('tags');
+    if (query.q) q = q.where('slug', 'like', `%${slugify(query.q)}%`);
+    const [items, count] = await Promise.all([q.selectAll().orderBy('name').limit(query.perPage).offset((query.page - 1) * query.perPage).execute(), q.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()]);
+    return { items, total: Number(count.n), page: query.page, perPage: query.perPage };
+  });
+
+  route(api, ctx, { method: 'POST', url: '/tags', summary: 'Tạo thẻ (quản trị; biên tập tạo thẻ khi gắn vào tin)', tag: 'Thẻ', body: TagCreateSchema, success: { status: 201 }, problems: [400, 403, 409] }, async ({ auth, body, req }) => {
+    require(auth, 'manage_taxonomy');
+    const slug = slugify(body.name);
+    if (!slug) throw new ApiProblem('validation', 'Tên thẻ không hợp lệ.');
+    if (await db.selectFrom('tags').select('id').where('slug', '=', slug).executeTakeFirst()) throw new ApiProblem('conflict', 'Thẻ đã tồn tại.');
+    const row = await db.insertInto('tags').values({ slug, name: nfc(body.name) }).returningAll().executeTakeFirstOrThrow();
+    await log(auth, req, 'tag_create', `tag:${row.id}`, { name: row.name });
+    await ctx.events.emit({ type: 'taxonomy.changed' });
+    return row;
+  });
+
+  route(api, ctx, { method: 'PATCH', url: '/tags/:id', summary: 'Đổi tên thẻ (quản trị)', tag: 'Thẻ', params: IdParams, body: TagCreateSchema, success: { status: 200 }, problems: [400, 403, 404] }, async ({ auth, params, body, req }) => {
+    require(auth, 'manage_taxonomy');
+    const r = await db.updateTable('tags').set({ name: nfc(body.name) }).where('id', '=', params.id).executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw new ApiProblem('not_found', 'Không tìm thấy thẻ.');
+    await log(auth, req, 'tag_update', `tag:${params.id}`, { name: body.name });
+    await ctx.events.emit({ type: 'taxonomy.changed' });
+    return db.selectFrom('tags').selectAll().where('id', '=', params.id).executeTakeFirstOrThrow();
+  });
+
+  route(api, ctx, { method: 'GET', url: '/people', summary: 'Tác giả (người ký tên bài)', tag: 'Thẻ' }, async () => ({ items: await db.selectFrom('people').selectAll().orderBy('name').execute() }));
+
+  route(api, ctx, { method: 'GET', url: '/media', summary: 'Thư viện ảnh, mới nhất trước; tìm theo chú thích/tên tệp (q)', tag: 'Ảnh', query: z.object({ q: z.string().max(200).optional(), ...PageQuery }).strict() }, async ({ auth, query }) => {
+    if (!can(auth.user, 'create') && !can(auth.user, 'manage_settings')) throw new ApiProblem('forbidden', 'Bạn không có quyền xem thư viện ảnh.');
+    let q = db.selectFrom('media');
+    if (query.q) {
+      const pattern = `%${nfc(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where((eb) => eb.or([eb('caption', 'like', pattern), eb('file_name', 'like', pattern)]));
+    }
+    const [rows, count] = await Promise.all([q.selectAll().orderBy('id', 'desc').limit(query.perPage).offset((query.page - 1) * query.perPage).execute(), q.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()]);
+    return {
+      items: rows.map((m) => ({ id: m.id, fileName: m.file_name, url: m.storage_key ? `/media/${m.storage_key}` : null, mime: m.mime, width: m.width, height: m.height, byteSize: m.byte_size, caption: m.caption, credit: m.credit, alt: m.alt, createdAt: m.created_at })),
+      total: Number(count.n),
+      page: query.page,
+      perPage: query.perPage,
+    };
+  });
+
+  // ---------- settings ----------
+
+  route(api, ctx, { method: 'GET', url: '/settings', summary: 'Thông tin tòa soạn (tên, giấy phép, tổng biên tập…)', tag: 'Cài đặt', success: { status: 200, schema: SiteSettingsSchema } }, async () => getSettings(db));
+
+  route(api, ctx, { method: 'PUT', url: '/settings', summary: 'Lưu thông tin tòa soạn (quản trị)', tag: 'Cài đặt', body: SiteSettingsSchema, success: { status: 200, schema: SiteSettingsSchema }, problems: [400, 403] }, async ({ auth, body, req }) => {
+    require(auth, 'manage_settings');
+    const before = await getSettings(db);
+    await saveSettings(db, body);
+    await log(auth, req, 'settings_update', 'settings:site', { before, after: body });
+    await ctx.events.emit({ type: 'settings.changed' });
+    return getSettings(db);
+  });
+
+  // ---------- audit ----------
+
+  route(api, ctx, { method: 'GET', url: '/audit', summary: 'Nhật ký (chỉ đọc, cũ nhất trước); lọc theo articleId, userId, action', tag: 'Nhật ký', query: AuditQuery, success: { status: 200, schema: z.object({ items: z.array(AuditEntrySchema), total: z.number(), page: z.number(), perPage: z.number() }) } }, async ({ auth, query }) => {
+    const scope = scopeOf(auth.user, 'view_audit');
+    if (scope === 'none' || scope === 'own') throw new ApiProblem('forbidden', 'Bạn không có quyền xem nhật ký.');
+    const { items, total } = await listAudit(db, { articleId: query.articleId, userId: query.userId, action: query.action, categoryIds: scope === 'desk' ? auth.user.deskIds : undefined, limit: query.perPage, offset: (query.page - 1) * query.perPage });
+    return { items, total, page: query.page, perPage: query.perPage };
+  });
+
+  // The log is append-only: say so explicitly rather than 404.
+  for (const url of ['/audit', '/audit/:id']) {
+    api.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url, handler: async () => { throw new ApiProblem('method_not_allowed', 'Nhật ký chỉ được ghi thêm bởi hệ thống; không thể sửa hay xóa.', {}, { allow: 'GET' }); } });
+  }
+}

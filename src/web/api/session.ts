@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.ts';
+import type { ServerOptions } from '../server.ts';
+import { route } from './route.ts';
+import { ApiProblem } from './problem.ts';
+import { clearSessionCookie, requestMeta, sessionCookie, type Authenticated, type LoginRateLimiter } from './auth.ts';
+import { LoginSchema, PasswordChangeSchema, SessionSchema } from './schemas.ts';
+import { createSession, deleteSession, getUserRowByEmail, normalizeEmail, setPassword, SESSION_TTL_MS, toUser, type User } from '../../storage/newsroom.ts';
+import { DUMMY_HASH, verifyPassword } from '../../newsroom/passwords.ts';
+import { appendAudit } from '../../storage/newsroom-audit.ts';
+import { ROLE_LABELS } from '../../domain/roles.ts';
+
+export async function sessionBody(ctx: AppContext, user: User, auth: Pick<Authenticated, 'via' | 'csrfToken' | 'expiresAt'>) {
+  const desks = user.deskIds.length ? await ctx.store.db.selectFrom('categories').select(['id', 'name', 'slug']).where('id', 'in', user.deskIds).orderBy('position').execute() : [];
+  return {
+    user: { id: user.id, email: user.email, name: user.name, roles: user.roles, deskIds: user.deskIds, active: user.active, createdAt: user.createdAt },
+    roles: user.roles.map((key) => ({ key, label: ROLE_LABELS[key] })),
+    desks,
+    csrfToken: auth.csrfToken ?? null,
+    expiresAt: auth.expiresAt ?? null,
+    via: auth.via,
+  };
+}
+
+const LOGIN_FAILED = 'Email hoặc mật khẩu không đúng.';
+
+export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext, opts: ServerOptions, limiter: LoginRateLimiter): void {
+  const secure = !!opts.https;
+  const db = ctx.store.db;
+
+  route(api, ctx, { method: 'POST', url: '/session', summary: 'Đăng nhập: đặt cookie phiên (HttpOnly, SameSite=Lax) và trả mã CSRF', tag: 'Phiên', auth: false, body: LoginSchema, success: { status: 200, schema: SessionSchema }, problems: [400, 401, 429] }, async ({ body, reply, req }) => {
+    const email = normalizeEmail(body.email);
+    const meta = requestMeta(req);
+    const wait = limiter.retryAfter(email, meta.ip);
+    if (wait > 0) throw new ApiProblem('rate_limited', 'Bạn đã thử đăng nhập quá nhiều lần; vui lòng đợi rồi thử lại.', { retryAfter: wait }, { 'retry-after': String(wait) });
+    const row = await getUserRowByEmail(db, email);
+    // Same work whether or not the account exists, so timing does not reveal which emails are registered.
+    const ok = await verifyPassword(body.password, row?.password_hash ?? DUMMY_HASH);
+    if (!row || !ok || row.active !== 1) {
+      limiter.fail(email, meta.ip);
+      await appendAudit(db, { userId: row?.id ?? null, userEmail: email.slice(0, 254), action: 'login_failed', ip: meta.ip, userAgent: meta.userAgent });
+      throw new ApiProblem('unauthenticated', LOGIN_FAILED);
+    }
+    limiter.succeed(email);
+    const user = toUser(row);
+    const session = await createSession(db, user.id, meta);
+    await appendAudit(db, { userId: user.id, userEmail: user.email, action: 'login', ip: meta.ip, userAgent: meta.userAgent });
+    reply.header('set-cookie', sessionCookie(session.token, { secure, maxAgeSeconds: Math.floor(SESSION_TTL_MS / 1000) }));
+    return sessionBody(ctx, user, { via: 'session', csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+  });
+
+  route(api, ctx, { method: 'GET', url: '/session', summary: 'Người dùng hiện tại: vai trò, ban, mã CSRF', tag: 'Phiên', success: { status: 200, schema: SessionSchema }, problems: [401] }, async ({ auth }) => sessionBody(ctx, auth.user, auth));
+
+  route(api, ctx, { method: 'DELETE', url: '/session', summary: 'Đăng xuất', tag: 'Phiên', success: { status: 204 }, problems: [401, 403] }, async ({ auth, reply, req }) => {
+    if (auth.sessionToken) await deleteSession(db, auth.sessionToken);
+    const meta = requestMeta(req);
+    await appendAudit(db, { userId: auth.user.id, userEmail: auth.user.email, action: 'logout', ip: meta.ip, userAgent: meta.userAgent });
+    clearSessionCookie(reply, secure);
+    return undefined;
+  });
+
+  route(api, ctx, { method: 'POST', url: '/session/password', summary: 'Đổi mật khẩu của chính mình (mọi phiên bị đăng xuất)', tag: 'Phiên', body: PasswordChangeSchema, success: { status: 204 }, problems: [400, 401, 403] }, async ({ auth, body, reply, req }) => {
+    const row = await getUserRowByEmail(db, auth.user.email);
+    if (!row || !(await verifyPassword(body.currentPassword, row.password_hash))) throw new ApiProblem('forbidden', 'Mật khẩu hiện tại không đúng.');
+    await setPassword(db, auth.user.id, body.newPassword);
+    const meta = requestMeta(req);
+    await appendAudit(db, { userId: auth.user.id, userEmail: auth.user.email, action: 'password_change', target: `user:${auth.user.id}`, ip: meta.ip, userAgent: meta.userAgent });
+    clearSessionCookie(reply, secure);
+    return undefined;
+  });
+}
