@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createServer } from 'node:http';
 import type { AppContext } from './context.ts';
 import { registerSecurityHeaders } from './security.ts';
 import { registerSiteRoutes } from './site/routes.ts';
@@ -6,19 +7,29 @@ import { registerMediaRoutes } from '../media/routes.ts';
 import { registerApi } from './api/index.ts';
 import { registerApiDocs } from './api/openapi.ts';
 import { attachSearchIndex } from '../search/events.ts';
+import { createSiteCache, siteCacheOptionsFromEnv, type SiteCacheOptions } from '../cache/site-cache.ts';
 
 export interface ServerOptions {
   logger?: boolean;
   /** Set when a TLS-terminating proxy sits in front: enables HSTS and Secure cookies. */
   https?: boolean;
   trustProxy?: boolean;
+  /** Reader page cache: options, or false to render every request. Default: from the environment (TOASOAN_CACHE…, REDIS_URL). */
+  cache?: SiteCacheOptions | false;
 }
 
 const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#a50e0e"/><text x="32" y="44" font-family="Arial,sans-serif" font-size="34" font-weight="700" text-anchor="middle" fill="#fff">TS</text></svg>`;
 
 /** The whole HTTP application: reader site, media, newsroom API. */
 export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const cacheOptions = opts.cache ?? siteCacheOptionsFromEnv();
+  if (cacheOptions !== false && !ctx.siteCache) ctx.siteCache = await createSiteCache(ctx.store, ctx.events, cacheOptions);
+  const siteCache = ctx.siteCache;
   const app = Fastify({
+    // Cache hits are answered before Fastify parses or routes the request: ready bytes, prepared headers.
+    serverFactory: (handler) => createServer((req, res) => {
+      if (!siteCache?.serveFast(req, res)) handler(req, res);
+    }),
     logger: opts.logger ? { level: 'info' } : false,
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 2 * 1024 * 1024,
@@ -32,5 +43,6 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   await app.register(async (api) => registerApi(api, ctx, opts), { prefix: '/api/v1' });
   await app.register(registerApiDocs, { prefix: '/api/docs' });
   registerSiteRoutes(app, ctx);
+  siteCache?.attach(app);
   return app;
 }

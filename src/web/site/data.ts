@@ -28,8 +28,14 @@ export interface Listing {
 
 /** Dependency keys name what a rendered page shows, so a change can find exactly the pages it affects. */
 export const keys = {
+  /** Everything about a story: its own page, and any page showing more than its card (feeds with full text, sitemaps). */
   article: (id: number) => `a:${id}`,
+  /** A story's card in a listing (title, sapo, cover, time, link): changes only when those do. */
+  summary: (id: number) => `s:${id}`,
+  /** The full, paginated listing of a category (category pages): changes whenever a story joins or leaves it. */
   category: (id: number) => `c:${id}`,
+  /** The newest stories of a category (the "same category" block on article pages): changes when a story enters at the top. */
+  categoryHead: (id: number) => `ch:${id}`,
   tag: (id: number) => `t:${id}`,
   author: (id: number) => `p:${id}`,
   home: 'home',
@@ -81,7 +87,7 @@ export async function loadHome(db: Db, chrome: Chrome): Promise<HomeData> {
     lead: latest[0],
     latest: { items: latest.slice(1), media },
     sections: sections.filter((s) => s.items.length > 0).map((s) => ({ category: s.category, listing: { items: s.items, media } })),
-    keys: [keys.home, ...all.map((a) => keys.article(a.id))],
+    keys: [keys.home, ...all.map((a) => keys.summary(a.id))],
   };
 }
 
@@ -134,6 +140,6 @@ export async function loadArticle(db: Db, id: number): Promise<ArticleData | und
     media,
     related: { items: related, media },
     sameCategory: { items: sameCategory, media },
-    keys: [keys.article(a.id), keys.category(a.category_id), ...related.map((r) => keys.article(r.id)), ...sameCategory.map((r) => keys.article(r.id))],
+    keys: [keys.article(a.id), keys.categoryHead(a.category_id), ...related.map((r) => keys.summary(r.id)), ...sameCategory.map((r) => keys.summary(r.id))],
   };
 }

@@ -53,13 +53,13 @@ export async function renderPath(ctx: AppContext, path: string, req: FastifyRequ
   if (first === 'tag' && second && !third) {
     const data = await loadTag(db, second, pageNo);
     if (!data) return notFound(chrome, path);
-    return page(200, ListingPage({ chrome, title: data.tag.name, heading: `#${data.tag.name}`, path: `/tag/${data.tag.slug}`, listing: data.listing }), [keys.tag(data.tag.id), ...data.listing.items.map((a) => keys.article(a.id))]);
+    return page(200, ListingPage({ chrome, title: data.tag.name, heading: `#${data.tag.name}`, path: `/tag/${data.tag.slug}`, listing: data.listing }), [keys.tag(data.tag.id), ...data.listing.items.map((a) => keys.summary(a.id))]);
   }
   if (first === 'tac-gia' && second && !third) {
     const data = await loadAuthor(db, second, pageNo);
     if (!data) return notFound(chrome, path);
     const p = data.person;
-    return page(200, ListingPage({ chrome, title: `Tác giả ${p.name}`, heading: p.title ? `${p.name} – ${p.title}` : p.name, description: p.bio, path: `/tac-gia/${p.slug}`, listing: data.listing }), [keys.author(p.id), ...data.listing.items.map((a) => keys.article(a.id))]);
+    return page(200, ListingPage({ chrome, title: `Tác giả ${p.name}`, heading: p.title ? `${p.name} – ${p.title}` : p.name, description: p.bio, path: `/tac-gia/${p.slug}`, listing: data.listing }), [keys.author(p.id), ...data.listing.items.map((a) => keys.summary(a.id))]);
   }
 
   if (!second) {
@@ -87,7 +87,7 @@ export async function renderPath(ctx: AppContext, path: string, req: FastifyRequ
     return page(
       200,
       ListingPage({ chrome, title: category.name, heading: category.name, description: category.description, path: node.path, listing, currentCategoryId: top.id, crumbs: second ? categoryCrumbs(chrome, category.id) : undefined, subnav: second ? undefined : top.children }),
-      [keys.category(category.id), ...(second ? [] : top.children.map((c) => keys.category(c.id))), ...listing.items.map((a) => keys.article(a.id))],
+      [keys.category(category.id), ...(second ? [] : top.children.map((c) => keys.category(c.id))), ...listing.items.map((a) => keys.summary(a.id))],
     );
   }
   return notFound(chrome, path);
@@ -116,6 +116,7 @@ export function sendPage(reply: FastifyReply, rendered: RenderedPage): FastifyRe
 export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const path = req.url.split('?')[0] ?? '/';
+    if (ctx.siteCache) return ctx.siteCache.handle(req, reply, () => renderPath(ctx, path, req), sendPage);
     return sendPage(reply, await renderPath(ctx, path, req));
   };
   app.get('/', handler);

@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { testEngines, type TestStore } from '../storage/testing.ts';
+import { createContext, type AppContext } from '../web/context.ts';
+import { buildServer } from '../web/server.ts';
+import { articlePath } from '../domain/article.ts';
+import { createArticle, getArticle, getSettings, saveSettings, setArticleTags } from '../storage/content.ts';
+import { paragraph } from '../domain/document.ts';
+import { buildNewsroom, rawGet, type Newsroom } from './test-support.ts';
+
+const engines = await testEngines();
+
+const RELATED = /<section class="block" aria-labelledby="co-the-ban-quan-tam">[\s\S]*?<\/section>/;
+const withoutRelated = (html: string) => html.replace(RELATED, '');
+
+/**
+ * Exactness, checked against the truth: after each change, every warm page is rendered again by an uncached server.
+ * A page whose HTML changed must be a MISS and show the new HTML; a page whose HTML did not change must be a HIT.
+ */
+describe.each(engines)('exact invalidation on $engine', ({ open }) => {
+  let store: TestStore;
+  let ctx: AppContext;
+  let app: FastifyInstance;
+  let truth: FastifyInstance;
+  let base: string;
+  let n: Newsroom;
+  let warm: string[];
+
+  const path = async (id: number) => articlePath((await getArticle(store.db, id))!);
+
+  beforeAll(async () => {
+    store = await open();
+    n = await buildNewsroom(store.db);
+    ctx = createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-')));
+    app = await buildServer(ctx, { cache: {} });
+    truth = await buildServer(createContext(store, ctx.mediaDir), { cache: false });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    warm = [
+      '/', '/thoi-su', '/kinh-te', '/kinh-te/nong-nghiep', '/the-thao', '/the-thao?trang=2', '/tag/lua-gao', '/tag/bong-da', '/tac-gia/tran-thi-lan', '/tac-gia/le-van-hung',
+      await path(n.stories.rice), await path(n.stories.market), await path(n.stories.policy), await path(n.stories.sport[24]!), await path(n.stories.sport[12]!), await path(n.stories.sport[0]!),
+    ];
+  });
+  afterAll(async () => {
+    await app?.close();
+    await truth?.close();
+    await store?.dispose();
+  });
+
+  async function snapshot(): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const url of warm) {
+      const first = await rawGet(base, url, { 'accept-encoding': 'gzip' });
+      const second = await rawGet(base, url, { 'accept-encoding': 'gzip' });
+      expect(second.headers['x-cache'], url).toBe('HIT');
+      expect(second.text).toBe(first.text);
+      out.set(url, second.text);
+    }
+    return out;
+  }
+
+  /**
+   * Applies a change, then checks every warm page against an uncached render. Returns the URLs that re-rendered.
+   * One documented exception: a newly published story may enter the "related" block of other stories' pages
+   * (recent stories sharing words); those pages pick it up when they next render (TOASOAN_CACHE_MAX_AGE bounds it).
+   * A related block never keeps showing a story that was edited or taken down: it carries that story's key.
+   */
+  async function expectExact(before: Map<string, string>, change: () => Promise<void>): Promise<string[]> {
+    await change();
+    const missed: string[] = [];
+    for (const url of warm) {
+      const res = await rawGet(base, url, { 'accept-encoding': 'br' });
+      const fresh = await truth.inject({ url });
+      expect(res.status, url).toBe(fresh.statusCode);
+      const hit = res.headers['x-cache'] === 'HIT';
+      if (hit) expect(withoutRelated(res.text), `${url} must show the current page`).toBe(withoutRelated(fresh.body));
+      else expect(res.text, `${url} must show the current page`).toBe(fresh.body);
+      if (withoutRelated(fresh.body) !== withoutRelated(before.get(url)!)) expect(hit, `${url} changed and must re-render`).toBe(false);
+      if (fresh.body === before.get(url)) expect(hit, `${url} did not change and must stay cached`).toBe(true);
+      if (!hit) missed.push(url);
+    }
+    return missed;
+  }
+
+  it('publishing a new football story re-renders its category, tag, author, home and same-category pages only', async () => {
+    const before = await snapshot();
+    let id = 0;
+    const missed = await expectExact(before, async () => {
+      id = await createArticle(store.db, { title: 'Đội tuyển tỉnh giành vé thăng hạng', sapo: 'Niềm vui lớn của người hâm mộ.', body: { type: 'doc', content: [paragraph('Trận cuối diễn ra kịch tính.')] }, categoryId: n.cat.theThao, status: 'published', tags: ['Bóng đá'], bylines: [{ personId: n.person.hung.id }] });
+      await ctx.events.emit({ type: 'article.published', articleId: id });
+    });
+    expect(missed).toContain('/');
+    expect(missed).toContain('/the-thao');
+    expect(missed).toContain('/the-thao?trang=2');
+    expect(missed).toContain('/tag/bong-da');
+    expect(missed).toContain('/tac-gia/le-van-hung');
+    expect(missed).not.toContain('/kinh-te');
+    expect(missed).not.toContain('/tag/lua-gao');
+    expect((await rawGet(base, '/the-thao')).text).toContain('Đội tuyển tỉnh giành vé thăng hạng');
+  });
+
+  it('editing a story\'s text re-renders only the pages that show it', async () => {
+    const before = await snapshot();
+    const missed = await expectExact(before, async () => {
+      await store.db.updateTable('articles').set({ title: 'Giá lúa đầu vụ tăng mạnh ở đồng bằng', updated_at: new Date().toISOString() }).where('id', '=', n.stories.rice).execute();
+      await ctx.events.emit({ type: 'article.updated', articleId: n.stories.rice });
+    });
+    expect(missed).toContain('/kinh-te/nong-nghiep');
+    expect(missed).toContain('/tag/lua-gao');
+    expect(missed).not.toContain('/the-thao');
+    expect(missed).not.toContain('/tac-gia/le-van-hung');
+  });
+
+  it('a body-only correction re-renders the story\'s own page and nothing else', async () => {
+    const id = n.stories.policy;
+    await ctx.events.emit({ type: 'article.updated', articleId: id });
+    const before = await snapshot();
+    const missed = await expectExact(before, async () => {
+      await store.db.updateTable('articles').set({ body: JSON.stringify({ type: 'doc', content: [paragraph('Các đại biểu thảo luận ngân sách năm tới.')] }) }).where('id', '=', id).execute();
+      await ctx.events.emit({ type: 'article.updated', articleId: id });
+    });
+    expect(missed).toEqual([await path(id)]);
+  });
+
+  it('retagging a story this process saw published re-renders exactly the listings it leaves and joins', async () => {
+    const id = await createArticle(store.db, { title: 'Hợp tác xã mở rộng vùng trồng', sapo: 'Thêm nhiều hộ tham gia.', body: { type: 'doc', content: [paragraph('Vùng trồng tăng gấp đôi.')] }, categoryId: n.cat.kinhTe, status: 'published', tags: ['Bóng đá'] });
+    await ctx.events.emit({ type: 'article.published', articleId: id });
+    const before = await snapshot();
+    const missed = await expectExact(before, async () => {
+      await setArticleTags(store.db, id, ['Lúa gạo']);
+      await ctx.events.emit({ type: 'article.updated', articleId: id });
+    });
+    expect(missed).toContain('/tag/lua-gao');
+    expect(missed).toContain('/tag/bong-da');
+    expect(missed).not.toContain('/the-thao');
+  });
+
+  it('an update to a story whose earlier listings this process never saw re-renders at least every changed page', async () => {
+    const before = await snapshot();
+    await setArticleTags(store.db, n.stories.market, ['Lúa gạo', 'Chợ']);
+    await ctx.events.emit({ type: 'article.updated', articleId: n.stories.market });
+    for (const url of warm) {
+      const res = await rawGet(base, url, { 'accept-encoding': 'gzip' });
+      const fresh = await truth.inject({ url });
+      expect(withoutRelated(res.text), url).toBe(withoutRelated(fresh.body));
+      if (withoutRelated(fresh.body) !== withoutRelated(before.get(url)!)) expect(res.headers['x-cache'], url).toBe('MISS');
+    }
+  });
+
+  it('taking a story down: 410 at once, gone from every listing, later pages shift, unrelated pages stay cached', async () => {
+    const before = await snapshot();
+    const victim = n.stories.sport[20]!;
+    const url = await path(victim);
+    const missed = await expectExact(before, async () => {
+      await store.db.updateTable('articles').set({ status: 'unpublished' }).where('id', '=', victim).execute();
+      await ctx.events.emit({ type: 'article.unpublished', articleId: victim });
+    });
+    expect(missed).toContain('/the-thao');
+    expect(missed).toContain('/the-thao?trang=2');
+    expect(missed).not.toContain('/thoi-su');
+    expect(missed).not.toContain('/kinh-te/nong-nghiep');
+    expect((await rawGet(base, url)).status).toBe(410);
+    for (const u of warm) expect((await rawGet(base, u)).text, u).not.toContain(url);
+  });
+
+  it('a settings change re-renders every page', async () => {
+    const before = await snapshot();
+    const missed = await expectExact(before, async () => {
+      await saveSettings(store.db, { ...(await getSettings(store.db)), name: 'Báo Sông Hậu' });
+      await ctx.events.emit({ type: 'settings.changed' });
+    });
+    expect(missed).toEqual(warm);
+  });
+});

@@ -1,0 +1,271 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zc, gunzipSync, gzip } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+/** What the cache stores about a page: the render's outcome, before any bytes are made. */
+export interface PageSource {
+  status: number;
+  body: string;
+  keys: string[];
+  contentType: string;
+  location?: string;
+}
+
+export type Encoding = 'br' | 'gzip' | 'identity';
+
+/** A page as ready bytes: compressed once when stored, never per request. */
+export interface CachedPage {
+  readonly cacheKey: string;
+  readonly status: number;
+  readonly contentType: string;
+  readonly location: string | undefined;
+  readonly keys: readonly string[];
+  /** Opaque validator shared by all encodings; each encoding's ETag adds a suffix (strong ETags differ per representation). */
+  readonly tag: string;
+  readonly gzip: Buffer;
+  readonly br: Buffer;
+  /** Made from the gzip bytes the first time a client without compression asks, then kept. */
+  identity: Buffer | undefined;
+  readonly storedAt: number;
+  size: number;
+  /** Response headers per encoding, prepared once (see http.ts). */
+  prepared?: unknown;
+}
+
+export interface FetchResult {
+  page: CachedPage | undefined;
+  /** Set when the page could not be cached (e.g. 404): the caller sends it as is. */
+  uncacheable?: PageSource;
+  status: 'HIT' | 'MISS';
+}
+
+export interface PageCacheOptions {
+  /** Upper bound on the bytes held (all encodings); least recently used pages go first. */
+  maxBytes?: number;
+  /** Statuses worth keeping: a 404 is cheap to render and bots would flood the cache with them. */
+  cacheableStatuses?: number[];
+  brotliQuality?: number;
+  gzipLevel?: number;
+  /**
+   * A page older than this renders again on its next request. Invalidation is what keeps pages exact; this only
+   * bounds the one thing no key can name: a new story entering the "related" block of an older story's page.
+   */
+  maxAgeMs?: number;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  renders: number;
+  stores: number;
+  evictions: number;
+  invalidatedPages: number;
+  entries: number;
+  bytes: number;
+}
+
+interface Flight {
+  promise: Promise<FetchResult>;
+  /** Keys invalidated while this render ran: its result must not be stored if it shows any of them. */
+  invalidated: Set<string> | 'all';
+}
+
+const ENTRY_OVERHEAD = 512;
+
+export function etagFor(page: CachedPage, encoding: Encoding): string {
+  return encoding === 'identity' ? `"${page.tag}"` : `"${page.tag}-${encoding === 'br' ? 'br' : 'gz'}"`;
+}
+
+/**
+ * In-memory page cache: ready bytes bounded by size (LRU), a dependency-key index for exact invalidation,
+ * and single-flight so concurrent misses for one page render it once.
+ */
+export class PageCache {
+  private readonly entries = new Map<string, CachedPage>();
+  private readonly byKey = new Map<string, Set<string>>();
+  private readonly flights = new Map<string, Flight>();
+  private readonly renderListeners = new Set<(cacheKey: string) => void>();
+  private readonly invalidateListeners = new Set<(keys: string[], pages: number) => void>();
+  readonly maxBytes: number;
+  private readonly cacheable: Set<number>;
+  private readonly brotliQuality: number;
+  private readonly gzipLevel: number;
+  readonly maxAgeMs: number;
+  private bytes = 0;
+  readonly stats: Omit<CacheStats, 'entries' | 'bytes'> = { hits: 0, misses: 0, renders: 0, stores: 0, evictions: 0, invalidatedPages: 0 };
+
+  constructor(opts: PageCacheOptions = {}) {
+    this.maxBytes = opts.maxBytes ?? 128 * 1024 * 1024;
+    this.cacheable = new Set(opts.cacheableStatuses ?? [200, 301, 410]);
+    this.brotliQuality = opts.brotliQuality ?? 6;
+    this.gzipLevel = opts.gzipLevel ?? 6;
+    this.maxAgeMs = opts.maxAgeMs ?? 10 * 60_000;
+  }
+
+  /** Counter hook: called once per actual render (tests count single-flight with it). */
+  onRender(listener: (cacheKey: string) => void): () => void {
+    this.renderListeners.add(listener);
+    return () => this.renderListeners.delete(listener);
+  }
+
+  /** Called after each invalidation with the keys and how many local pages it dropped. */
+  onInvalidate(listener: (keys: string[], pages: number) => void): () => void {
+    this.invalidateListeners.add(listener);
+    return () => this.invalidateListeners.delete(listener);
+  }
+
+  snapshot(): CacheStats {
+    return { ...this.stats, entries: this.entries.size, bytes: this.bytes };
+  }
+
+  /** A stored page, marked as recently used; no rendering. */
+  peek(cacheKey: string): CachedPage | undefined {
+    const page = this.entries.get(cacheKey);
+    if (page && Date.now() - page.storedAt > this.maxAgeMs) return undefined;
+    if (page) {
+      // Re-inserting moves it to the young end of the Map's insertion order.
+      this.entries.delete(cacheKey);
+      this.entries.set(cacheKey, page);
+      this.stats.hits++;
+    }
+    return page;
+  }
+
+  has(cacheKey: string): boolean {
+    return this.entries.has(cacheKey);
+  }
+
+  /** The stored page, or a render joined with every concurrent request for the same key. */
+  async fetch(cacheKey: string, render: () => Promise<PageSource>): Promise<FetchResult> {
+    const hit = this.peek(cacheKey);
+    if (hit) return { page: hit, status: 'HIT' };
+    const running = this.flights.get(cacheKey);
+    if (running) return running.promise;
+    this.stats.misses++;
+    const flight: Flight = { promise: undefined as unknown as Promise<FetchResult>, invalidated: new Set() };
+    flight.promise = this.renderAndStore(cacheKey, render, flight).finally(() => {
+      if (this.flights.get(cacheKey) === flight) this.flights.delete(cacheKey);
+    });
+    this.flights.set(cacheKey, flight);
+    return flight.promise;
+  }
+
+  private async renderAndStore(cacheKey: string, render: () => Promise<PageSource>, flight: Flight): Promise<FetchResult> {
+    this.stats.renders++;
+    for (const l of this.renderListeners) l(cacheKey);
+    const source = await render();
+    if (!this.cacheable.has(source.status)) return { page: undefined, uncacheable: source, status: 'MISS' };
+    const page = await this.build(cacheKey, source);
+    const stale = flight.invalidated === 'all' || page.keys.some((k) => (flight.invalidated as Set<string>).has(k));
+    if (!stale && page.size <= this.maxBytes / 4) this.store(page);
+    return { page, status: 'MISS' };
+  }
+
+  private async build(cacheKey: string, source: PageSource): Promise<CachedPage> {
+    const raw = Buffer.from(source.body, 'utf8');
+    // Both run on the libuv thread pool, in parallel, off the event loop.
+    const [gz, br] = await Promise.all([
+      gzipAsync(raw, { level: this.gzipLevel }),
+      brotliAsync(raw, { params: { [zc.BROTLI_PARAM_QUALITY]: this.brotliQuality, [zc.BROTLI_PARAM_MODE]: zc.BROTLI_MODE_TEXT, [zc.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
+    ]);
+    const tag = createHash('sha256').update(source.contentType).update('\0').update(String(source.status)).update('\0').update(source.location ?? '').update('\0').update(raw).digest('base64url').slice(0, 27);
+    const keys = [...new Set(source.keys)];
+    return {
+      cacheKey,
+      status: source.status,
+      contentType: source.contentType,
+      location: source.location,
+      keys,
+      tag,
+      gzip: gz,
+      br,
+      identity: raw.length <= 2048 ? raw : undefined,
+      storedAt: Date.now(),
+      size: ENTRY_OVERHEAD + cacheKey.length + gz.length + br.length + (raw.length <= 2048 ? raw.length : 0) + keys.reduce((n, k) => n + k.length + 16, 0),
+    };
+  }
+
+  /** The uncompressed bytes of a page, made once from its gzip variant. */
+  identityOf(page: CachedPage): Buffer {
+    if (page.identity) return page.identity;
+    const raw = gunzipSync(page.gzip);
+    page.identity = raw;
+    if (this.entries.get(page.cacheKey) === page) {
+      page.size += raw.length;
+      this.bytes += raw.length;
+      this.evictOverflow();
+    }
+    return raw;
+  }
+
+  private store(page: CachedPage): void {
+    this.remove(page.cacheKey);
+    this.entries.set(page.cacheKey, page);
+    this.bytes += page.size;
+    for (const k of page.keys) {
+      let set = this.byKey.get(k);
+      if (!set) this.byKey.set(k, (set = new Set()));
+      set.add(page.cacheKey);
+    }
+    this.stats.stores++;
+    this.evictOverflow();
+  }
+
+  private evictOverflow(): void {
+    while (this.bytes > this.maxBytes) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done) break;
+      this.remove(oldest.value);
+      this.stats.evictions++;
+    }
+  }
+
+  private remove(cacheKey: string): boolean {
+    const page = this.entries.get(cacheKey);
+    if (!page) return false;
+    this.entries.delete(cacheKey);
+    this.bytes -= page.size;
+    for (const k of page.keys) {
+      const set = this.byKey.get(k);
+      if (!set) continue;
+      set.delete(cacheKey);
+      if (set.size === 0) this.byKey.delete(k);
+    }
+    return true;
+  }
+
+  /** Cache keys of the stored pages that show any of these dependency keys. */
+  pagesWith(keys: Iterable<string>): string[] {
+    const out = new Set<string>();
+    for (const k of keys) for (const ck of this.byKey.get(k) ?? []) out.add(ck);
+    return [...out];
+  }
+
+  /**
+   * Drops every page showing any of the keys. Renders already running are detached: requests arriving from
+   * now on start a fresh render, and a detached render that shows an invalidated key is not stored.
+   */
+  invalidate(keys: Iterable<string>): number {
+    const list = [...new Set(keys)];
+    let dropped = 0;
+    for (const ck of this.pagesWith(list)) if (this.remove(ck)) dropped++;
+    for (const flight of this.flights.values()) {
+      if (flight.invalidated !== 'all') for (const k of list) flight.invalidated.add(k);
+    }
+    this.flights.clear();
+    this.stats.invalidatedPages += dropped;
+    for (const l of this.invalidateListeners) l(list, dropped);
+    return dropped;
+  }
+
+  clear(): void {
+    for (const flight of this.flights.values()) flight.invalidated = 'all';
+    this.flights.clear();
+    this.entries.clear();
+    this.byKey.clear();
+    this.bytes = 0;
+  }
+}

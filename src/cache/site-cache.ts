@@ -1,0 +1,220 @@
+import cluster from 'node:cluster';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ContentEvents } from '../domain/events.ts';
+import type { Store } from '../storage/database.ts';
+import { PageCache, type CachedPage, type PageSource } from './page-cache.ts';
+import { DEFAULT_CDN_POLICY, PRIVATE_CACHE_CONTROL, cacheKeyFor, isPrivateRequest, matchesEtag, negotiate, preparePage, type CdnPolicy, type PreparedPage } from './http.ts';
+import { keysForEvent, loadMembership, type Membership } from './invalidation.ts';
+import { ipcFanout, redisFanout, type Fanout, type InvalidationMessage } from './fanout.ts';
+import { httpPurgeHook, type PurgeHook } from './purge.ts';
+
+export interface SiteCacheOptions {
+  maxBytes?: number;
+  maxAgeMs?: number;
+  policy?: CdnPolicy;
+  /** Redis URL for fan-out across machines; when unset, cluster workers use IPC. */
+  redisUrl?: string;
+  /** Redis channel: sites sharing one Redis (and parallel test suites) keep theirs apart. */
+  redisChannel?: string;
+  /** Force IPC fan-out on or off (default: on in a cluster worker without Redis). */
+  ipc?: boolean;
+  purge?: PurgeHook;
+  /** Where failures of the purge hook go (default console.error). */
+  log?: (message: string) => void;
+}
+
+/** Cache settings from the environment (see docs/PERFORMANCE.md). */
+export function siteCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SiteCacheOptions | false {
+  if (/^(0|off|false|no)$/i.test(env.TOASOAN_CACHE ?? '')) return false;
+  const num = (name: string, fallback: number) => {
+    const v = env[name];
+    if (v === undefined || v === '') return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} không hợp lệ: ${v}`);
+    return n;
+  };
+  return {
+    maxBytes: num('TOASOAN_CACHE_MB', 128) * 1024 * 1024,
+    maxAgeMs: num('TOASOAN_CACHE_MAX_AGE', 600) * 1000,
+    policy: { sMaxAge: num('TOASOAN_CDN_S_MAXAGE', DEFAULT_CDN_POLICY.sMaxAge), staleWhileRevalidate: num('TOASOAN_CDN_SWR', DEFAULT_CDN_POLICY.staleWhileRevalidate), staleIfError: num('TOASOAN_CDN_SIE', DEFAULT_CDN_POLICY.staleIfError) },
+    redisUrl: env.REDIS_URL || undefined,
+    redisChannel: env.TOASOAN_CACHE_CHANNEL || undefined,
+    purge: env.TOASOAN_PURGE_URL ? httpPurgeHook(env.TOASOAN_PURGE_URL, env.TOASOAN_PURGE_TOKEN || undefined) : undefined,
+  };
+}
+
+/** Headers other parts of the app add to every response (security headers), captured per content type. */
+const PER_RESPONSE = new Set(['content-length', 'content-encoding', 'etag', 'x-cache', 'vary', 'cache-control', 'surrogate-key', 'cache-tag', 'content-type', 'location', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'set-cookie']);
+
+export interface RenderedLike {
+  status: number;
+  html: string;
+  keys: string[];
+  redirect?: string;
+  contentType?: string;
+}
+
+const MAX_MEMBERSHIPS = 50_000;
+
+/**
+ * The reader site's cache as the web layer sees it: answers hits before Fastify routing (`serveFast`),
+ * renders misses once (`handle`), turns content events into exact invalidations, and fans them out.
+ */
+export class SiteCache {
+  readonly pages: PageCache;
+  readonly policy: CdnPolicy;
+  private readonly appHeaders = new Map<string, Record<string, string>>();
+  private readonly prepared = new WeakMap<CachedPage, PreparedPage>();
+  private readonly served = new WeakMap<FastifyRequest, CachedPage>();
+  private readonly memberships = new Map<number, Membership>();
+  private fanout: Fanout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private readonly purge: PurgeHook | undefined;
+  private readonly log: (m: string) => void;
+
+  constructor(opts: SiteCacheOptions = {}) {
+    this.pages = new PageCache({ maxBytes: opts.maxBytes, maxAgeMs: opts.maxAgeMs });
+    this.policy = opts.policy ?? DEFAULT_CDN_POLICY;
+    this.purge = opts.purge;
+    this.log = opts.log ?? ((m) => console.error(m));
+  }
+
+  get fanoutKind(): string {
+    return this.fanout?.kind ?? 'none';
+  }
+
+  /** Subscribes to content events and connects the fan-out. */
+  async start(store: Store, events: ContentEvents, opts: SiteCacheOptions = {}): Promise<void> {
+    const onRemote = (msg: InvalidationMessage) => this.applyRemote(msg);
+    if (opts.redisUrl) this.fanout = await redisFanout(opts.redisUrl, opts.redisChannel ?? 'toasoan:cache', onRemote);
+    else if (opts.ipc ?? cluster.isWorker) this.fanout = ipcFanout(onRemote);
+    this.unsubscribe = events.subscribe(async (event) => {
+      const id = 'articleId' in event ? event.articleId : undefined;
+      const before = id === undefined ? undefined : this.memberships.get(id);
+      const after = id === undefined ? undefined : await loadMembership(store.db, id);
+      if (id !== undefined && after) this.remember(id, after);
+      await this.invalidate({ keys: keysForEvent(event, before, after), membership: id !== undefined && after ? [id, after] : undefined });
+    });
+  }
+
+  private remember(id: number, m: Membership): void {
+    this.memberships.delete(id);
+    this.memberships.set(id, m);
+    if (this.memberships.size > MAX_MEMBERSHIPS) this.memberships.delete(this.memberships.keys().next().value!);
+  }
+
+  private applyRemote(msg: InvalidationMessage): void {
+    if (msg.membership) this.remember(msg.membership[0], msg.membership[1]);
+    this.pages.invalidate(msg.keys);
+  }
+
+  /** Invalidates here, then in every other process, then at the CDN; resolves when all have it. */
+  async invalidate(msg: InvalidationMessage): Promise<void> {
+    this.pages.invalidate(msg.keys);
+    await Promise.all([
+      this.fanout?.publish(msg),
+      this.purge?.(msg.keys).catch((err: unknown) => this.log(`CDN purge failed for ${msg.keys.join(' ')}: ${(err as Error).message}`)),
+    ]);
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe?.();
+    await this.fanout?.close();
+  }
+
+  private preparedFor(page: CachedPage): PreparedPage | undefined {
+    let p = this.prepared.get(page);
+    if (p) return p;
+    const app = this.appHeaders.get(page.contentType);
+    if (!app) return undefined;
+    p = preparePage(page, app, this.policy, 'HIT');
+    this.prepared.set(page, p);
+    return p;
+  }
+
+  /**
+   * Answers a cache hit straight from the HTTP server, before Fastify parses or routes anything.
+   * Returns false to let Fastify handle the request (misses, non-reader URLs, logged-in newsroom users).
+   */
+  serveFast(req: IncomingMessage, res: ServerResponse): boolean {
+    const method = req.method;
+    if (method !== 'GET' && method !== 'HEAD') return false;
+    const key = cacheKeyFor(req.url ?? '/');
+    if (key === null || isPrivateRequest(req.headers)) return false;
+    const page = this.pages.peek(key);
+    if (!page) return false;
+    const prepared = this.preparedFor(page);
+    if (!prepared) return false;
+    const enc = negotiate(req.headers['accept-encoding'] as string | undefined);
+    if (matchesEtag(page, req.headers['if-none-match'])) {
+      res.writeHead(304, prepared.notModified[enc]);
+      res.end();
+      return true;
+    }
+    if (enc === 'identity') {
+      const body = this.pages.identityOf(page);
+      res.writeHead(page.status, { ...prepared.identityHeaders, 'content-length': body.length });
+      res.end(method === 'HEAD' ? undefined : body);
+      return true;
+    }
+    const v = prepared[enc];
+    res.writeHead(v.status, v.headers);
+    res.end(method === 'HEAD' ? undefined : v.body);
+    return true;
+  }
+
+  /** Fastify handler body for a reader page: from the cache, or rendered once and stored. */
+  async handle(req: FastifyRequest, reply: FastifyReply, render: () => Promise<RenderedLike>, sendUncached: (reply: FastifyReply, page: RenderedLike) => FastifyReply): Promise<FastifyReply> {
+    const key = cacheKeyFor(req.url);
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || key === null || isPrivateRequest(req.headers)) {
+      return sendUncached(reply.header('cache-control', PRIVATE_CACHE_CONTROL), await render());
+    }
+    const result = await this.pages.fetch(key, async (): Promise<PageSource> => {
+      const r = await render();
+      return { status: r.status, body: r.html, keys: r.keys, contentType: r.contentType ?? 'text/html; charset=utf-8', location: r.redirect };
+    });
+    if (!result.page) {
+      const s = result.uncacheable!;
+      // Not kept here (404s would let bots fill the cache); a CDN may hold one briefly.
+      return sendUncached(reply.header('cache-control', 'public, max-age=0, s-maxage=10'), { status: s.status, html: s.body, keys: s.keys, redirect: s.location, contentType: s.contentType });
+    }
+    const page = result.page;
+    this.served.set(req, page);
+    const enc = negotiate(req.headers['accept-encoding']);
+    const app = this.appHeaders.get(page.contentType) ?? {};
+    const prepared = preparePage(page, app, this.policy, result.status);
+    if (matchesEtag(page, req.headers['if-none-match'])) return reply.code(304).headers(prepared.notModified[enc]!).send();
+    if (enc === 'identity') {
+      const { 'content-length': _length, ...headers } = prepared.identityHeaders;
+      return reply.code(page.status).headers(headers).send(this.pages.identityOf(page));
+    }
+    const { 'content-length': _length, ...headers } = prepared[enc].headers;
+    return reply.code(page.status).headers(headers).send(prepared[enc].body);
+  }
+
+  /**
+   * Registers the hook that learns which headers the rest of the app adds (security headers), so hits served
+   * before Fastify carry exactly the same ones. Must be added after those hooks.
+   */
+  attach(app: FastifyInstance): void {
+    app.addHook('onSend', async (req, reply, payload) => {
+      const page = this.served.get(req);
+      if (page && !this.appHeaders.has(page.contentType)) {
+        const captured: Record<string, string> = {};
+        for (const [name, value] of Object.entries(reply.getHeaders())) {
+          if (!PER_RESPONSE.has(name.toLowerCase()) && value !== undefined) captured[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+        }
+        this.appHeaders.set(page.contentType, captured);
+      }
+      return payload;
+    });
+    app.addHook('onClose', async () => this.close());
+  }
+}
+
+export async function createSiteCache(store: Store, events: ContentEvents, opts: SiteCacheOptions = {}): Promise<SiteCache> {
+  const cache = new SiteCache(opts);
+  await cache.start(store, events, opts);
+  return cache;
+}
