@@ -8,8 +8,6 @@ import { registerSessionRoutes } from './session.ts';
 import { registerArticleRoutes } from './articles.ts';
 import { registerAdminRoutes } from './admin.ts';
 import { registerSearchApi } from './search.ts';
-import { registerNinjsApi } from './ninjs.ts';
-import { registerSearchApi } from './search.ts';
 
 /** Largest JSON body the API accepts (a long story with its structure fits well inside). */
 export const API_BODY_LIMIT = 2 * 1024 * 1024;
@@ -46,7 +44,5 @@ export async function registerApi(api: FastifyInstance, ctx: AppContext, opts: S
   registerSessionRoutes(api, ctx, opts, limiter);
   registerArticleRoutes(api, ctx);
   registerAdminRoutes(api, ctx);
-  registerSearchApi(api, ctx);
-  registerNinjsApi(api, ctx);
   registerSearchApi(api, ctx);
 }
