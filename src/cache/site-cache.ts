@@ -177,7 +177,7 @@ export class SiteCache {
     if (!result.page) {
       const s = result.uncacheable!;
       // Not kept here (404s would let bots fill the cache); a CDN may hold one briefly.
-      return sendUncached(reply.header('cache-control', 'public, max-age=0, s-maxage=10'), { status: s.status, html: s.body, keys: s.keys, redirect: s.location, contentType: s.contentType });
+      return sendUncached(reply.header('cache-control', 'public, max-age=0, s-maxage=10').header('x-cache', 'MISS'), { status: s.status, html: s.body, keys: s.keys, redirect: s.location, contentType: s.contentType });
     }
     const page = result.page;
     this.served.set(req, page);

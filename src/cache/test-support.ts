@@ -55,7 +55,7 @@ export function rawGet(base: string, path: string, headers: Record<string, strin
       res.on('end', () => {
         const raw = Buffer.concat(chunks);
         const enc = res.headers['content-encoding'];
-        const plain = enc === 'gzip' ? gunzipSync(raw) : enc === 'br' ? brotliDecompressSync(raw) : raw;
+        const plain = raw.length === 0 ? raw : enc === 'gzip' ? gunzipSync(raw) : enc === 'br' ? brotliDecompressSync(raw) : raw;
         resolve({ status: res.statusCode!, headers: res.headers, raw, text: plain.toString('utf8') });
       });
       res.on('error', reject);

@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { testEngines, type TestStore } from '../storage/testing.ts';
+import { createContext, type AppContext } from '../web/context.ts';
+import { buildServer } from '../web/server.ts';
+import { articlePath } from '../domain/article.ts';
+import { createArticle, getArticle } from '../storage/content.ts';
+import { paragraph } from '../domain/document.ts';
+import { httpPurgeHook } from './purge.ts';
+import { buildNewsroom, rawGet, type Newsroom } from './test-support.ts';
+
+const engines = await testEngines();
+
+describe.each(engines)('cached reader pages over HTTP on $engine', ({ open }) => {
+  let store: TestStore;
+  let ctx: AppContext;
+  let app: FastifyInstance;
+  let base: string;
+  let n: Newsroom;
+  let purger: Server;
+  const purged: Array<{ header: string; body: { keys: string[] }; auth: string | undefined }> = [];
+
+  beforeAll(async () => {
+    store = await open();
+    n = await buildNewsroom(store.db);
+    purger = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        purged.push({ header: String(req.headers['surrogate-key']), body: JSON.parse(body) as { keys: string[] }, auth: req.headers.authorization });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => purger.listen(0, '127.0.0.1', r));
+    const purgeUrl = `http://127.0.0.1:${(purger.address() as AddressInfo).port}/purge`;
+    ctx = createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-')));
+    app = await buildServer(ctx, { cache: { purge: httpPurgeHook(purgeUrl, 'bi-mat'), policy: { sMaxAge: 300, staleWhileRevalidate: 60, staleIfError: 86400 } } });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await app?.close();
+    purger?.close();
+    await store?.dispose();
+  });
+
+  const path = async (id: number) => articlePath((await getArticle(store.db, id))!);
+
+  it('50 concurrent requests for an uncached page cause exactly one render', async () => {
+    const url = await path(n.stories.sport[3]!);
+    const rendered: string[] = [];
+    const off = ctx.siteCache!.pages.onRender((key) => rendered.push(key));
+    const responses = await Promise.all(Array.from({ length: 50 }, () => rawGet(base, url, { 'accept-encoding': 'gzip' })));
+    off();
+    expect(rendered).toEqual([url]);
+    expect(new Set(responses.map((r) => r.text)).size).toBe(1);
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+  });
+
+  it('brotli, gzip and identity bodies decode to the same HTML, on a miss and on a hit', async () => {
+    const url = await path(n.stories.rice);
+    const miss = await rawGet(base, url, { 'accept-encoding': 'br' });
+    expect(miss.headers['x-cache']).toBe('MISS');
+    const br = await rawGet(base, url, { 'accept-encoding': 'gzip, deflate, br' });
+    const gz = await rawGet(base, url, { 'accept-encoding': 'gzip' });
+    const plain = await rawGet(base, url);
+    expect([br.headers['x-cache'], gz.headers['x-cache'], plain.headers['x-cache']]).toEqual(['HIT', 'HIT', 'HIT']);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(br.text).toBe(miss.text);
+    expect(gz.text).toBe(miss.text);
+    expect(plain.text).toBe(miss.text);
+    expect(plain.text).toContain('Giá lúa đầu vụ');
+    expect(Number(gz.headers['content-length'])).toBe(gz.raw.length);
+    expect(gz.raw.length).toBeLessThan(plain.raw.length);
+    expect(new Set([br.headers.etag, gz.headers.etag, plain.headers.etag]).size).toBe(3);
+  });
+
+  it('answers 304 to If-None-Match, before and after Fastify', async () => {
+    const url = await path(n.stories.market);
+    const first = await rawGet(base, url, { 'accept-encoding': 'gzip' });
+    const etag = String(first.headers.etag);
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await rawGet(base, url, { 'accept-encoding': 'gzip', 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(again.raw.length).toBe(0);
+    expect(again.headers.etag).toBe(etag);
+    expect(again.headers['cache-control']).toBe(first.headers['cache-control']);
+    expect((await rawGet(base, url, { 'accept-encoding': 'gzip', 'if-none-match': '"something-else"' })).status).toBe(200);
+    // A client switching encodings still revalidates: every representation shares the validator.
+    expect((await rawGet(base, url, { 'accept-encoding': 'br', 'if-none-match': `W/${etag}` })).status).toBe(304);
+  });
+
+  it('sends CDN headers: s-maxage, stale-while-revalidate, stale-if-error, Surrogate-Key, Cache-Tag, Vary', async () => {
+    const url = await path(n.stories.policy);
+    for (const res of [await rawGet(base, url, { 'accept-encoding': 'gzip' }), await rawGet(base, url, { 'accept-encoding': 'gzip' })]) {
+      expect(res.headers['cache-control']).toBe('public, max-age=0, s-maxage=300, stale-while-revalidate=60, stale-if-error=86400');
+      expect(res.headers.vary).toBe('Accept-Encoding');
+      const keys = String(res.headers['surrogate-key']).split(' ');
+      expect(keys).toContain(`a:${n.stories.policy}`);
+      expect(keys).toContain('settings');
+      expect(String(res.headers['cache-tag']).split(',')).toEqual(keys);
+    }
+  });
+
+  it('hits answered before routing carry the same security headers as the rendered response', async () => {
+    const miss = await rawGet(base, '/kinh-te', { 'accept-encoding': 'gzip' });
+    const hit = await rawGet(base, '/kinh-te', { 'accept-encoding': 'gzip' });
+    expect(hit.headers['x-cache']).toBe('HIT');
+    for (const h of ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options', 'content-type', 'cross-origin-opener-policy', 'permissions-policy']) {
+      expect(hit.headers[h], h).toBe(miss.headers[h]);
+      expect(hit.headers[h], h).toBeDefined();
+    }
+  });
+
+  it('HEAD answers headers only', async () => {
+    await rawGet(base, '/thoi-su', { 'accept-encoding': 'gzip' });
+    const head = await rawGet(base, '/thoi-su', { 'accept-encoding': 'gzip' }, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.headers['x-cache']).toBe('HIT');
+    expect(head.raw.length).toBe(0);
+  });
+
+  it('tracking parameters share the page\'s entry; the page number does not', async () => {
+    const url = await path(n.stories.sport[5]!);
+    await rawGet(base, url);
+    expect((await rawGet(base, `${url}?fbclid=IwAR0abc&zarsrc=30`)).headers['x-cache']).toBe('HIT');
+    await rawGet(base, '/the-thao');
+    const p2 = await rawGet(base, '/the-thao?trang=2&utm_source=zalo');
+    expect(p2.headers['x-cache']).toBe('MISS');
+    expect(p2.text).not.toBe((await rawGet(base, '/the-thao')).text);
+  });
+
+  it('never serves or stores pages for a logged-in newsroom request', async () => {
+    const url = await path(n.stories.sport[6]!);
+    const cookie = { cookie: 'theme=dark; toasoan_session=abc123' };
+    const a = await rawGet(base, url, cookie);
+    expect(a.status).toBe(200);
+    expect(a.headers['x-cache']).toBeUndefined();
+    expect(a.headers['cache-control']).toBe('private, no-store');
+    expect(ctx.siteCache!.pages.has(url)).toBe(false);
+    await rawGet(base, url);
+    const b = await rawGet(base, url, cookie);
+    expect(b.headers['x-cache']).toBeUndefined();
+    expect(b.headers['cache-control']).toBe('private, no-store');
+  });
+
+  it('does not cache 404s, the API or the media routes', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await rawGet(base, '/khong-co-trang-nay');
+      expect(res.status).toBe(404);
+      expect(res.headers['x-cache']).toBe('MISS');
+    }
+    const api = await rawGet(base, '/api/v1/khong-co');
+    expect(api.headers['x-cache']).toBeUndefined();
+    expect(ctx.siteCache!.pages.has('/khong-co-trang-nay')).toBe(false);
+  });
+
+  it('calls the purge hook once with exactly the invalidated keys', async () => {
+    purged.length = 0;
+    const id = await createArticle(store.db, { title: 'Khánh thành cầu mới qua sông', body: { type: 'doc', content: [paragraph('Cầu dài ba trăm mét.')] }, categoryId: n.cat.thoiSu, status: 'published', tags: ['Giao thông'], bylines: [{ personId: n.person.lan.id }] });
+    await ctx.events.emit({ type: 'article.published', articleId: id });
+    expect(purged).toHaveLength(1);
+    const tag = await store.db.selectFrom('tags').select('id').where('slug', '=', 'giao-thong').executeTakeFirstOrThrow();
+    const expected = [`a:${id}`, `s:${id}`, `c:${n.cat.thoiSu}`, `t:${tag.id}`, `p:${n.person.lan.id}`, 'home', `ch:${n.cat.thoiSu}`];
+    expect(purged[0]!.body.keys.sort()).toEqual(expected.sort());
+    expect(purged[0]!.header.split(' ').sort()).toEqual(expected.sort());
+    expect(purged[0]!.auth).toBe('Bearer bi-mat');
+  });
+});

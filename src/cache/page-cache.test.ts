@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { PageCache, type PageSource } from './page-cache.ts';
+import { cacheKeyFor, negotiate } from './http.ts';
+
+const page = (body: string, keys: string[], status = 200): PageSource => ({ status, body, keys, contentType: 'text/html; charset=utf-8' });
+
+/** A render the test finishes by hand, to interleave it with invalidations. */
+function deferred(): { promise: Promise<PageSource>; resolve: (p: PageSource) => void } {
+  let resolve!: (p: PageSource) => void;
+  const promise = new Promise<PageSource>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('PageCache', () => {
+  it('stores gzip and brotli made once, both decoding to the rendered HTML', async () => {
+    const cache = new PageCache();
+    const html = `<!doctype html><p>${'Tin tức Việt Nam – '.repeat(500)}</p>`;
+    const first = await cache.fetch('/a', async () => page(html, ['a:1']));
+    expect(first.status).toBe('MISS');
+    expect(gunzipSync(first.page!.gzip).toString()).toBe(html);
+    expect(brotliDecompressSync(first.page!.br).toString()).toBe(html);
+    expect(cache.identityOf(first.page!).toString()).toBe(html);
+    const second = await cache.fetch('/a', async () => page('other', []));
+    expect(second.status).toBe('HIT');
+    expect(second.page).toBe(first.page);
+    expect(cache.stats.renders).toBe(1);
+  });
+
+  it('concurrent misses for one key render once', async () => {
+    const cache = new PageCache();
+    const d = deferred();
+    let renders = 0;
+    cache.onRender(() => renders++);
+    const all = Promise.all(Array.from({ length: 50 }, () => cache.fetch('/x', () => d.promise)));
+    d.resolve(page('<p>x</p>', ['a:1']));
+    const results = await all;
+    expect(renders).toBe(1);
+    expect(new Set(results.map((r) => r.page)).size).toBe(1);
+  });
+
+  it('invalidation drops exactly the pages carrying the keys', async () => {
+    const cache = new PageCache();
+    await cache.fetch('/one', async () => page('1', ['a:1', 'c:1']));
+    await cache.fetch('/two', async () => page('2', ['a:2', 'c:1']));
+    await cache.fetch('/three', async () => page('3', ['a:3', 'c:2']));
+    expect(cache.invalidate(['a:2'])).toBe(1);
+    expect([cache.has('/one'), cache.has('/two'), cache.has('/three')]).toEqual([true, false, true]);
+    expect(cache.invalidate(['c:1', 'c:9'])).toBe(1);
+    expect([cache.has('/one'), cache.has('/three')]).toEqual([false, true]);
+  });
+
+  it('a render running across an invalidation of its keys is not stored, and later requests do not join it', async () => {
+    const cache = new PageCache();
+    const stale = deferred();
+    const early = cache.fetch('/story', () => stale.promise);
+    cache.invalidate(['a:7']);
+    const fresh = deferred();
+    const late = cache.fetch('/story', () => fresh.promise);
+    stale.resolve(page('<p>old</p>', ['a:7']));
+    fresh.resolve(page('<p>new</p>', ['a:7']));
+    expect(cache.identityOf((await early).page!).toString()).toBe('<p>old</p>');
+    expect(cache.identityOf((await late).page!).toString()).toBe('<p>new</p>');
+    expect(cache.identityOf(cache.peek('/story')!).toString()).toBe('<p>new</p>');
+  });
+
+  it('a render running across an unrelated invalidation is stored', async () => {
+    const cache = new PageCache();
+    const d = deferred();
+    const pending = cache.fetch('/story', () => d.promise);
+    cache.invalidate(['a:8']);
+    d.resolve(page('<p>ok</p>', ['a:7']));
+    await pending;
+    expect(cache.has('/story')).toBe(true);
+  });
+
+  it('stays within its byte budget, evicting the least recently used', async () => {
+    const cache = new PageCache({ maxBytes: 40_000 });
+    // Random-looking bytes barely compress, so each entry costs about its size twice (gzip + brotli).
+    const noise = (_seed: number) => randomBytes(4000).toString('base64');
+    for (let i = 0; i < 3; i++) await cache.fetch(`/p${i}`, async () => page(noise(i), [`a:${i}`]));
+    expect(cache.peek('/p0')).toBeDefined();
+    for (let i = 3; i < 8; i++) await cache.fetch(`/p${i}`, async () => page(noise(i), [`a:${i}`]));
+    const s = cache.snapshot();
+    expect(s.bytes).toBeLessThanOrEqual(40_000);
+    expect(s.evictions).toBeGreaterThan(0);
+    expect(cache.has('/p7')).toBe(true);
+    expect(cache.has('/p1')).toBe(false);
+    expect(cache.pagesWith(['a:1'])).toEqual([]);
+  });
+
+  it('keeps 200, 301 and 410 but not 404', async () => {
+    const cache = new PageCache();
+    for (const status of [200, 301, 410, 404]) await cache.fetch(`/${status}`, async () => page('x', ['a:1'], status));
+    expect(['/200', '/301', '/410', '/404'].map((k) => cache.has(k))).toEqual([true, true, true, false]);
+  });
+
+  it('renders again after max age', async () => {
+    const cache = new PageCache({ maxAgeMs: 0 });
+    await cache.fetch('/a', async () => page('1', []));
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await cache.fetch('/a', async () => page('2', []))).status).toBe('MISS');
+  });
+});
+
+describe('request helpers', () => {
+  it('negotiates encodings with q-values', () => {
+    expect(negotiate(undefined)).toBe('identity');
+    expect(negotiate('gzip, deflate, br, zstd')).toBe('br');
+    expect(negotiate('gzip')).toBe('gzip');
+    expect(negotiate('br;q=0, gzip')).toBe('gzip');
+    expect(negotiate('gzip;q=0.5, br;q=0.8')).toBe('br');
+    expect(negotiate('gzip;q=1, br;q=0.5')).toBe('gzip');
+    expect(negotiate('*')).toBe('br');
+    expect(negotiate('identity')).toBe('identity');
+    expect(negotiate('deflate')).toBe('identity');
+  });
+
+  it('keys reader URLs by path and page number only', () => {
+    expect(cacheKeyFor('/thoi-su')).toBe('/thoi-su');
+    expect(cacheKeyFor('/tin-a-post1.html?fbclid=abc&utm_source=zalo')).toBe('/tin-a-post1.html');
+    expect(cacheKeyFor('/thoi-su?trang=2&fbclid=x')).toBe('/thoi-su?trang=2');
+    expect(cacheKeyFor('/api/v1/articles')).toBeNull();
+    expect(cacheKeyFor('/admin/')).toBeNull();
+    expect(cacheKeyFor('/media/ab/cd.jpg')).toBeNull();
+  });
+});
