@@ -11,6 +11,7 @@ import { nfc, slugify } from '../domain/vietnamese.ts';
 import { nowIso } from '../storage/content.ts';
 import { acquireLock, addRevision, ensureMeta, getLock, getMeta, getRevision, readSnapshot, releaseLock, writeSnapshot, type EditLock, type StorySnapshot } from '../storage/newsroom-articles.ts';
 import { appendAudit } from '../storage/newsroom-audit.ts';
+import { indexArticle } from '../search/indexer.ts';
 import type { User } from '../storage/newsroom.ts';
 import { NewsroomError } from './errors.ts';
 
@@ -210,6 +211,7 @@ export async function createStory(ctx: AppContext, who: { user: User; meta: Requ
     await writeSnapshot(trx, row.id, snapshot, now);
     await trx.insertInto('newsroom_articles').values({ article_id: row.id, author_id: who.user.id, correction_state: null, pending_revision_id: null, live_revision_id: null, corrected_at: null, scheduled_at: null, deleted_at: null, deleted_by: null }).execute();
     await addRevision(trx, row.id, 'created', snapshot, who.user.id, '', now);
+    await indexArticle(trx, row.id);
     await audit(trx, who, { action: 'create', articleId: row.id, toStatus: 'draft' });
     return row.id;
   });
@@ -231,6 +233,8 @@ export async function updateStory(ctx: AppContext, who: { user: User; meta: Requ
     const lock = await getLock(trx, id);
     if (lock && lock.userId !== who.user.id) throw new NewsroomError('locked', `${lock.userName} đang sửa tin bài này.`, { lock });
     if (l.meta.version !== expectedVersion) throw new NewsroomError('stale', 'Tin bài đã được người khác sửa; hãy tải lại bản mới nhất.');
+    // Claim the version first: a concurrent save from the same base waits on this row and then fails as stale.
+    await bumpVersion(trx, id, expectedVersion, l.meta.version);
     if (input.categoryId !== undefined && input.categoryId !== l.article.category_id && !can(actor, 'view', { ...l.ref, categoryId: input.categoryId })) {
       throw new NewsroomError('forbidden', 'Bạn không thể chuyển tin bài sang chuyên mục ngoài ban của mình.');
     }
@@ -246,7 +250,7 @@ export async function updateStory(ctx: AppContext, who: { user: User; meta: Requ
       await validateRefs(trx, next);
       const note = input.correctionNote !== undefined ? nfc(input.correctionNote.trim()) : ((l.meta.pending_revision_id !== null ? (await getRevision(trx, id, l.meta.pending_revision_id))?.note : '') ?? '');
       const revisionId = await addRevision(trx, id, 'correction', next, who.user.id, note, now);
-      await bumpVersion(trx, id, expectedVersion, l.meta.version, { pending_revision_id: revisionId, live_revision_id: liveRevisionId, correction_state: l.state.correction ?? 'draft' });
+      await trx.updateTable('newsroom_articles').set({ pending_revision_id: revisionId, live_revision_id: liveRevisionId, correction_state: l.state.correction ?? 'draft' }).where('article_id', '=', id).execute();
       if (!input.autosave) await audit(trx, who, { action: 'update_correction', articleId: id, fromStatus: l.state.status, toStatus: l.state.status, note, details: { revisionId } });
       return;
     }
@@ -256,8 +260,9 @@ export async function updateStory(ctx: AppContext, who: { user: User; meta: Requ
     const status = statusAfterEdit(l.state.status);
     const voided = status !== l.state.status;
     if (voided) await trx.updateTable('articles').set({ status }).where('id', '=', id).execute();
+    await indexArticle(trx, id);
     const revisionId = await addRevision(trx, id, kind, next, who.user.id, opts.note ?? '', now);
-    await bumpVersion(trx, id, expectedVersion, l.meta.version, voided ? { scheduled_at: null } : {});
+    if (voided) await trx.updateTable('newsroom_articles').set({ scheduled_at: null }).where('article_id', '=', id).execute();
     if (!input.autosave || voided) {
       await audit(trx, who, { action: kind === 'restore' ? 'restore_revision' : 'update', articleId: id, fromStatus: l.state.status, toStatus: status, note: voided ? 'Nội dung thay đổi sau khi duyệt: cần duyệt lại' : (opts.note ?? ''), details: { revisionId } });
     }
@@ -355,7 +360,8 @@ async function applyTransition(trx: Db, who: Acting, l: Loaded, effect: string |
     note,
     details: { ...(l.state.correction ? { correction: true } : {}), ...(scheduledAt ? { at: scheduledAt } : {}), ...(revisionId ? { revisionId } : {}), ...(who.user ? {} : { scheduler: true }) },
   });
-  // TODO(search): when src/search provides indexArticle(db, id), call it here inside the transaction.
+  // The search index changes with the story, in the same transaction.
+  if (next.status !== l.state.status || effect === 'apply_correction') await indexArticle(trx, id);
 }
 
 // ---------- spike (soft delete) and restore ----------

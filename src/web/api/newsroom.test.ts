@@ -1,0 +1,376 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { testEngines } from '../../storage/testing.ts';
+import { openNewsroom, type Member, type Newsroom } from '../../newsroom/testing.ts';
+import { paragraph } from '../../domain/document.ts';
+
+const engines = await testEngines();
+const doc = (...paras: string[]) => ({ type: 'doc', content: paras.map(paragraph) });
+
+interface View {
+  id: number;
+  url: string;
+  status: string;
+  title: string;
+  version: number;
+  returnNote: string;
+  takedownReason: string;
+  correction: { state: string } | null;
+  correctionNote: string;
+  allowedActions: string[];
+  body: unknown;
+}
+
+describe.each(engines)('newsroom API on $engine', ({ open }) => {
+  let nr: Newsroom;
+  let base: string;
+  beforeAll(async () => {
+    nr = await openNewsroom(await open());
+    base = await nr.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await nr?.close();
+    await nr?.store.dispose();
+  });
+
+  const act = (who: Member, id: number, action: string, extra: Record<string, unknown> = {}) => nr.call(who, 'POST', `/api/v1/articles/${id}/transitions`, { action, ...extra });
+  const get = async (who: Member, id: number) => {
+    const r = await nr.call(who, 'GET', `/api/v1/articles/${id}`);
+    expect(r.status).toBe(200);
+    return { view: r.json<View>(), etag: String(r.headers.etag) };
+  };
+  const reader = async (path: string) => {
+    const res = await fetch(base + path, { redirect: 'manual' });
+    return { status: res.status, html: await res.text() };
+  };
+
+  it("runs a story's whole life with a user of each role, and logs every step in order", async () => {
+    const m = nr.members;
+    // The reporter drafts and submits.
+    let r = await nr.call(m.reporter, 'POST', '/api/v1/articles', { title: 'Khánh thành cầu treo bản Nà Hẩu', sapo: 'Cây cầu nối hai bản.', categoryId: nr.desk, body: doc('Sáng nay, cầu treo mới được đưa vào sử dụng.'), tags: ['Giao thông'] });
+    expect(r.status, r.body).toBe(201);
+    const id = r.json<View>().id;
+    expect(r.headers.location).toBe(`/api/v1/articles/${id}`);
+    expect(r.json<View>().allowedActions).toEqual(['edit', 'submit', 'delete']);
+    expect((await act(m.reporter, id, 'submit')).json<View>().status).toBe('submitted');
+    // Not visible to readers while in the newsroom.
+    expect((await reader(`/khanh-thanh-cau-treo-ban-na-hau-post${id}.html`)).status).toBe(404);
+
+    // The editor returns it with a note.
+    r = await act(m.editor, id, 'return', { note: 'Cần thêm ý kiến người dân.' });
+    expect(r.status, r.body).toBe(200);
+    expect(r.json<View>()).toMatchObject({ status: 'draft', returnNote: 'Cần thêm ý kiến người dân.' });
+
+    // The reporter fixes it and resubmits.
+    let { etag } = await get(m.reporter, id);
+    r = await nr.call(m.reporter, 'PATCH', `/api/v1/articles/${id}`, { body: doc('Sáng nay, cầu treo mới được đưa vào sử dụng.', 'Người dân trong bản rất phấn khởi.') }, { headers: { 'if-match': etag } });
+    expect(r.status, r.body).toBe(200);
+    expect((await act(m.reporter, id, 'submit')).json<View>().status).toBe('submitted');
+
+    // The editor sends it for approval; the editor-in-chief approves and publishes.
+    expect((await act(m.editor, id, 'send_for_approval')).json<View>().status).toBe('awaiting_approval');
+    expect((await act(m.editor, id, 'publish')).status).toBe(403);
+    expect((await act(m.editor_in_chief, id, 'approve')).json<View>().status).toBe('approved');
+    r = await act(m.editor_in_chief, id, 'publish');
+    expect(r.json<View>().status).toBe('published');
+    const url = r.json<View>().url;
+
+    // The reader site shows it.
+    let page = await reader(url);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Khánh thành cầu treo bản Nà Hẩu');
+    expect(page.html).toContain('Người dân trong bản rất phấn khởi.');
+
+    // A correction goes through approval while the old version stays live.
+    ({ etag } = await get(m.editor, id));
+    r = await nr.call(m.editor, 'PATCH', `/api/v1/articles/${id}`, { title: 'Khánh thành cầu treo bản Nà Hẩu (Yên Bái)', correctionNote: 'Bổ sung địa danh.' }, { headers: { 'if-match': etag } });
+    expect(r.status, r.body).toBe(200);
+    expect(r.json<View>()).toMatchObject({ status: 'published', title: 'Khánh thành cầu treo bản Nà Hẩu (Yên Bái)', correction: { state: 'draft' } });
+    page = await reader(url);
+    expect(page.html).not.toContain('(Yên Bái)');
+    expect((await act(m.editor, id, 'send_for_approval')).json<View>().correction).toMatchObject({ state: 'awaiting_approval' });
+    expect((await reader(url)).html).not.toContain('(Yên Bái)');
+    r = await act(m.deputy_editor_in_chief, id, 'approve');
+    expect(r.status, r.body).toBe(200);
+    expect(r.json<View>()).toMatchObject({ status: 'published', correction: null, correctionNote: 'Bổ sung địa danh.' });
+    page = await reader(url);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Khánh thành cầu treo bản Nà Hẩu (Yên Bái)');
+
+    // Both published versions are kept unchanged.
+    const revs = (await nr.call(m.editor_in_chief, 'GET', `/api/v1/articles/${id}/revisions`)).json<{ items: Array<{ id: number; kind: string; title: string }> }>().items;
+    expect(revs.filter((x) => x.kind === 'published').map((x) => x.title)).toEqual(['Khánh thành cầu treo bản Nà Hẩu (Yên Bái)', 'Khánh thành cầu treo bản Nà Hẩu']);
+
+    // Take-down: the URL answers 410, the story stays in the newsroom.
+    expect((await act(m.editor_in_chief, id, 'unpublish')).status).toBe(422);
+    r = await act(m.editor_in_chief, id, 'unpublish', { note: 'Thông tin sai, chờ xác minh.' });
+    expect(r.json<View>()).toMatchObject({ status: 'unpublished', takedownReason: 'Thông tin sai, chờ xác minh.' });
+    page = await reader(url);
+    expect(page.status).toBe(410);
+    expect(page.html).not.toContain('Người dân trong bản');
+    expect((await get(m.reporter, id)).view.status).toBe('unpublished');
+    const list = (await nr.call(m.managing_editor, 'GET', '/api/v1/articles?status=unpublished')).json<{ items: Array<{ id: number }> }>();
+    expect(list.items.map((x) => x.id)).toContain(id);
+
+    // The audit log: one entry per step, in order, with who and the notes.
+    const audit = await nr.call(m.editor_in_chief, 'GET', `/api/v1/audit?articleId=${id}`);
+    expect(audit.status).toBe(200);
+    const entries = audit.json<{ items: Array<{ action: string; userEmail: string; fromStatus: string; toStatus: string; note: string; ip: string }> }>().items;
+    expect(entries.map((e) => [e.action, e.userEmail.split('@')[0], e.toStatus])).toEqual([
+      ['create', 'reporter', 'draft'],
+      ['submit', 'reporter', 'submitted'],
+      ['return', 'editor', 'draft'],
+      ['update', 'reporter', 'draft'],
+      ['submit', 'reporter', 'submitted'],
+      ['send_for_approval', 'editor', 'awaiting_approval'],
+      ['approve', 'editor_in_chief', 'approved'],
+      ['publish', 'editor_in_chief', 'published'],
+      ['update_correction', 'editor', 'published'],
+      ['send_for_approval', 'editor', 'published'],
+      ['approve', 'deputy_editor_in_chief', 'published'],
+      ['unpublish', 'editor_in_chief', 'unpublished'],
+    ]);
+    expect(entries[2]!.note).toBe('Cần thêm ý kiến người dân.');
+    expect(entries.every((e) => e.ip !== '')).toBe(true);
+
+    // It cannot be changed through the API, nor behind its back in the database.
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+      const res = await nr.call(m.admin, method, method === 'POST' ? '/api/v1/audit' : '/api/v1/audit/1', method === 'DELETE' ? undefined : { action: 'x' });
+      expect(res.status).toBe(405);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    await expect(sql`update audit_log set note = 'đã sửa'`.execute(nr.store.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_log`.execute(nr.store.db)).rejects.toThrow(/append-only/);
+    const again = (await nr.call(m.editor_in_chief, 'GET', `/api/v1/audit?articleId=${id}`)).json<{ items: unknown[] }>().items;
+    expect(again).toEqual(audit.json<{ items: unknown[] }>().items);
+
+    // Republish brings it back.
+    expect((await act(m.editor_in_chief, id, 'republish')).json<View>().status).toBe('published');
+    expect((await reader(url)).status).toBe(200);
+  });
+
+  it('two concurrent updates from the same base revision: one succeeds, the other gets 412 with the current version', async () => {
+    const m = nr.members;
+    const created = await nr.call(m.reporter, 'POST', '/api/v1/articles', { title: 'Bản gốc', categoryId: nr.desk });
+    const id = created.json<View>().id;
+    const etag = String(created.headers.etag);
+    const [a, b] = await Promise.all([
+      nr.call(m.reporter, 'PATCH', `/api/v1/articles/${id}`, { title: 'Sửa lần A' }, { headers: { 'if-match': etag } }),
+      nr.call(m.reporter, 'PATCH', `/api/v1/articles/${id}`, { title: 'Sửa lần B' }, { headers: { 'if-match': etag } }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 412]);
+    const winner = a.status === 200 ? a : b;
+    const loser = a.status === 200 ? b : a;
+    const problem = loser.json<{ type: string; current: View }>();
+    expect(problem.type).toBe('https://toasoan.dev/problems/stale-revision');
+    expect(loser.headers['content-type']).toContain('application/problem+json');
+    expect(problem.current.title).toBe(winner.json<View>().title);
+    expect(loser.headers.etag).toBe(winner.headers.etag);
+    const now = (await get(m.reporter, id)).view;
+    expect(now.title).toBe(winner.json<View>().title);
+    expect(now.version).toBe(created.json<View>().version + 1);
+    // The winner's save is a revision; the loser can retry on top of the current version.
+    const retry = await nr.call(m.reporter, 'PATCH', `/api/v1/articles/${id}`, { title: `${now.title} + B` }, { headers: { 'if-match': String(loser.headers.etag) } });
+    expect(retry.status).toBe(200);
+    const revs = (await nr.call(m.reporter, 'GET', `/api/v1/articles/${id}/revisions`)).json<{ items: Array<{ title: string }> }>().items;
+    expect(revs.map((x) => x.title)).toEqual([`${now.title} + B`, now.title, 'Bản gốc']);
+    // Without If-Match: 428, nothing written.
+    const missing = await nr.call(m.reporter, 'PATCH', `/api/v1/articles/${id}`, { title: 'không có If-Match' });
+    expect(missing.status).toBe(428);
+    expect((await get(m.reporter, id)).view.title).toBe(`${now.title} + B`);
+  });
+
+  it('rejects bad input with a clear 4xx problem+json and changes nothing', async () => {
+    const m = nr.members;
+    const created = await nr.call(m.reporter, 'POST', '/api/v1/articles', { title: 'Tin nguyên vẹn', categoryId: nr.desk, body: doc('Nội dung ban đầu.') });
+    const id = created.json<View>().id;
+    const etag = String(created.headers.etag);
+    const count = async (table: 'articles' | 'audit_log' | 'article_revisions') => Number((await nr.store.db.selectFrom(table).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = { articles: await count('articles'), audit: await count('audit_log'), revisions: await count('article_revisions'), view: (await get(m.reporter, id)).view };
+    const patch = (body: unknown, raw?: string | Buffer) => nr.call(m.reporter, 'PATCH', `/api/v1/articles/${id}`, body, { headers: { 'if-match': etag }, ...(raw !== undefined ? { raw } : {}) });
+    const cases: Array<[string, () => ReturnType<Newsroom['call']>, number, string]> = [
+      ['unknown field', () => patch({ title: 'x', mauSac: 'đỏ' }), 400, 'invalid-body'],
+      ['wrong type', () => patch({ title: 12345 }), 400, 'invalid-body'],
+      ['wrong body type', () => patch({ body: '<p>HTML</p>' }), 400, 'invalid-body'],
+      ['10 MB title', () => patch({ title: 'a'.repeat(10 * 1024 * 1024) }), 413, 'payload-too-large'],
+      ['long title within the size limit', () => patch({ title: 'a'.repeat(1000) }), 400, 'invalid-body'],
+      ['invalid UTF-8', () => patch(undefined, Buffer.concat([Buffer.from('{"title":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')])), 400, 'invalid-utf8'],
+      ['malformed JSON', () => patch(undefined, '{"title": '), 400, 'invalid-json'],
+      ['script tag in the body', () => patch({ body: doc('Đoạn <script>alert(1)</script> cuối.') }), 400, 'invalid-body'],
+      ['script tag in the title', () => patch({ title: '<script src=//x.example></script>' }), 400, 'invalid-body'],
+      ['event handler attribute', () => patch({ sapo: '<img src=x onerror="alert(1)">' }), 400, 'invalid-body'],
+      ['javascript: link', () => patch({ body: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'bấm', marks: [{ type: 'link', attrs: { href: 'javascript:alert(1)' } }] }] }] } }), 400, 'invalid-body'],
+      ['unknown category', () => patch({ categoryId: 999999 }), 422, 'validation'],
+      ['empty title', () => patch({ title: '   ' }), 400, 'invalid-body'],
+      ['not JSON at all', () => nr.call(m.reporter, 'PATCH', `/api/v1/articles/${id}`, undefined, { raw: 'title=x', headers: { 'if-match': etag, 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported-media-type'],
+      ['unknown transition', () => act(m.reporter, id, 'xuat_ban'), 400, 'invalid-body'],
+      ['transition with extra field', () => nr.call(m.reporter, 'POST', `/api/v1/articles/${id}/transitions`, { action: 'submit', force: true }), 400, 'invalid-body'],
+      ['invalid id', () => nr.call(m.reporter, 'GET', '/api/v1/articles/abc'), 400, 'invalid-body'],
+      ['unknown create field', () => nr.call(m.reporter, 'POST', '/api/v1/articles', { title: 'x', categoryId: nr.desk, status: 'published' }), 400, 'invalid-body'],
+      ['create with wrong category type', () => nr.call(m.reporter, 'POST', '/api/v1/articles', { title: 'x', categoryId: 'thoi-su' }), 400, 'invalid-body'],
+    ];
+    for (const [name, run, status, type] of cases) {
+      const res = await run();
+      expect(res.status, `${name}: ${res.body.slice(0, 300)}`).toBe(status);
+      expect(res.headers['content-type'], name).toContain('application/problem+json');
+      const p = res.json<{ type: string; title: string; status: number; detail: string }>();
+      expect(p.type, name).toBe(`https://toasoan.dev/problems/${type}`);
+      expect(p.status).toBe(status);
+      expect(p.title.length).toBeGreaterThan(0);
+      expect(p.detail.length).toBeGreaterThan(0);
+    }
+    expect(await count('articles')).toBe(before.articles);
+    expect(await count('audit_log')).toBe(before.audit);
+    expect(await count('article_revisions')).toBe(before.revisions);
+    expect((await get(m.reporter, id)).view).toEqual(before.view);
+  });
+
+  it('edit locks: lease, heartbeat, conflict, takeover by a higher role (audited), refusal for a lower one', async () => {
+    const m = nr.members;
+    const id = await nr.seedStory({ status: 'editing', authorId: m.reporter.user.id });
+    let r = await nr.call(m.editor, 'POST', `/api/v1/articles/${id}/lock`, {});
+    expect(r.status, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ userId: m.editor.user.id });
+    expect((await nr.call(m.editor, 'PUT', `/api/v1/articles/${id}/lock`)).status).toBe(200);
+    r = await nr.call(m.desk_head, 'POST', `/api/v1/articles/${id}/lock`, {});
+    expect(r.status).toBe(409);
+    expect(r.json<{ lock: { userName: string } }>().lock.userName).toBe(m.editor.user.name);
+    const { etag } = await get(m.desk_head, id);
+    expect((await get(m.desk_head, id)).view).toMatchObject({ lock: { userId: m.editor.user.id } });
+    expect((await nr.call(m.desk_head, 'PATCH', `/api/v1/articles/${id}`, { title: 'Chen ngang' }, { headers: { 'if-match': etag } })).status).toBe(423);
+    // A managing editor outranks the editor and may take over; the editor's heartbeat then fails.
+    r = await nr.call(m.managing_editor, 'POST', `/api/v1/articles/${id}/lock`, { takeover: true });
+    expect(r.status, r.body).toBe(200);
+    expect((await nr.call(m.editor, 'PUT', `/api/v1/articles/${id}/lock`)).status).toBe(409);
+    // The editor cannot take it back: lower rank.
+    expect((await nr.call(m.editor, 'POST', `/api/v1/articles/${id}/lock`, { takeover: true })).status).toBe(403);
+    const audit = (await nr.call(m.editor_in_chief, 'GET', `/api/v1/audit?articleId=${id}&action=lock_takeover`)).json<{ items: Array<{ userEmail: string; details: Record<string, unknown> }> }>().items;
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ userEmail: m.managing_editor.user.email, details: { fromUserId: m.editor.user.id } });
+    expect((await nr.call(m.managing_editor, 'DELETE', `/api/v1/articles/${id}/lock`)).status).toBe(204);
+    expect((await nr.call(m.desk_head, 'PATCH', `/api/v1/articles/${id}`, { title: 'Giờ thì được' }, { headers: { 'if-match': etag } })).status).toBe(200);
+  });
+
+  it('revisions: autosaves coalesce, diff shows changes, restore makes a new revision', async () => {
+    const m = nr.members;
+    const created = await nr.call(m.reporter, 'POST', '/api/v1/articles', { title: 'Phiên bản một', categoryId: nr.desk, body: doc('Câu thứ nhất.') });
+    const id = created.json<View>().id;
+    let etag = String(created.headers.etag);
+    for (const text of ['Câu thứ nhất. Thêm', 'Câu thứ nhất. Thêm nữa']) {
+      const r = await nr.call(m.reporter, 'PATCH', `/api/v1/articles/${id}`, { body: doc(text), autosave: true }, { headers: { 'if-match': etag } });
+      expect(r.status).toBe(200);
+      etag = String(r.headers.etag);
+    }
+    let r = await nr.call(m.reporter, 'PATCH', `/api/v1/articles/${id}`, { title: 'Phiên bản hai', body: doc('Câu thứ nhất.', 'Câu thứ hai.') }, { headers: { 'if-match': etag } });
+    etag = String(r.headers.etag);
+    const revs = (await nr.call(m.reporter, 'GET', `/api/v1/articles/${id}/revisions`)).json<{ items: Array<{ id: number; kind: string }> }>().items;
+    expect(revs.map((x) => x.kind)).toEqual(['save', 'autosave', 'created']);
+    const diff = (await nr.call(m.reporter, 'GET', `/api/v1/articles/${id}/revisions/${revs[0]!.id}/diff?against=${revs[2]!.id}`)).json<{ changes: Array<{ field: string; before?: unknown; after?: unknown; lines?: Array<{ op: string; text: string }> }> }>();
+    expect(diff.changes.find((c) => c.field === 'title')).toMatchObject({ before: 'Phiên bản một', after: 'Phiên bản hai' });
+    expect(diff.changes.find((c) => c.field === 'body')?.lines).toEqual([{ op: 'same', text: 'Câu thứ nhất.' }, { op: 'add', text: 'Câu thứ hai.' }]);
+    r = await nr.call(m.reporter, 'POST', `/api/v1/articles/${id}/revisions/${revs[2]!.id}/restore`, undefined, { headers: { 'if-match': etag } });
+    expect(r.status, r.body).toBe(200);
+    expect(r.json<View>().title).toBe('Phiên bản một');
+    const after = (await nr.call(m.reporter, 'GET', `/api/v1/articles/${id}/revisions`)).json<{ items: Array<{ kind: string }> }>().items;
+    expect(after.map((x) => x.kind)).toEqual(['restore', 'save', 'autosave', 'created']);
+  });
+
+  it('spike and restore: only unpublished stories, restore needs the right', async () => {
+    const m = nr.members;
+    const id = (await nr.call(m.reporter, 'POST', '/api/v1/articles', { title: 'Tin sẽ xóa', categoryId: nr.desk })).json<View>().id;
+    expect((await nr.call(m.reporter, 'DELETE', `/api/v1/articles/${id}`)).status).toBe(204);
+    expect((await nr.call(m.reporter, 'GET', '/api/v1/articles?text=sẽ xóa')).json<{ items: unknown[] }>().items).toHaveLength(0);
+    expect((await nr.call(m.desk_head, 'GET', '/api/v1/articles?deleted=true')).json<{ items: Array<{ id: number }> }>().items.map((x) => x.id)).toContain(id);
+    expect((await get(m.reporter, id)).view.allowedActions).toEqual([]);
+    expect((await nr.call(m.reporter, 'POST', `/api/v1/articles/${id}/restore`)).status).toBe(403);
+    expect((await nr.call(m.desk_head, 'POST', `/api/v1/articles/${id}/restore`)).status).toBe(200);
+    const published = await nr.seedStory({ status: 'published', authorId: m.reporter.user.id });
+    expect((await nr.call(m.editor_in_chief, 'DELETE', `/api/v1/articles/${published}`)).status).toBe(409);
+  });
+
+  it('listing filters by status, desk, author and text, with pagination and visibility by role', async () => {
+    const m = nr.members;
+    const mine = (await nr.call(m.contributor, 'POST', '/api/v1/articles', { title: 'Phóng sự vùng cao Mù Cang Chải', categoryId: nr.otherDesk })).json<View>().id;
+    const list = async (who: Member, q: string) => (await nr.call(who, 'GET', `/api/v1/articles?${q}`)).json<{ items: Array<{ id: number; status: string; categoryId: number; authorId: number }>; total: number; perPage: number }>();
+    expect((await list(m.contributor, '')).items.every((x) => x.authorId === m.contributor.user.id)).toBe(true);
+    expect((await list(m.reporter, '')).items.map((x) => x.id)).not.toContain(mine);
+    expect((await list(m.managing_editor, `text=${encodeURIComponent('mù cang')}`)).items.map((x) => x.id)).toEqual([mine]);
+    expect((await list(m.managing_editor, `desk=${nr.otherDesk}&author=${m.contributor.user.id}`)).items.map((x) => x.id)).toEqual([mine]);
+    expect((await list(m.managing_editor, 'status=draft')).items.every((x) => x.status === 'draft')).toBe(true);
+    const page = await list(m.managing_editor, 'perPage=2&page=1');
+    expect(page.items).toHaveLength(2);
+    expect(page.total).toBeGreaterThan(2);
+    expect((await nr.call(m.managing_editor, 'GET', '/api/v1/articles?status=bogus')).status).toBe(400);
+    // Somebody else's story outside your desk is not yours to read.
+    expect((await nr.call(m.reporter, 'GET', `/api/v1/articles/${mine}`)).status).toBe(403);
+  });
+
+  it('sessions: generic login errors, rate limit, logout, bearer tokens, disabled accounts', async () => {
+    const m = nr.members;
+    const login = (email: string, password: string, ip = '10.0.0.1') => nr.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: ip, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email, password }) });
+    const wrong = await login(m.reporter.user.email, 'sai-mat-khau');
+    const unknown = await login('khong-co@example.vn', 'sai-mat-khau');
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.json().detail).toBe(unknown.json().detail);
+    const ok = await login(m.reporter.user.email, m.reporter.password);
+    expect(ok.statusCode).toBe(200);
+    const cookie = String(ok.headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).not.toMatch(/Secure/);
+    // Per-account limit: the fifth failure locks out further attempts, even with the right password.
+    for (let i = 0; i < 5; i++) await login(m.contributor.user.email, 'sai', `10.0.1.${i}`);
+    const limited = await login(m.contributor.user.email, m.contributor.password, '10.0.2.1');
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Per-address limit across accounts.
+    for (let i = 0; i < 20; i++) await login(`nguoi${i}@example.vn`, 'sai', '10.9.9.9');
+    expect((await login(m.editor.user.email, m.editor.password, '10.9.9.9')).statusCode).toBe(429);
+    expect((await login(m.editor.user.email, m.editor.password, '10.9.9.10')).statusCode).toBe(200);
+
+    // Session info and logout.
+    const who = { ...m.reporter, cookie: cookie.split(';')[0]!, csrf: ok.json().csrfToken as string };
+    const s = await nr.call(who, 'GET', '/api/v1/session');
+    expect(s.json()).toMatchObject({ user: { id: m.reporter.user.id }, roles: [{ key: 'reporter', label: 'Phóng viên' }], desks: [{ id: nr.desk }], via: 'session' });
+    expect((await nr.call(who, 'DELETE', '/api/v1/session', undefined, { csrf: false })).status).toBe(403);
+    expect((await nr.call(who, 'DELETE', '/api/v1/session')).status).toBe(204);
+    expect((await nr.call(who, 'GET', '/api/v1/session')).status).toBe(401);
+
+    // Bearer tokens skip CSRF; a bad token is 401 and never falls back to the cookie.
+    const created = await nr.call(m.reporter, 'POST', '/api/v1/articles', { title: 'Tin qua API token', categoryId: nr.desk }, { bearer: true });
+    expect(created.status).toBe(201);
+    expect((await nr.call(m.reporter, 'GET', '/api/v1/session', undefined, { bearer: true })).json()).toMatchObject({ via: 'token', csrfToken: null });
+    expect((await nr.call(m.reporter, 'GET', '/api/v1/session', undefined, { headers: { authorization: 'Bearer tsn_khong_hop_le_1234567890' } })).status).toBe(401);
+
+    // An admin disables an account: its sessions and tokens stop working at once.
+    const victim = await nr.call(m.admin, 'POST', '/api/v1/users', { email: 'tam-thoi@example.vn', name: 'Tạm Thời', roles: ['reporter'] });
+    expect(victim.status).toBe(201);
+    const { user, generatedPassword } = victim.json<{ user: { id: number }; generatedPassword: string }>();
+    const vlogin = await login('tam-thoi@example.vn', generatedPassword, '10.3.3.3');
+    expect(vlogin.statusCode).toBe(200);
+    expect((await nr.call(m.admin, 'PATCH', `/api/v1/users/${user.id}`, { active: false })).status).toBe(200);
+    const vcookie = String(vlogin.headers['set-cookie']).split(';')[0]!;
+    expect((await nr.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: vcookie } })).statusCode).toBe(401);
+    expect((await login('tam-thoi@example.vn', generatedPassword, '10.3.3.4')).statusCode).toBe(401);
+  });
+
+  it('serves OpenAPI 3.1 generated from the schemas, and an HTML index', async () => {
+    const json = await nr.app.inject({ method: 'GET', url: '/api/docs/openapi.json' });
+    expect(json.statusCode).toBe(200);
+    const d = json.json();
+    expect(d.openapi).toBe('3.1.0');
+    expect(Object.keys(d.paths)).toEqual(expect.arrayContaining(['/api/v1/session', '/api/v1/articles', '/api/v1/articles/{id}', '/api/v1/articles/{id}/transitions', '/api/v1/articles/{id}/revisions', '/api/v1/audit', '/api/v1/users', '/api/v1/categories', '/api/v1/tags', '/api/v1/settings', '/api/v1/media']));
+    const patchBody = d.paths['/api/v1/articles/{id}'].patch.requestBody.content['application/json'].schema;
+    expect(patchBody.additionalProperties).toBe(false);
+    // Every $ref resolves inside the document.
+    const refs = JSON.stringify(d).match(/"\$ref":"#\/components\/(schemas|responses)\/[^"]+"/g) ?? [];
+    for (const ref of refs) {
+      const [, kind, name] = /#\/components\/(schemas|responses)\/([^"]+)/.exec(ref)!;
+      expect(d.components[kind!][name!], ref).toBeDefined();
+    }
+    const html = await nr.app.inject({ method: 'GET', url: '/api/docs' });
+    expect(html.statusCode).toBe(200);
+    expect(html.body).toContain('/api/v1/articles/{id}/transitions');
+  });
+});
