@@ -5,34 +5,52 @@ import { createContext } from '../web/context.ts';
 import { buildServer } from '../web/server.ts';
 import { seedDemo } from '../demo/seed.ts';
 import { runImport } from './import-command.ts';
+import cluster from 'node:cluster';
+import { runPrimary, workerCount } from '../web/cluster.ts';
 
 const USAGE = `toasoan: tòa soạn điện tử (Vietnamese newsroom platform)
 
 Usage:
-  toasoan serve [--port N] [--host H] [--no-demo]   serve the reader site, API and newsroom
+  toasoan serve [--port N] [--host H] [--no-demo] [--workers N]
+                                                  serve the reader site, API and newsroom;
+                                                  N worker processes (default: one per CPU core)
   toasoan migrate                                 bring the database schema up to date
   toasoan import <files or dirs…> [--category SLUG] [--published-at ISO] [--media-dir DIR]
                                                   import articles in the seed text format
   toasoan help                                    this text
 
-Environment: PORT, HOST, DATABASE_URL, MEDIA_DIR, TOASOAN_NO_DEMO, REDIS_URL (see README).`;
+Environment: PORT, HOST, DATABASE_URL, MEDIA_DIR, TOASOAN_NO_DEMO, TOASOAN_WORKERS,
+  REDIS_URL (page-cache invalidation across servers), TOASOAN_CACHE…, TOASOAN_PURGE_URL
+  (see README and docs/PERFORMANCE.md).`;
 
 export type Command = (args: string[], config: Config) => Promise<number>;
 
 async function serve(args: string[], config: Config): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, 'no-demo': { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, 'no-demo': { type: 'boolean' }, workers: { type: 'string' } }, strict: true });
   const port = values.port !== undefined ? Number(values.port) : config.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port không hợp lệ: ${values.port}`);
   const host = values.host ?? config.host;
+  let workers: number;
+  try {
+    workers = workerCount(values.workers);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const store = await openStore(config.databaseUrl);
   const ctx = createContext(store, config.mediaDir);
-  if (config.demo && !values['no-demo']) {
+  // With several workers the primary migrates and seeds once, then forks; workers only serve.
+  if (config.demo && !values['no-demo'] && cluster.isPrimary) {
     const demo = await seedDemo(ctx);
     if (demo.seeded) console.log(`Demo newsroom created: ${demo.articles} stories.`);
   }
+  if (workers > 1 && cluster.isPrimary) {
+    await store.close();
+    console.log(`toasoan: starting ${workers} workers`);
+    return runPrimary(workers);
+  }
   const app = await buildServer(ctx, { logger: config.log, https: config.https, trustProxy: config.trustProxy });
   const address = await app.listen({ port, host });
-  console.log(`toasoan serving ${address} (database ${store.description})`);
+  console.log(`toasoan serving ${address} (database ${store.description}${cluster.isWorker ? `, worker ${process.pid}` : ''}, cache ${ctx.siteCache ? `on, fan-out ${ctx.siteCache.fanoutKind}` : 'off'})`);
   const stop = async () => {
     await app.close();
     await store.close();
