@@ -93,7 +93,7 @@ function fts5Phrase(keys: string[], prefix: boolean): string {
 }
 
 export const FOLDED_COLUMNS = '{title_f sapo_f tags_f body_f}';
-export const ACCENT_COLUMNS = '{title_a sapo_a tags_a body_a}';
+export const ACCENT_COLUMNS = '{title_a sapo_a tags_a}';
 
 /**
  * FTS5 MATCH expression, or null when nothing positive is left to search for.

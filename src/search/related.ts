@@ -25,8 +25,8 @@ interface Feature {
 
 const FIELD_WEIGHTS = { title: 3, sapo: 2, tags: 3, body: 1 } as const;
 const BODY_SYLLABLES = 600;
-const MAX_PAIRS = 10;
-const MAX_WORDS = 6;
+const MAX_PAIRS = 8;
+const MAX_WORDS = 5;
 
 /** Salient syllable pairs and single syllables of a story, weighted by the field they come from. */
 export function relatedFeatures(t: { title: string; sapo: string; tags: string; body: string }): Feature[] {
@@ -59,6 +59,11 @@ export function relatedFeatures(t: { title: string; sapo: string; tags: string; 
 }
 
 const CANDIDATES = 40;
+/**
+ * Only the newest this-many stories sharing any term are ranked: a story's salient pairs can match much of a
+ * large archive, and ranking all of it would grow with the archive. The decay below prefers recent ones anyway.
+ */
+const WINDOW = 600;
 /** Half of a match's weight fades over this many days between the two stories' dates. */
 const HALF_LIFE_DAYS = 60;
 
@@ -83,18 +88,24 @@ export async function relatedArticles(db: Db, articleId: number, limit = 6): Pro
   let candidates: Array<{ id: number; score: number; published_at: string | null }>;
   if (engineOf(db) === 'sqlite') {
     const match = `{title_f sapo_f tags_f body_f} : (${features.map((f) => f.keys.map(fts5String).join(' + ')).join(' OR ')})`;
+    const conds = sql`search_fts MATCH ${match} AND a.status = 'published' AND a.id <> ${articleId}`;
+    const edge = await sql<{ id: number }>`SELECT search_fts.rowid AS id FROM search_fts JOIN articles a ON a.id = search_fts.rowid
+      WHERE ${conds} ORDER BY search_fts.rowid DESC LIMIT 1 OFFSET ${WINDOW - 1}`.execute(db);
+    const windowed = edge.rows[0] ? sql` AND search_fts.rowid >= ${Number(edge.rows[0].id)}` : sql``;
     const rows = await sql<{ id: number; score: number; published_at: string | null }>`
       SELECT a.id AS id, -search_fts.rank AS score, a.published_at AS published_at FROM search_fts JOIN articles a ON a.id = search_fts.rowid
-      WHERE search_fts MATCH ${match} AND a.status = 'published' AND a.id <> ${articleId}
-      ORDER BY search_fts.rank LIMIT ${CANDIDATES}`.execute(db);
+      WHERE ${conds}${windowed} ORDER BY search_fts.rank LIMIT ${CANDIDATES}`.execute(db);
     candidates = rows.rows;
   } else {
     const match = features.map((f) => (f.keys.length === 1 ? pgLexeme(f.keys[0]!) : `(${f.keys.map(pgLexeme).join(' <-> ')})`)).join(' | ');
+    const conds = sql`d.tsv @@ ${match}::tsquery AND a.status = 'published' AND a.id <> ${articleId}`;
+    const edge = await sql<{ id: number }>`SELECT d.article_id AS id FROM search_documents d JOIN articles a ON a.id = d.article_id
+      WHERE ${conds} ORDER BY d.article_id DESC LIMIT 1 OFFSET ${WINDOW - 1}`.execute(db);
+    const windowed = edge.rows[0] ? sql` AND d.article_id >= ${Number(edge.rows[0].id)}` : sql``;
     const rows = await sql<{ id: number; score: number; published_at: string | null }>`
       SELECT a.id AS id, ts_rank('{0.1,0.6,0.4,1.0}', d.tsv, ${match}::tsquery) AS score, a.published_at AS published_at
       FROM search_documents d JOIN articles a ON a.id = d.article_id
-      WHERE d.tsv @@ ${match}::tsquery AND a.status = 'published' AND a.id <> ${articleId}
-      ORDER BY score DESC LIMIT ${CANDIDATES}`.execute(db);
+      WHERE ${conds}${windowed} ORDER BY score DESC LIMIT ${CANDIDATES}`.execute(db);
     candidates = rows.rows;
   }
   const scored = candidates.map((c) => ({ id: Number(c.id), score: Number(c.score) * decay(own?.published_at ?? null, c.published_at) }));

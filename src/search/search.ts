@@ -82,6 +82,14 @@ interface Ranked {
   score: number;
 }
 
+/**
+ * Broad queries ("người", "và của") match most of the archive; ranking all of it would cost time in proportion
+ * to the archive. Like the count, ranking stops at the newest RANK_WINDOW matches: for a news archive the best
+ * of the most recent thousand is what a reader wants, and it keeps latency flat as the archive grows.
+ * Newest = highest article id (ids grow with publication for stories written in the newsroom).
+ */
+export const RANK_WINDOW = COUNT_CAP;
+
 /** Ranked ids of one page plus the capped count, on either engine. */
 async function rankedIds(db: Db, q: ParsedQuery, opts: SearchOptions, limit: number, offset: number): Promise<{ ids: Ranked[]; total: number }> {
   const where = filtersSql(opts);
@@ -89,26 +97,35 @@ async function rankedIds(db: Db, q: ParsedQuery, opts: SearchOptions, limit: num
     const match = fts5Match(q);
     if (!match) return { ids: [], total: 0 };
     const conds = sql.join([sql`search_fts MATCH ${match}`, ...where], sql` AND `);
+    // One newest-first walk gives the capped count and the rowid where the ranking window starts.
+    const newest = await sql<{ id: number }>`SELECT search_fts.rowid AS id FROM search_fts JOIN articles a ON a.id = search_fts.rowid
+      WHERE ${conds} ORDER BY search_fts.rowid DESC LIMIT ${RANK_WINDOW + 1}`.execute(db);
+    const total = newest.rows.length;
+    if (total === 0) return { ids: [], total: 0 };
+    const windowed = total > RANK_WINDOW ? sql` AND search_fts.rowid >= ${Number(newest.rows[RANK_WINDOW - 1]!.id)}` : sql``;
     // rank = bm25 with the column weights set in migration 003 (lower is better); recency breaks ties.
     const rows = await sql<{ id: number; score: number }>`
       SELECT a.id AS id, -search_fts.rank AS score FROM search_fts JOIN articles a ON a.id = search_fts.rowid
-      WHERE ${conds} ORDER BY search_fts.rank, a.published_at DESC, a.id DESC LIMIT ${limit} OFFSET ${offset}`.execute(db);
-    const count = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT 1 FROM search_fts JOIN articles a ON a.id = search_fts.rowid WHERE ${conds} LIMIT ${COUNT_CAP + 1}) AS m`.execute(db);
-    return { ids: rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) })), total: Number(count.rows[0]?.n ?? 0) };
+      WHERE ${conds}${windowed} ORDER BY search_fts.rank, a.published_at DESC, a.id DESC LIMIT ${limit} OFFSET ${offset}`.execute(db);
+    return { ids: rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) })), total };
   }
   const match = pgMatch(q);
   if (!match) return { ids: [], total: 0 };
   const boost = pgAccentBoost(q);
   const conds = sql.join([sql`d.tsv @@ ${match}::tsquery`, ...where], sql` AND `);
+  const newest = await sql<{ id: number }>`SELECT d.article_id AS id FROM search_documents d JOIN articles a ON a.id = d.article_id
+    WHERE ${conds} ORDER BY d.article_id DESC LIMIT ${RANK_WINDOW + 1}`.execute(db);
+  const total = newest.rows.length;
+  if (total === 0) return { ids: [], total: 0 };
+  const windowed = total > RANK_WINDOW ? sql` AND d.article_id >= ${Number(newest.rows[RANK_WINDOW - 1]!.id)}` : sql``;
   // Weights {D,C,B,A}: body, tags, sapo, title. Exact-accent lexemes add to the rank of what already matched.
   const rank = boost
     ? sql`ts_rank('{0.1,0.6,0.4,1.0}', d.tsv, ${match}::tsquery) + ts_rank('{0.1,0.6,0.4,1.0}', d.tsv, ${boost}::tsquery)`
     : sql`ts_rank('{0.1,0.6,0.4,1.0}', d.tsv, ${match}::tsquery)`;
   const rows = await sql<{ id: number; score: number }>`
     SELECT a.id AS id, ${rank} AS score FROM search_documents d JOIN articles a ON a.id = d.article_id
-    WHERE ${conds} ORDER BY score DESC, a.published_at DESC NULLS LAST, a.id DESC LIMIT ${limit} OFFSET ${offset}`.execute(db);
-  const count = await sql<{ n: string }>`SELECT count(*) AS n FROM (SELECT 1 FROM search_documents d JOIN articles a ON a.id = d.article_id WHERE ${conds} LIMIT ${COUNT_CAP + 1}) AS m`.execute(db);
-  return { ids: rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) })), total: Number(count.rows[0]?.n ?? 0) };
+    WHERE ${conds}${windowed} ORDER BY score DESC, a.published_at DESC NULLS LAST, a.id DESC LIMIT ${limit} OFFSET ${offset}`.execute(db);
+  return { ids: rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) })), total };
 }
 
 /**

@@ -47,25 +47,44 @@ export function highlightAll(text: string, q: ParsedQuery): string {
  * An escaped excerpt of about `size` syllables around the densest run of matches, matches marked,
  * "…" where it was cut. Without any match: the start of the text.
  */
+/** Long bodies: the excerpt comes from the first this-many syllables. */
+const MAX_SCAN = 3000;
+
 export function snippet(text: string, q: ParsedQuery, size = 36): string {
   const clean = cleanText(text).replace(/\s*\n\s*/g, ' ');
   const syl = syllablesOfClean(clean);
   if (syl.length === 0) return escapeHtml(clean.slice(0, 240));
   const isHit = matcher(q);
   const hit = syl.map(isHit);
-  // Sliding window: most matched syllables (distinct keys count more than repeats), earliest on ties.
+  // Sliding window, linear: most distinct matched keys (repeats count a little), earliest on ties.
+  const counts = new Map<string, number>();
+  let distinct = 0;
+  let total = 0;
   let best = 0;
   let bestScore = -1;
-  for (let start = 0; start < Math.max(1, syl.length - size + 1); start++) {
-    const seen = new Set<string>();
-    let repeats = 0;
-    for (let i = start; i < Math.min(syl.length, start + size); i++) if (hit[i]) seen.has(syl[i]!.folded) ? repeats++ : seen.add(syl[i]!.folded);
-    const score = seen.size * 10 + repeats;
+  const limit = Math.min(syl.length, MAX_SCAN);
+  for (let i = 0; i < limit; i++) {
+    if (hit[i]) {
+      const k = syl[i]!.folded;
+      const n = counts.get(k) ?? 0;
+      if (n === 0) distinct++;
+      counts.set(k, n + 1);
+      total++;
+    }
+    const out = i - size;
+    if (out >= 0 && hit[out]) {
+      const k = syl[out]!.folded;
+      const n = counts.get(k)! - 1;
+      if (n === 0) distinct--;
+      counts.set(k, n);
+      total--;
+    }
+    const start = Math.max(0, i - size + 1);
+    const score = distinct * 10 + (total - distinct);
     if (score > bestScore) {
       bestScore = score;
       best = start;
     }
-    if (syl.length - start > size * 20) start += 2; // long bodies: coarser steps, same result quality
   }
   // Start a couple of syllables before the first match so it reads in context.
   const firstHit = hit.indexOf(true, best);

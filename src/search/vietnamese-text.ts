@@ -10,7 +10,7 @@
  */
 
 /** Zero-width and invisible formatting characters that may hide inside pasted words. */
-const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u206A-\u206F\uFEFF]/g;
+const INVISIBLE = /[\u00AD\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u206A-\u206F\uFEFF]|\u034F|\u17B4|\u17B5/g;
 /** Every kind of space (no-break, thin, ideographic…) becomes a plain space. */
 const SPACES = /[\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\t\r\n\f\v]/g;
 /** Hyphens and dashes (incl. the non-breaking hyphen U+2011 and the minus sign) become "-". */
@@ -112,13 +112,15 @@ export function syllables(text: string): Syllable[] {
   return syllablesOfClean(cleanText(text));
 }
 
-/** The keys of a text, in order: what the index stores for one field. */
+const NON_WORD = /[^\p{L}\p{N}\p{M}]+/u;
+const NON_WORDS = /[^\p{L}\p{N}]+/gu;
+
+/** The keys of a text, in order: what the index stores for one field. (Hot path of indexing: no offsets, split not match.) */
 export function indexKeys(text: string): { folded: string[]; accent: string[] } {
   const folded: string[] = [];
   const accent: string[] = [];
-  for (const m of cleanText(text).matchAll(WORD)) {
-    const word = m[0];
-    if (word.length > MAX_TOKEN_LENGTH) continue;
+  for (const word of cleanText(text).split(NON_WORD)) {
+    if (!word || word.length > MAX_TOKEN_LENGTH) continue;
     const [f, a] = wordKeys(word);
     if (!f) continue;
     folded.push(f);
@@ -127,9 +129,12 @@ export function indexKeys(text: string): { folded: string[]; accent: string[] } 
   return { folded, accent };
 }
 
-/** Folded, space-separated form of a whole text ("Lào Cai" → "lao cai"). */
+/**
+ * Folded, space-separated keys of a whole text ("Lào Cai" → "lao cai"): the same keys as `indexKeys(text).folded`,
+ * computed on the whole string at once (the hot path for story bodies).
+ */
 export function foldText(text: string): string {
-  return indexKeys(text).folded.join(' ');
+  return cleanText(text).normalize('NFD').replace(ALL_MARKS, '').replace(/[đĐ]/g, 'd').toLowerCase().normalize('NFC').replace(NON_WORDS, ' ').trim();
 }
 
 /** Two texts mean the same to a reader: same accent keys syllable by syllable. */
@@ -148,8 +153,10 @@ const VOWEL_PAIR = /(o[aăe]|u[yêơ]|q?u[a])/;
 export function placeTones(text: string, style: 'old' | 'new'): string {
   return cleanText(text).replace(WORD, (word) => {
     const nfd = word.normalize('NFD');
-    const tone = [...nfd].find((c) => (TONES as readonly string[]).includes(c));
-    if (!tone) return word;
+    const tones = [...nfd].filter((c) => (TONES as readonly string[]).includes(c));
+    // No tone, or a typing slip with several: nothing sensible to move.
+    if (tones.length !== 1) return word;
+    const tone = tones[0]!;
     const bare = [...nfd].filter((c) => c !== tone).join('').normalize('NFC');
     const lower = bare.toLowerCase();
     // Syllable must end in the two-vowel pair (no final consonant) and not start with "qu"/"gi" onsets that change the nucleus.

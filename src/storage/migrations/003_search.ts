@@ -10,13 +10,13 @@ import { reindexAll } from '../../search/indexer.ts';
 export async function up(db: Kysely<unknown>, { engine }: MigrationContext): Promise<void> {
   if (engine === 'sqlite') {
     // Contentless (the articles table holds the text) with delete support, so updates are delete + insert.
-    // Columns: folded keys (*_f) for matching, accent keys (*_a) for ranking exact-accent hits first.
+    // Columns: folded keys (*_f) for matching, accent keys (*_a, not for the body) for ranking exact-accent hits first.
     await sql`CREATE VIRTUAL TABLE search_fts USING fts5(
-      title_f, sapo_f, tags_f, body_f, title_a, sapo_a, tags_a, body_a,
+      title_f, sapo_f, tags_f, body_f, title_a, sapo_a, tags_a,
       content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0'
     )`.execute(db);
     // Title and tags weigh most, then sapo, then body; same weights for the accent columns.
-    await sql`INSERT INTO search_fts(search_fts, rank) VALUES ('rank', 'bm25(10.0, 4.0, 6.0, 1.0, 10.0, 4.0, 6.0, 1.0)')`.execute(db);
+    await sql`INSERT INTO search_fts(search_fts, rank) VALUES ('rank', 'bm25(10.0, 4.0, 6.0, 1.0, 10.0, 4.0, 6.0)')`.execute(db);
   } else {
     // One tsvector per article holding folded and accent lexemes at the same positions, weighted
     // A title, B sapo, C tags, D body. Built in src/search/indexer.ts (the 'simple' behaviour: no stemming,

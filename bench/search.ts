@@ -1,0 +1,213 @@
+/**
+ * Search benchmark: `npm run bench:search` (all sizes: 10k, 100k, 500k stories, SQLite and PostgreSQL).
+ *
+ *   SEARCH_BENCH_SIZES=10000,100000      corpus sizes (or --sizes=…); the corpus grows from one size to the next
+ *   SEARCH_BENCH_ENGINES=sqlite          engines (or --engines=…): sqlite, postgres
+ *   SEARCH_BENCH_ROUNDS=20               timed rounds of the query set per size
+ *   TEST_DATABASE_URL=postgres://…       PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test)
+ *
+ * Reports the indexing rate (stories/s, the same indexArticles the newsroom uses on publish) and p50/p95/p99
+ * of searchArticles end to end (rank, count, load, snippets), suggestTitles and relatedArticles.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { openStore, type Store } from '../src/storage/database.ts';
+import { indexArticles } from '../src/search/indexer.ts';
+import { searchArticles, suggestTitles } from '../src/search/search.ts';
+import { relatedArticles } from '../src/search/related.ts';
+import { slugify } from '../src/domain/vietnamese.ts';
+import { Corpus, benchQueries } from './search-corpus.ts';
+
+function option(name: string, env: string, fallback: string): string {
+  const flag = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return flag ? flag.slice(name.length + 3) : (process.env[env] ?? fallback);
+}
+
+const SIZES = option('sizes', 'SEARCH_BENCH_SIZES', '10000,100000,500000').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
+const ENGINES = option('engines', 'SEARCH_BENCH_ENGINES', 'sqlite,postgres').split(',').filter(Boolean) as Array<'sqlite' | 'postgres'>;
+const ROUNDS = Number(option('rounds', 'SEARCH_BENCH_ROUNDS', '20'));
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const WORK = resolve('bench/.work');
+const CATEGORIES = 12;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function stats(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN };
+}
+
+const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
+
+async function openBenchStore(engine: 'sqlite' | 'postgres'): Promise<{ store: Store; drop(): Promise<void> }> {
+  if (engine === 'sqlite') {
+    mkdirSync(WORK, { recursive: true });
+    const file = join(WORK, `search-${process.pid}.db`);
+    rmSync(file, { force: true });
+    const store = await openStore(`sqlite:${file}`);
+    return { store, drop: async () => { await store.close(); for (const x of ['', '-wal', '-shm']) rmSync(file + x, { force: true }); } };
+  }
+  const schema = `bench_search_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`drop schema if exists ${schema} cascade; create schema ${schema}`);
+  await admin.end();
+  const store = await openStore(PG_URL, { pgSchema: schema, poolSize: 4 });
+  return {
+    store,
+    drop: async () => {
+      await store.close();
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`drop schema if exists ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
+
+/** Writes stories straight into the tables (no indexing), in batches, returning their ids. */
+async function insertStories(store: Store, corpus: Corpus, from: number, to: number, total: number, categoryIds: number[], tagIds: Map<string, number>): Promise<number[]> {
+  const ids: number[] = [];
+  const BATCH = 200;
+  for (let start = from; start < to; start += BATCH) {
+    const stories = Array.from({ length: Math.min(BATCH, to - start) }, (_, i) => corpus.story(start + i, total, CATEGORIES));
+    await store.db.transaction().execute(async (trx) => {
+      const now = new Date().toISOString();
+      const rows = await trx
+        .insertInto('articles')
+        .values(
+          stories.map((s) => ({
+            slug: slugify(s.title, 80),
+            title: s.title,
+            short_title: '',
+            sapo: s.sapo,
+            body: JSON.stringify({ type: 'doc', content: s.paragraphs.map((p) => ({ type: 'paragraph', content: [{ type: 'text', text: p }] })) }),
+            type: 'standard',
+            category_id: categoryIds[s.categoryIndex]!,
+            cover_media_id: null,
+            status: 'published',
+            seo_title: '',
+            seo_description: '',
+            published_at: s.publishedAt,
+            updated_at: now,
+            created_at: now,
+          })),
+        )
+        .returning('id')
+        .execute();
+      const links = rows.flatMap((r, i) => [...new Set(stories[i]!.tags.map((t) => tagIds.get(t)!))].map((tag_id, position) => ({ article_id: r.id, tag_id, position })));
+      if (links.length) await trx.insertInto('article_tags').values(links).execute();
+      ids.push(...rows.map((r) => r.id));
+    });
+  }
+  return ids;
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now();
+  const value = await fn();
+  return [performance.now() - t0, value];
+}
+
+interface SizeReport {
+  engine: string;
+  size: number;
+  indexRate: number;
+  search: ReturnType<typeof stats>;
+  byKind: Record<string, ReturnType<typeof stats>>;
+  suggest: ReturnType<typeof stats>;
+  related: ReturnType<typeof stats>;
+  dbBytes: number;
+}
+
+async function dbBytes(store: Store): Promise<number> {
+  if (store.engine === 'sqlite') {
+    const r = await sql<{ n: number }>`SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()`.execute(store.db);
+    return Number(r.rows[0]?.n ?? 0);
+  }
+  const r = await sql<{ n: string }>`SELECT pg_total_relation_size('search_documents') AS n`.execute(store.db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<SizeReport[]> {
+  const { store, drop } = await openBenchStore(engine);
+  const reports: SizeReport[] = [];
+  try {
+    const corpus = new Corpus();
+    const categoryIds: number[] = [];
+    for (let i = 0; i < CATEGORIES; i++) categoryIds.push((await store.db.insertInto('categories').values({ slug: `chuyen-muc-${i}`, name: `Chuyên mục ${i}`, parent_id: null, position: i, description: '' }).returning('id').executeTakeFirstOrThrow()).id);
+    const tagIds = new Map<string, number>();
+    for (const t of new Set(corpus.tagPool)) tagIds.set(t, (await store.db.insertInto('tags').values({ slug: slugify(t), name: t }).onConflict((oc) => oc.column('slug').doUpdateSet({ name: t })).returning('id').executeTakeFirstOrThrow()).id);
+    const largest = SIZES[SIZES.length - 1]!;
+    let have = 0;
+    for (const size of SIZES) {
+      const [insertMs, ids] = await time(() => insertStories(store, corpus, have, size, largest, categoryIds, tagIds));
+      // Index the new stories the way publishing does, 500 per transaction.
+      const [indexMs] = await time(async () => {
+        for (let i = 0; i < ids.length; i += 500) {
+          const batch = ids.slice(i, i + 500);
+          await store.db.transaction().execute((trx) => indexArticles(trx, batch));
+        }
+      });
+      have = size;
+      if (engine === 'sqlite') await sql`INSERT INTO search_fts(search_fts) VALUES ('optimize')`.execute(store.db);
+      else await sql`VACUUM ANALYZE search_documents`.execute(store.db);
+      const indexRate = ids.length / (indexMs / 1000);
+      console.error(`[${engine} ${size}] inserted ${ids.length} in ${(insertMs / 1000).toFixed(1)} s, indexed at ${indexRate.toFixed(0)} stories/s`);
+
+      const queries = benchQueries(corpus);
+      const samples: number[] = [];
+      const byKind: Record<string, number[]> = {};
+      for (const q of queries) await searchArticles(store.db, q.q); // warm-up
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const q of queries) {
+          const [t, r] = await time(() => searchArticles(store.db, q.q));
+          if (round === 0) console.error(`  ${q.kind.padEnd(10)} ${JSON.stringify(q.q).padEnd(40)} ${String(r.total).padStart(5)}${r.totalCapped ? '+' : ' '} hits  ${t.toFixed(2)} ms`);
+          samples.push(t);
+          (byKind[q.kind] ??= []).push(t);
+        }
+      }
+      const suggest: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) for (const q of ['lao ca', 'phat tr', 'hoà b', 'biên gi', 'thuy d']) suggest.push((await time(() => suggestTitles(store.db, q)))[0]);
+      const related: number[] = [];
+      const step = Math.max(1, Math.floor(size / 50));
+      for (let id = 1; id <= size; id += step) related.push((await time(() => relatedArticles(store.db, id, 6)))[0]);
+      const report: SizeReport = { engine, size, indexRate, search: stats(samples), byKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, stats(v)])), suggest: stats(suggest), related: stats(related), dbBytes: await dbBytes(store) };
+      reports.push(report);
+      console.error(`[${engine} ${size}] search p50 ${ms(report.search.p50)} p95 ${ms(report.search.p95)} p99 ${ms(report.search.p99)} ms; suggest p95 ${ms(report.suggest.p95)} ms; related p95 ${ms(report.related.p95)} ms`);
+    }
+  } finally {
+    await drop();
+  }
+  return reports;
+}
+
+const all: SizeReport[] = [];
+for (const engine of ENGINES) {
+  if (engine === 'postgres') {
+    const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+    try {
+      await c.connect();
+      await c.end();
+    } catch (err) {
+      console.error(`[skip] PostgreSQL unreachable at ${PG_URL}: ${(err as Error).message}`);
+      continue;
+    }
+  }
+  all.push(...(await benchEngine(engine)));
+}
+
+const kinds = [...new Set(all.flatMap((r) => Object.keys(r.byKind)))];
+console.log(`\nMachine: ${cpus()[0]?.model ?? '?'} × ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; ${ROUNDS} rounds of ${kinds.length ? benchQueries(new Corpus()).length : 0} queries per size.\n`);
+console.log('| Engine | Stories | Indexing (stories/s) | Search p50 | p95 | p99 | Suggest p95 | Related p95 | Index size |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of all) console.log(`| ${r.engine} | ${r.size.toLocaleString('en')} | ${r.indexRate.toFixed(0)} | ${ms(r.search.p50)} ms | ${ms(r.search.p95)} ms | ${ms(r.search.p99)} ms | ${ms(r.suggest.p95)} ms | ${ms(r.related.p95)} ms | ${(r.dbBytes / 2 ** 20).toFixed(0)} MiB${r.engine === 'sqlite' ? ' (whole file)' : ''} |`);
+console.log(`\np95 by query kind (ms):\n\n| Engine | Stories | ${kinds.join(' | ')} |\n|---|---:|${kinds.map(() => '---:').join('|')}|`);
+for (const r of all) console.log(`| ${r.engine} | ${r.size.toLocaleString('en')} | ${kinds.map((k) => ms(r.byKind[k]?.p95 ?? NaN)).join(' | ')} |`);
