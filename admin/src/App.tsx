@@ -1,0 +1,134 @@
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { currentSession, logout, setUnauthenticatedHandler, type SessionInfo, NetworkError } from './api.ts';
+import { t } from './i18n/index.ts';
+import { Link, Router, useLocation, useRouter } from './router.tsx';
+import { SessionContext, hasRole } from './session.tsx';
+import { LoginForm } from './screens/Login.tsx';
+import { QueueScreen } from './screens/Queue.tsx';
+
+// The editor (TipTap, ProseMirror) and the rarer screens load on demand, keeping the first load small.
+const EditorScreen = lazy(() => import('./editor/EditorScreen.tsx'));
+const NewStoryScreen = lazy(() => import('./editor/NewStory.tsx'));
+const MediaScreen = lazy(() => import('./screens/Media.tsx'));
+const CurationScreen = lazy(() => import('./screens/Curation.tsx'));
+const AdminScreen = lazy(() => import('./screens/Admin.tsx'));
+
+export function App() {
+  return (
+    <Router>
+      <Shell />
+    </Router>
+  );
+}
+
+function Shell() {
+  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const [expired, setExpired] = useState(false);
+  const [bootError, setBootError] = useState('');
+  const reloginListeners = useRef(new Set<() => void>());
+
+  useEffect(() => {
+    currentSession()
+      .then(setSession)
+      .catch((err) => setBootError(err instanceof NetworkError ? t('error.network') : String(err)));
+    // Any 401 while working: show the login form over the current screen, which stays mounted with its work.
+    setUnauthenticatedHandler(() => setExpired(true));
+    return () => setUnauthenticatedHandler(null);
+  }, []);
+
+  const onRelogin = useCallback((listener: () => void) => {
+    reloginListeners.current.add(listener);
+    return () => {
+      reloginListeners.current.delete(listener);
+    };
+  }, []);
+
+  if (bootError) return <p role="alert" className="boot-error">{bootError}</p>;
+  if (session === undefined) return <p className="loading">{t('app.loading')}</p>;
+  if (session === null)
+    return (
+      <main id="main" className="login-page">
+        <LoginForm onLoggedIn={setSession} />
+      </main>
+    );
+
+  const signOut = () => {
+    void logout().then(() => setSession(null));
+  };
+
+  return (
+    <SessionContext.Provider value={{ session, onRelogin, signOut }}>
+      <a className="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <TopBar session={session} signOut={signOut} />
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<p className="loading">{t('app.loading')}</p>}>
+          <Routes session={session} />
+        </Suspense>
+      </main>
+      {expired && (
+        <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="login-title">
+          <LoginForm
+            expired
+            onLoggedIn={(s) => {
+              setSession(s);
+              setExpired(false);
+              for (const l of reloginListeners.current) l();
+            }}
+          />
+        </div>
+      )}
+    </SessionContext.Provider>
+  );
+}
+
+function TopBar({ session, signOut }: { session: SessionInfo; signOut: () => void }) {
+  const { pathname } = useLocation();
+  const items: Array<[string, string]> = [
+    ['/', t('nav.queue')],
+    ['/articles/new', t('nav.new')],
+    ['/media', t('nav.media')],
+  ];
+  if (hasRole(session, 'managing_editor', 'deputy_editor_in_chief', 'editor_in_chief')) items.push(['/home', t('nav.home')]);
+  if (hasRole(session, 'admin')) items.push(['/admin', t('nav.admin')]);
+  return (
+    <header className="topbar">
+      <span className="brand">{t('app.name')}</span>
+      <nav aria-label={t('nav.main')}>
+        <ul>
+          {items.map(([to, label]) => (
+            <li key={to}>
+              <Link to={to} aria-current={pathname === to ? 'page' : undefined}>
+                {label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <span className="whoami">
+        {session.user.name} · {session.roles.map((r) => r.label).join(', ')}
+      </span>
+      <button type="button" className="link-button" onClick={signOut}>
+        {t('nav.logout')}
+      </button>
+    </header>
+  );
+}
+
+function Routes({ session }: { session: SessionInfo }) {
+  const { pathname } = useLocation();
+  const { navigate } = useRouter();
+  const story = /^\/articles\/(\d+)$/.exec(pathname);
+  if (pathname === '/' || pathname === '') return <QueueScreen />;
+  if (pathname === '/articles/new') return <NewStoryScreen />;
+  if (story) return <EditorScreen key={story[1]} id={Number(story[1])} />;
+  if (pathname === '/media') return <MediaScreen />;
+  if (pathname === '/home') return <CurationScreen />;
+  if (pathname.startsWith('/admin') && hasRole(session, 'admin')) return <AdminScreen />;
+  if (pathname === '/login') {
+    navigate('/', true);
+    return null;
+  }
+  return <p role="alert">{t('error.notFound')}</p>;
+}

@@ -1,0 +1,193 @@
+/** The only way the app talks to the server: JSON over /api/v1, cookie session + CSRF header. */
+
+export interface SessionInfo {
+  user: { id: number; email?: string; name: string; roles: string[]; deskIds: number[] };
+  roles: Array<{ key: string; label: string }>;
+  desks: Array<{ id: number; name: string; slug: string }>;
+  csrfToken: string | null;
+  expiresAt: string | null;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** fetch failed: no network, server down. */
+export class NetworkError extends Error {}
+
+let csrfToken: string | null = null;
+let onUnauthenticated: (() => void) | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+export function setUnauthenticatedHandler(handler: (() => void) | null): void {
+  onUnauthenticated = handler;
+}
+
+export interface ApiResponse<T> {
+  data: T;
+  etag: string | null;
+  status: number;
+}
+
+export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  const h: Record<string, string> = { accept: 'application/json', ...headers };
+  if (body !== undefined) h['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) h['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', cache: 'no-store' });
+  } catch (err) {
+    throw new NetworkError(err instanceof Error ? err.message : String(err));
+  }
+  const text = await res.text().catch(() => '');
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = text;
+    }
+  }
+  if (!res.ok) {
+    const p = (data && typeof data === 'object' ? data : {}) as { type?: string; title?: string; detail?: string };
+    if (res.status === 401 && path !== '/session') onUnauthenticated?.();
+    throw new ApiError(res.status, String(p.type ?? res.status), p.detail || p.title || res.statusText, data);
+  }
+  return { data: data as T, etag: res.headers.get('etag'), status: res.status };
+}
+
+export const api = {
+  get: async <T>(path: string) => (await request<T>('GET', path)).data,
+  post: async <T>(path: string, body?: unknown) => (await request<T>('POST', path, body ?? {})).data,
+  put: async <T>(path: string, body?: unknown) => (await request<T>('PUT', path, body ?? {})).data,
+  patch: async <T>(path: string, body?: unknown) => (await request<T>('PATCH', path, body ?? {})).data,
+  del: async (path: string) => {
+    await request('DELETE', path);
+  },
+};
+
+export async function login(email: string, password: string): Promise<SessionInfo> {
+  const s = await api.post<SessionInfo>('/session', { email, password });
+  setCsrfToken(s.csrfToken);
+  return s;
+}
+
+export async function currentSession(): Promise<SessionInfo | null> {
+  try {
+    const s = await api.get<SessionInfo>('/session');
+    setCsrfToken(s.csrfToken);
+    return s;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+}
+
+export async function logout(): Promise<void> {
+  await request('DELETE', '/session').catch(() => undefined);
+  setCsrfToken(null);
+}
+
+/** Upload with progress (fetch has no upload progress): multipart to /api/v1/media. */
+export function uploadFile(file: File, onProgress: (fraction: number) => void): Promise<MediaItem> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/v1/media');
+    xhr.withCredentials = true;
+    if (csrfToken) xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onerror = () => reject(new NetworkError('upload failed'));
+    xhr.onload = () => {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as MediaItem);
+      else {
+        if (xhr.status === 401) onUnauthenticated?.();
+        const p = (body ?? {}) as { detail?: string; title?: string; type?: string };
+        reject(new ApiError(xhr.status, String(p.type ?? xhr.status), p.detail || p.title || xhr.statusText, body));
+      }
+    };
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+}
+
+export interface MediaItem {
+  id: number;
+  fileName: string;
+  url: string | null;
+  thumbUrl?: string | null;
+  mime: string;
+  width: number;
+  height: number;
+  byteSize: number;
+  caption: string;
+  credit: string;
+  alt: string;
+  createdAt: string;
+}
+
+export interface ArticleView {
+  id: number;
+  url: string;
+  status: string;
+  title: string;
+  shortTitle: string;
+  sapo: string;
+  body: { type: 'doc'; content: unknown[] };
+  type: string;
+  categoryId: number;
+  coverMediaId: number | null;
+  seoTitle: string;
+  seoDescription: string;
+  slug: string;
+  tags: string[];
+  bylines: Array<{ personId: number } | { name: string }>;
+  authorId: number | null;
+  version: number;
+  publishedAt: string | null;
+  updatedAt: string;
+  returnNote: string;
+  scheduledAt: string | null;
+  lock: { userId: number; userName: string; expiresAt: string } | null;
+  allowedActions: string[];
+  correction: { state: string; revisionId: number | null; note: string } | null;
+}
+
+export interface ArticleListItem {
+  id: number;
+  title: string;
+  status: string;
+  categoryId: number;
+  authorId: number | null;
+  authorName: string | null;
+  updatedAt: string;
+  publishedAt: string | null;
+  url: string;
+}
+
+export interface Category {
+  id: number;
+  name: string;
+  slug: string;
+  parentId?: number | null;
+  parent_id?: number | null;
+  position: number;
+}

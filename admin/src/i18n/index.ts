@@ -1,0 +1,22 @@
+import { vi, type MessageKey } from './vi.ts';
+
+export type { MessageKey };
+type Catalogue = Record<MessageKey, string>;
+
+let current: Catalogue = vi;
+
+/** Switch catalogues (another language): same keys, other strings. */
+export function setCatalogue(catalogue: Catalogue): void {
+  current = catalogue;
+}
+
+/** A message with {name} placeholders filled in. */
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  const template = current[key] ?? key;
+  return params ? template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : template;
+}
+
+export function statusLabel(status: string): string {
+  const key = `status.${status}` as MessageKey;
+  return key in current ? t(key) : status;
+}
