@@ -5,6 +5,9 @@ import { createContext } from '../web/context.ts';
 import { buildServer } from '../web/server.ts';
 import { seedDemo } from '../demo/seed.ts';
 import { runImport } from './import-command.ts';
+import { runUser } from './user-command.ts';
+import { runToken } from './token-command.ts';
+import { startScheduler } from '../newsroom/scheduler.ts';
 import cluster from 'node:cluster';
 import { runPrimary, workerCount } from '../web/cluster.ts';
 
@@ -17,6 +20,11 @@ Usage:
   toasoan migrate                                 bring the database schema up to date
   toasoan import <files or dirs…> [--category SLUG] [--published-at ISO] [--media-dir DIR]
                                                   import articles in the seed text format
+  toasoan user add --email E --name N --role R[,R…] [--desk SLUG,…] [--password P]
+  toasoan user reset-password --email E [--password P] | user disable|enable --email E | user list
+                                                  newsroom accounts (a generated password is printed once)
+  toasoan token create --user EMAIL [--name N] | token revoke --id N
+                                                  API tokens for integrations (printed once)
   toasoan help                                    this text
 
 Environment: PORT, HOST, DATABASE_URL, MEDIA_DIR, TOASOAN_NO_DEMO, TOASOAN_WORKERS,
@@ -50,8 +58,11 @@ async function serve(args: string[], config: Config): Promise<number> {
   }
   const app = await buildServer(ctx, { logger: config.log, https: config.https, trustProxy: config.trustProxy });
   const address = await app.listen({ port, host });
+  // Publishes scheduled stories; on PostgreSQL an advisory lock lets one process at a time do it.
+  const scheduler = startScheduler(ctx, { onError: (err) => console.error(`Lỗi lịch đăng bài: ${(err as Error).message}`) });
   console.log(`toasoan serving ${address} (database ${store.description}${cluster.isWorker ? `, worker ${process.pid}` : ''}, cache ${ctx.siteCache ? `on, fan-out ${ctx.siteCache.fanoutKind}` : 'off'})`);
   const stop = async () => {
+    await scheduler.stop();
     await app.close();
     await store.close();
     process.exit(0);
@@ -70,7 +81,7 @@ async function migrate(_args: string[], config: Config): Promise<number> {
 
 export class UsageError extends Error {}
 
-export const COMMANDS: Record<string, Command> = { serve, migrate, import: runImport };
+export const COMMANDS: Record<string, Command> = { serve, migrate, import: runImport, user: runUser, token: runToken };
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

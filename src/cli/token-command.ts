@@ -1,0 +1,48 @@
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.ts';
+import { openStore } from '../storage/database.ts';
+import { createApiToken, getUserRowByEmail, revokeApiToken } from '../storage/newsroom.ts';
+import { appendAudit } from '../storage/newsroom-audit.ts';
+
+const TOKEN_USAGE = `toasoan token create --user EMAIL [--name NAME]   prints an API token once (only its hash is stored)
+toasoan token revoke --id N`;
+
+/** `toasoan token …`: bearer tokens for integrations. */
+export async function runToken(args: string[], config: Config): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({ args: rest, strict: true, options: { user: { type: 'string' }, name: { type: 'string' }, id: { type: 'string' } } });
+  if (sub !== 'create' && sub !== 'revoke') {
+    console.log(TOKEN_USAGE);
+    return sub === 'help' ? 0 : 2;
+  }
+  const store = await openStore(config.databaseUrl);
+  try {
+    if (sub === 'revoke') {
+      const id = Number(values.id);
+      if (!Number.isInteger(id) || id <= 0) {
+        console.error(`Cần --id.\n\n${TOKEN_USAGE}`);
+        return 2;
+      }
+      await revokeApiToken(store.db, id);
+      await appendAudit(store.db, { userId: null, userEmail: 'cli', action: 'token_revoke', target: `token:${id}`, userAgent: 'toasoan-cli' });
+      console.log(`Đã thu hồi token #${id}.`);
+      return 0;
+    }
+    if (!values.user) {
+      console.error(`Cần --user EMAIL.\n\n${TOKEN_USAGE}`);
+      return 2;
+    }
+    const row = await getUserRowByEmail(store.db, values.user);
+    if (!row || row.active !== 1) {
+      console.error(`Không có tài khoản đang hoạt động: ${values.user}`);
+      return 1;
+    }
+    const { id, token } = await createApiToken(store.db, row.id, values.name ?? 'cli');
+    await appendAudit(store.db, { userId: null, userEmail: 'cli', action: 'token_create', target: `token:${id}`, userAgent: 'toasoan-cli', details: { userId: row.id } });
+    console.log(`Token #${id} cho ${row.email} (chỉ hiện một lần; dùng "Authorization: Bearer <token>"):`);
+    console.log(token);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
