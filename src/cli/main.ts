@@ -3,7 +3,8 @@ import { configFromEnv, type Config } from '../config.ts';
 import { openStore } from '../storage/database.ts';
 import { createContext } from '../web/context.ts';
 import { buildServer } from '../web/server.ts';
-import { seedDemo } from '../demo/seed.ts';
+import { seedDemo, seedDemoAccounts } from '../demo/seed.ts';
+import { dirname, join } from 'node:path';
 import { runImport } from './import-command.ts';
 import { runUser } from './user-command.ts';
 import { runToken } from './token-command.ts';
@@ -50,6 +51,8 @@ async function serve(args: string[], config: Config): Promise<number> {
   if (config.demo && !values['no-demo'] && cluster.isPrimary) {
     const demo = await seedDemo(ctx);
     if (demo.seeded) console.log(`Demo newsroom created: ${demo.articles} stories.`);
+    const accounts = await seedDemoAccounts(store.db, join(dirname(config.mediaDir), 'demo-logins.txt'));
+    if (accounts.created) console.log(`Đăng nhập thử: ${accounts.email} / ${accounts.password}\nTài khoản thử cho mọi vai trò (mật khẩu chỉ lưu ở đây): ${accounts.loginFile}`);
   }
   if (workers > 1 && cluster.isPrimary) {
     await store.close();

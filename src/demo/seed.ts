@@ -1,4 +1,9 @@
 import sharp from 'sharp';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createUser } from '../storage/newsroom.ts';
+import { generatePassword } from '../newsroom/passwords.ts';
+import { ROLE_LABELS, type Role } from '../domain/roles.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { AppContext } from '../web/context.ts';
@@ -80,4 +85,42 @@ export async function seedDemo(ctx: AppContext, opts: { now?: number } = {}): Pr
     for (const [i, story] of DEMO_STORIES.entries()) await createStory(trx, ctx, story, i, ids, now);
   });
   return { seeded: true, articles: DEMO_STORIES.length };
+}
+
+// ---------- demo accounts ----------
+
+const DEMO_ACCOUNTS: Record<Role, string> = {
+  editor_in_chief: 'tongbientap',
+  deputy_editor_in_chief: 'photongbientap',
+  managing_editor: 'thukytoasoan',
+  desk_head: 'truongban',
+  editor: 'bientapvien',
+  reporter: 'phongvien',
+  contributor: 'congtacvien',
+  admin: 'quantri',
+};
+
+/**
+ * One demo account per role, made once (when there are no accounts yet), with generated
+ * passwords written to a 0600 file beside the data; returns the editor-in-chief's login to print.
+ */
+export async function seedDemoAccounts(db: Kysely<Database>, loginFile: string): Promise<{ created: boolean; email?: string; password?: string; loginFile?: string }> {
+  const any = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  if (any) return { created: false };
+  const desks = (await db.selectFrom('categories').select('id').execute()).map((c) => c.id);
+  const lines = ['# Tài khoản thử của tòa soạn demo (vai trò, email, mật khẩu). Xóa tệp này khi không cần.'];
+  let chief: { email: string; password: string } | undefined;
+  await db.transaction().execute(async (trx) => {
+    for (const role of Object.keys(DEMO_ACCOUNTS) as Role[]) {
+      const email = `${DEMO_ACCOUNTS[role]}@example.vn`;
+      const password = generatePassword();
+      await createUser(trx, { email, name: `${ROLE_LABELS[role]} (tài khoản thử)`, password, roles: [role], deskIds: desks });
+      lines.push(`${ROLE_LABELS[role]}\t${email}\t${password}`);
+      if (role === 'editor_in_chief') chief = { email, password };
+    }
+  });
+  mkdirSync(dirname(loginFile), { recursive: true });
+  writeFileSync(loginFile, lines.join('\n') + '\n', { mode: 0o600 });
+  chmodSync(loginFile, 0o600);
+  return { created: true, ...chief, loginFile };
 }
