@@ -1,0 +1,221 @@
+import { Node, mergeAttributes, type Editor } from '@tiptap/core';
+import type { Node as PMNodeType } from '@tiptap/pm/model';
+import { t } from '../i18n/index.ts';
+import { figureAttrs, providerOf } from './doc-convert.ts';
+import { mediaUrlFor } from './media-cache.ts';
+
+/**
+ * Story blocks beyond StarterKit: figure (image + caption + credit, caption edited in place under the
+ * image), gallery (several figures), embed (YouTube/Facebook/TikTok by URL) and a highlighted box.
+ * Their attributes are exactly those of src/domain/document.ts.
+ */
+
+declare module '@tiptap/core' {
+  interface Commands<ReturnType> {
+    storyBlocks: {
+      insertFigure: (attrs: Record<string, unknown>) => ReturnType;
+      insertGallery: (figures: Array<Record<string, unknown>>) => ReturnType;
+      insertEmbed: (url: string) => ReturnType;
+      toggleBox: () => ReturnType;
+    };
+  }
+}
+
+function field(kind: 'textarea' | 'input', label: string, className: string): HTMLTextAreaElement | HTMLInputElement {
+  const el = document.createElement(kind);
+  el.className = className;
+  el.setAttribute('aria-label', label);
+  el.placeholder = label;
+  if (el instanceof HTMLTextAreaElement) el.rows = 1;
+  return el;
+}
+
+export const Figure = Node.create({
+  name: 'figure',
+  group: 'block',
+  atom: true,
+  draggable: true,
+  selectable: true,
+  addAttributes() {
+    const keys = ['mediaId', 'fileName', 'width', 'height', 'alt', 'caption', 'credit'];
+    const defaults: Record<string, unknown> = { mediaId: null, fileName: '', width: null, height: null, alt: '', caption: '', credit: '' };
+    return Object.fromEntries(keys.map((k) => [k, { default: defaults[k], rendered: false }]));
+  },
+  parseHTML() {
+    return [
+      {
+        tag: 'figure[data-figure]',
+        getAttrs: (el) => {
+          try {
+            return figureAttrs(JSON.parse((el as HTMLElement).dataset.figure ?? '{}') as Record<string, unknown>);
+          } catch {
+            return false;
+          }
+        },
+      },
+    ];
+  },
+  renderHTML({ node }) {
+    const src = node.attrs.mediaId ? mediaUrlFor(node.attrs.mediaId as number) : null;
+    return ['figure', { 'data-figure': JSON.stringify(node.attrs) }, ['img', { src: src ?? '', alt: node.attrs.alt as string }], ['figcaption', {}, `${node.attrs.caption as string} ${node.attrs.credit as string}`.trim()]];
+  },
+  addCommands() {
+    return {
+      insertFigure:
+        (attrs) =>
+        ({ commands }) =>
+          commands.insertContent({ type: 'figure', attrs: figureAttrs(attrs) }),
+    };
+  },
+  addNodeView() {
+    return ({ node: initial, editor, getPos }) => {
+      let node: PMNodeType = initial;
+      const dom = document.createElement('figure');
+      dom.className = 'figure-node';
+      dom.contentEditable = 'false';
+      const img = document.createElement('img');
+      img.alt = '';
+      const cap = document.createElement('figcaption');
+      const caption = field('textarea', t('editor.caption'), 'caption');
+      const credit = field('input', t('editor.credit'), 'credit');
+      const alt = field('input', t('editor.alt'), 'alt');
+      cap.append(caption, credit, alt);
+      dom.append(img, cap);
+      const showImage = () => {
+        const id = node.attrs.mediaId as number | null;
+        const url = id ? mediaUrlFor(id, (u) => (img.src = u)) : null;
+        if (url) img.src = url;
+        img.width = (node.attrs.width as number | null) ?? 0;
+        img.height = (node.attrs.height as number | null) ?? 0;
+        img.alt = (node.attrs.alt as string) || '';
+      };
+      const fill = () => {
+        for (const [el, key] of [
+          [caption, 'caption'],
+          [credit, 'credit'],
+          [alt, 'alt'],
+        ] as const) {
+          if (document.activeElement !== el && el.value !== node.attrs[key]) el.value = (node.attrs[key] as string) ?? '';
+        }
+        showImage();
+      };
+      fill();
+      const bind = (el: HTMLInputElement | HTMLTextAreaElement, key: string) => {
+        el.addEventListener('input', () => {
+          const pos = typeof getPos === 'function' ? getPos() : undefined;
+          if (pos === undefined || !editor.isEditable) return;
+          editor.view.dispatch(editor.view.state.tr.setNodeMarkup(pos, undefined, { ...node.attrs, [key]: el.value }));
+        });
+        el.addEventListener('keydown', (e) => {
+          // Enter in a caption ends it: the cursor goes back to the story, after the figure.
+          if (e instanceof KeyboardEvent && (e.key === 'Enter' || e.key === 'Escape') && !e.shiftKey) {
+            e.preventDefault();
+            const pos = typeof getPos === 'function' ? getPos() : undefined;
+            if (pos !== undefined) editor.chain().focus().setTextSelection(pos + node.nodeSize).run();
+          }
+        });
+      };
+      bind(caption, 'caption');
+      bind(credit, 'credit');
+      bind(alt, 'alt');
+      const setEditable = () => {
+        for (const el of [caption, credit, alt]) el.readOnly = !editor.isEditable;
+      };
+      setEditable();
+      return {
+        dom,
+        update: (updated) => {
+          if (updated.type.name !== 'figure') return false;
+          node = updated;
+          fill();
+          setEditable();
+          return true;
+        },
+        stopEvent: (e) => e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement,
+        ignoreMutation: () => true,
+      };
+    };
+  },
+});
+
+export const Gallery = Node.create({
+  name: 'gallery',
+  group: 'block',
+  content: 'figure+',
+  draggable: true,
+  parseHTML() {
+    return [{ tag: 'div[data-gallery]' }];
+  },
+  renderHTML({ HTMLAttributes }) {
+    return ['div', mergeAttributes(HTMLAttributes, { 'data-gallery': '', class: 'gallery-node', role: 'group', 'aria-label': t('editor.gallery') }), 0];
+  },
+  addCommands() {
+    return {
+      insertGallery:
+        (figures) =>
+        ({ commands }) =>
+          figures.length ? commands.insertContent({ type: 'gallery', content: figures.map((f) => ({ type: 'figure', attrs: figureAttrs(f) })) }) : false,
+    };
+  },
+});
+
+export const Embed = Node.create({
+  name: 'embed',
+  group: 'block',
+  atom: true,
+  draggable: true,
+  addAttributes() {
+    return { provider: { default: 'other', rendered: false }, url: { default: '', rendered: false }, title: { default: null, rendered: false } };
+  },
+  parseHTML() {
+    return [
+      {
+        tag: 'div[data-embed]',
+        getAttrs: (el) => {
+          const url = (el as HTMLElement).dataset.embed ?? '';
+          const provider = providerOf(url);
+          return provider ? { url, provider } : false;
+        },
+      },
+    ];
+  },
+  renderHTML({ node }) {
+    return ['div', { 'data-embed': node.attrs.url as string, class: 'embed-node' }, t('editor.embedLabel', { provider: node.attrs.provider as string }) + ': ' + (node.attrs.url as string)];
+  },
+  addCommands() {
+    return {
+      insertEmbed:
+        (url) =>
+        ({ commands }) => {
+          const provider = providerOf(url.trim());
+          return provider ? commands.insertContent({ type: 'embed', attrs: { provider, url: url.trim(), title: null } }) : false;
+        },
+    };
+  },
+});
+
+export const Box = Node.create({
+  name: 'box',
+  group: 'block',
+  content: 'block+',
+  defining: true,
+  parseHTML() {
+    return [{ tag: 'aside[data-box]' }];
+  },
+  renderHTML({ HTMLAttributes }) {
+    return ['aside', mergeAttributes(HTMLAttributes, { 'data-box': '', class: 'box-node' }), 0];
+  },
+  addCommands() {
+    return {
+      toggleBox:
+        () =>
+        ({ commands, editor }) =>
+          editor.isActive('box') ? commands.lift('box') : commands.wrapIn('box'),
+    };
+  },
+  addKeyboardShortcuts() {
+    return { 'Mod-Alt-b': () => this.editor.commands.toggleBox() };
+  },
+});
+
+export type { Editor };

@@ -1,0 +1,70 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, type MediaItem } from '../api.ts';
+import { t } from '../i18n/index.ts';
+import { rememberMedia } from '../editor/media-cache.ts';
+import { Uploader } from './Uploader.tsx';
+
+/** Search, list and upload; `onChoose` picks items (editor), `onSelect` opens one for editing (library page). */
+export function Library({ onChoose, multiple = false, onSelect }: { onChoose?: (items: MediaItem[]) => void; multiple?: boolean; onSelect?: (item: MediaItem) => void }) {
+  const [q, setQ] = useState('');
+  const [items, setItems] = useState<MediaItem[]>([]);
+  const [chosen, setChosen] = useState<MediaItem[]>([]);
+  const load = useCallback((query: string) => {
+    api.get<{ items: MediaItem[] }>(`/media?perPage=60${query ? `&q=${encodeURIComponent(query)}` : ''}`).then((r) => {
+      for (const m of r.items) rememberMedia(m.id, m.url);
+      setItems(r.items);
+    }, () => undefined);
+  }, []);
+  useEffect(() => load(''), [load]);
+
+  const toggle = (m: MediaItem) => {
+    if (!onChoose) return onSelect?.(m);
+    if (!multiple) return onChoose([m]);
+    setChosen((c) => (c.some((x) => x.id === m.id) ? c.filter((x) => x.id !== m.id) : [...c, m]));
+  };
+  return (
+    <div className="library">
+      <Uploader
+        onUploaded={(m) => {
+          setItems((list) => [m, ...list.filter((x) => x.id !== m.id)]);
+          if (onChoose && !multiple) onChoose([m]);
+          else if (onChoose) setChosen((c) => [...c, m]);
+          else onSelect?.(m);
+        }}
+      />
+      <form
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          load(q);
+        }}
+      >
+        <label>
+          {t('media.search')} <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+        </label>
+      </form>
+      {items.length === 0 ? (
+        <p>{t('media.empty')}</p>
+      ) : (
+        <ul className="media-grid">
+          {items.map((m) => {
+            const selected = chosen.some((x) => x.id === m.id);
+            return (
+              <li key={m.id}>
+                <button type="button" className={selected ? 'media-tile selected' : 'media-tile'} aria-pressed={multiple ? selected : undefined} onClick={() => toggle(m)}>
+                  {m.url ? <img src={m.url} alt="" loading="lazy" width={160} height={Math.round((160 * m.height) / Math.max(1, m.width))} /> : null}
+                  <span>{m.caption || m.fileName}</span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {onChoose && multiple && (
+        <button type="button" className="primary" disabled={!chosen.length} onClick={() => onChoose(chosen)}>
+          {t('media.insert')} ({chosen.length})
+        </button>
+      )}
+    </div>
+  );
+}

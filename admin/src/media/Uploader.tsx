@@ -1,0 +1,74 @@
+import { useRef, useState, type DragEvent } from 'react';
+import { ApiError, uploadFile, type MediaItem } from '../api.ts';
+import { t } from '../i18n/index.ts';
+import { rememberMedia } from '../editor/media-cache.ts';
+
+interface Progress {
+  key: string;
+  name: string;
+  fraction: number;
+  error?: string;
+  done?: boolean;
+}
+
+/** Drag-and-drop and multi-file upload with a progress bar per file. */
+export function Uploader({ onUploaded }: { onUploaded: (item: MediaItem) => void }) {
+  const [items, setItems] = useState<Progress[]>([]);
+  const [over, setOver] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const patch = (key: string, p: Partial<Progress>) => setItems((list) => list.map((x) => (x.key === key ? { ...x, ...p } : x)));
+
+  const upload = (files: FileList | File[]) => {
+    for (const file of Array.from(files)) {
+      const key = `${file.name}-${file.size}-${Math.random()}`;
+      setItems((list) => [...list, { key, name: file.name, fraction: 0 }]);
+      uploadFile(file, (fraction) => patch(key, { fraction }))
+        .then((item) => {
+          rememberMedia(item.id, item.url);
+          patch(key, { fraction: 1, done: true });
+          onUploaded(item);
+        })
+        .catch((err: Error) => patch(key, { error: err instanceof ApiError ? err.message : t('error.network') }));
+    }
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    if (e.dataTransfer.files.length) upload(e.dataTransfer.files);
+  };
+
+  return (
+    <div className={over ? 'dropzone over' : 'dropzone'} onDragOver={(e) => (e.preventDefault(), setOver(true))} onDragLeave={() => setOver(false)} onDrop={onDrop}>
+      <p>
+        {t('media.drop')}{' '}
+        <button type="button" onClick={() => input.current?.click()}>
+          {t('media.choose')}
+        </button>
+      </p>
+      <p className="muted">{t('media.formats')}</p>
+      <input
+        ref={input}
+        type="file"
+        accept="image/jpeg,image/png,image/webp,image/gif,image/avif"
+        multiple
+        hidden
+        aria-label={t('media.choose')}
+        data-testid="media-file-input"
+        onChange={(e) => {
+          if (e.target.files?.length) upload(e.target.files);
+          e.target.value = '';
+        }}
+      />
+      {items.length > 0 && (
+        <ul className="uploads" aria-live="polite">
+          {items.map((p) => (
+            <li key={p.key}>
+              <span>{p.error ? t('media.failed', { name: p.name, message: p.error }) : p.done ? t('media.uploaded', { name: p.name }) : t('media.uploading', { name: p.name })}</span>
+              <progress max={1} value={p.fraction} aria-label={p.name} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

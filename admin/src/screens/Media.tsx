@@ -1,0 +1,50 @@
+import { useState } from 'react';
+import { api, type MediaItem } from '../api.ts';
+import { t } from '../i18n/index.ts';
+import { Library } from '../media/Library.tsx';
+
+export default function MediaScreen() {
+  const [editing, setEditing] = useState<MediaItem | null>(null);
+  const [message, setMessage] = useState('');
+  const [version, setVersion] = useState(0);
+  return (
+    <section aria-labelledby="media-title" className="media-screen">
+      <h1 id="media-title">{t('media.title')}</h1>
+      <div className="split">
+        <Library key={version} onSelect={(m) => (setEditing(m), setMessage(''))} />
+        {editing && (
+          <form
+            className="card media-edit"
+            aria-label={editing.fileName}
+            onSubmit={(e) => {
+              e.preventDefault();
+              api.patch<MediaItem>(`/media/${editing.id}`, { caption: editing.caption, credit: editing.credit, alt: editing.alt }).then(
+                (m) => {
+                  setEditing(m);
+                  setMessage(t('media.saved'));
+                  setVersion((v) => v + 1);
+                },
+                (err: Error) => setMessage(err.message),
+              );
+            }}
+          >
+            {editing.url && <img src={editing.url} alt={editing.alt} width={320} height={Math.round((320 * editing.height) / Math.max(1, editing.width))} />}
+            <p className="muted">
+              {editing.fileName} · {editing.width}×{editing.height}
+            </p>
+            <label htmlFor="m-caption">{t('editor.caption')}</label>
+            <textarea id="m-caption" value={editing.caption} onChange={(e) => setEditing({ ...editing, caption: e.target.value })} />
+            <label htmlFor="m-credit">{t('editor.credit')}</label>
+            <input id="m-credit" value={editing.credit} onChange={(e) => setEditing({ ...editing, credit: e.target.value })} />
+            <label htmlFor="m-alt">{t('editor.alt')}</label>
+            <input id="m-alt" value={editing.alt} onChange={(e) => setEditing({ ...editing, alt: e.target.value })} />
+            <button type="submit" className="primary">
+              {t('media.save')}
+            </button>
+            {message && <p role="status">{message}</p>}
+          </form>
+        )}
+      </div>
+    </section>
+  );
+}
