@@ -11,6 +11,7 @@ import { cleanText, hasAccents, syllablesOfClean } from './vietnamese-text.ts';
 export const MAX_QUERY_LENGTH = 200;
 /** More terms than this add cost, not precision. */
 export const MAX_TERMS = 12;
+export const MIN_PREFIX = 2;
 
 export interface QueryTerm {
   /** Folded keys of the term's syllables: one for a word, several for a phrase. */
@@ -69,6 +70,8 @@ export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery 
     const last = terms[terms.length - 1]!;
     if (!last.negated) last.prefix = true;
   }
+  // A one-letter prefix would expand to a large part of the dictionary: it is taken as a whole word.
+  for (const t of terms) if (t.prefix && (t.folded[t.folded.length - 1] ?? '').length < MIN_PREFIX) t.prefix = false;
   return { text, terms };
 }
 

@@ -89,11 +89,11 @@ export async function relatedArticles(db: Db, articleId: number, limit = 6): Pro
   if (engineOf(db) === 'sqlite') {
     const match = `{title_f sapo_f tags_f body_f} : (${features.map((f) => f.keys.map(fts5String).join(' + ')).join(' OR ')})`;
     const conds = sql`search_fts MATCH ${match} AND a.status = 'published' AND a.id <> ${articleId}`;
-    const edge = await sql<{ id: number }>`SELECT search_fts.rowid AS id FROM search_fts JOIN articles a ON a.id = search_fts.rowid
+    const edge = await sql<{ id: number }>`SELECT search_fts.rowid AS id FROM search_fts JOIN articles a INDEXED BY articles_search_filter ON a.id = search_fts.rowid
       WHERE ${conds} ORDER BY search_fts.rowid DESC LIMIT 1 OFFSET ${WINDOW - 1}`.execute(db);
     const windowed = edge.rows[0] ? sql` AND search_fts.rowid >= ${Number(edge.rows[0].id)}` : sql``;
     const rows = await sql<{ id: number; score: number; published_at: string | null }>`
-      SELECT a.id AS id, -search_fts.rank AS score, a.published_at AS published_at FROM search_fts JOIN articles a ON a.id = search_fts.rowid
+      SELECT a.id AS id, -search_fts.rank AS score, a.published_at AS published_at FROM search_fts JOIN articles a INDEXED BY articles_search_filter ON a.id = search_fts.rowid
       WHERE ${conds}${windowed} ORDER BY search_fts.rank LIMIT ${CANDIDATES}`.execute(db);
     candidates = rows.rows;
   } else {

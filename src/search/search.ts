@@ -12,6 +12,8 @@ export const SEARCH_PAGE_SIZE = 20;
 /** Counting stops here: "more than 1,000 results" is all a reader needs, and counting all of a huge match set costs. */
 export const COUNT_CAP = 1000;
 export const MAX_PAGE = Math.ceil(COUNT_CAP / SEARCH_PAGE_SIZE);
+/** Snippets come from the sapo and the start of the body: where a story says what it is about. */
+const SNIPPET_SOURCE_CHARS = 1500;
 
 export interface SearchFilters {
   /** Only these categories (callers expand a parent to its children). */
@@ -84,11 +86,11 @@ interface Ranked {
 
 /**
  * Broad queries ("người", "và của") match most of the archive; ranking all of it would cost time in proportion
- * to the archive. Like the count, ranking stops at the newest RANK_WINDOW matches: for a news archive the best
- * of the most recent thousand is what a reader wants, and it keeps latency flat as the archive grows.
+ * to the archive. Ranking looks at the newest RANK_WINDOW matches only (the count goes on to COUNT_CAP): for a
+ * news archive the best of the most recent five hundred is what a reader wants, and it keeps latency flat as the archive grows.
  * Newest = highest article id (ids grow with publication for stories written in the newsroom).
  */
-export const RANK_WINDOW = COUNT_CAP;
+export const RANK_WINDOW = 500;
 
 /** Ranked ids of one page plus the capped count, on either engine. */
 async function rankedIds(db: Db, q: ParsedQuery, opts: SearchOptions, limit: number, offset: number): Promise<{ ids: Ranked[]; total: number }> {
@@ -98,14 +100,14 @@ async function rankedIds(db: Db, q: ParsedQuery, opts: SearchOptions, limit: num
     if (!match) return { ids: [], total: 0 };
     const conds = sql.join([sql`search_fts MATCH ${match}`, ...where], sql` AND `);
     // One newest-first walk gives the capped count and the rowid where the ranking window starts.
-    const newest = await sql<{ id: number }>`SELECT search_fts.rowid AS id FROM search_fts JOIN articles a ON a.id = search_fts.rowid
+    const newest = await sql<{ id: number }>`SELECT search_fts.rowid AS id FROM search_fts JOIN articles a INDEXED BY articles_search_filter ON a.id = search_fts.rowid
       WHERE ${conds} ORDER BY search_fts.rowid DESC LIMIT ${RANK_WINDOW + 1}`.execute(db);
     const total = newest.rows.length;
     if (total === 0) return { ids: [], total: 0 };
     const windowed = total > RANK_WINDOW ? sql` AND search_fts.rowid >= ${Number(newest.rows[RANK_WINDOW - 1]!.id)}` : sql``;
     // rank = bm25 with the column weights set in migration 003 (lower is better); recency breaks ties.
     const rows = await sql<{ id: number; score: number }>`
-      SELECT a.id AS id, -search_fts.rank AS score FROM search_fts JOIN articles a ON a.id = search_fts.rowid
+      SELECT a.id AS id, -search_fts.rank AS score FROM search_fts JOIN articles a INDEXED BY articles_search_filter ON a.id = search_fts.rowid
       WHERE ${conds}${windowed} ORDER BY search_fts.rank, a.published_at DESC, a.id DESC LIMIT ${limit} OFFSET ${offset}`.execute(db);
     return { ids: rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) })), total };
   }
@@ -150,7 +152,7 @@ async function hydrate(db: Db, q: ParsedQuery, ranked: Ranked[]): Promise<Search
     const row = byId.get(r.id);
     if (!row) return [];
     const { body, ...article } = row;
-    return [{ article: { ...article, id: Number(article.id) }, path: articlePath(article), score: r.score, titleHtml: highlightAll(article.title, q), snippetHtml: snippet(`${article.sapo}\n${bodyText(body)}`, q) }];
+    return [{ article: { ...article, id: Number(article.id) }, path: articlePath(article), score: r.score, titleHtml: highlightAll(article.title, q), snippetHtml: snippet(`${article.sapo}\n${bodyText(body).slice(0, SNIPPET_SOURCE_CHARS)}`, q) }];
   });
 }
 
@@ -167,13 +169,11 @@ export interface Suggestion {
  */
 export async function suggestTitles(db: Db, input: string, limit = 8): Promise<Suggestion[]> {
   const q = parseQuery(input, { prefixLast: true });
-  // A one-letter prefix matches half the dictionary: treat it as a whole word instead.
-  for (const t of q.terms) if (t.prefix && (t.folded[t.folded.length - 1] ?? '').length < 2) t.prefix = false;
   let ids: number[];
   if (engineOf(db) === 'sqlite') {
     const match = fts5Match(q, '{title_f tags_f}');
     if (!match) return [];
-    const rows = await sql<{ id: number }>`SELECT a.id AS id FROM search_fts JOIN articles a ON a.id = search_fts.rowid
+    const rows = await sql<{ id: number }>`SELECT a.id AS id FROM search_fts JOIN articles a INDEXED BY articles_search_filter ON a.id = search_fts.rowid
       WHERE search_fts MATCH ${match} AND a.status = 'published' ORDER BY search_fts.rowid DESC LIMIT ${limit}`.execute(db);
     ids = rows.rows.map((r) => Number(r.id));
   } else {
