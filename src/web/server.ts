@@ -5,6 +5,7 @@ import { registerSecurityHeaders } from './security.ts';
 import { registerSiteRoutes } from './site/routes.ts';
 import { registerMediaRoutes } from '../media/routes.ts';
 import { registerApi } from './api/index.ts';
+import { registerAdminRoutes } from './admin-routes.ts';
 import { registerApiDocs } from './api/openapi.ts';
 import { attachSearchIndex } from '../search/events.ts';
 import { createSiteCache, siteCacheOptionsFromEnv, type SiteCacheOptions } from '../cache/site-cache.ts';
@@ -42,6 +43,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   attachSearchIndex(ctx);
   await app.register(async (api) => registerApi(api, ctx, opts), { prefix: '/api/v1' });
   await app.register(registerApiDocs, { prefix: '/api/docs' });
+  registerAdminRoutes(app);
   registerSiteRoutes(app, ctx);
   siteCache?.attach(app);
   return app;

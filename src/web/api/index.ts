@@ -8,6 +8,8 @@ import { registerSessionRoutes } from './session.ts';
 import { registerArticleRoutes } from './articles.ts';
 import { registerAdminRoutes } from './admin.ts';
 import { registerSearchApi } from './search.ts';
+import { registerMediaUploadApi } from './media-upload.ts';
+import { registerCurationApi } from './curation.ts';
 
 /** Largest JSON body the API accepts (a long story with its structure fits well inside). */
 export const API_BODY_LIMIT = 2 * 1024 * 1024;
@@ -45,4 +47,6 @@ export async function registerApi(api: FastifyInstance, ctx: AppContext, opts: S
   registerArticleRoutes(api, ctx);
   registerAdminRoutes(api, ctx);
   registerSearchApi(api, ctx);
+  await registerMediaUploadApi(api, ctx);
+  registerCurationApi(api, ctx);
 }

@@ -1,0 +1,162 @@
+import sharp from 'sharp';
+import type { Kysely } from 'kysely';
+import type { Database } from '../storage/schema.ts';
+import { insertMedia } from '../storage/content.ts';
+import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, storeImage, type StoredImage } from './store.ts';
+import { ensureVariant, widthsFor, widthVariantKey, VARIANT_FORMATS } from './variants.ts';
+import { nfc } from '../domain/vietnamese.ts';
+
+/**
+ * Newsroom uploads: the file is checked by its content (real JPEG/PNG/WebP/GIF/AVIF), its size and
+ * its pixel count (a small file that decodes to gigapixels is refused before decoding); location
+ * data is removed (EXIF GPS, XMP) while the photographer's credit and copyright are kept.
+ */
+
+export class UploadError extends Error {
+  constructor(
+    message: string,
+    readonly status: 413 | 415 | 422,
+  ) {
+    super(message);
+  }
+}
+
+const ALLOWED = new Set(['jpeg', 'png', 'webp', 'gif', 'heif']);
+
+export interface ExifFacts {
+  artist: string;
+  copyright: string;
+  description: string;
+  hasGps: boolean;
+}
+
+/** Reads the few IFD0 fields we keep (Artist, Copyright, ImageDescription) and whether a GPS block exists. */
+export function readExif(exif: Buffer | undefined): ExifFacts {
+  const facts: ExifFacts = { artist: '', copyright: '', description: '', hasGps: false };
+  if (!exif || exif.length < 14) return facts;
+  const start = exif.subarray(0, 6).toString('latin1') === 'Exif\0\0' ? 6 : 0;
+  const tiff = exif.subarray(start);
+  const order = tiff.subarray(0, 2).toString('latin1');
+  if (order !== 'II' && order !== 'MM') return facts;
+  const le = order === 'II';
+  const u16 = (o: number) => (le ? tiff.readUInt16LE(o) : tiff.readUInt16BE(o));
+  const u32 = (o: number) => (le ? tiff.readUInt32LE(o) : tiff.readUInt32BE(o));
+  try {
+    const ifd = u32(4);
+    const count = u16(ifd);
+    for (let i = 0; i < count && i < 500; i++) {
+      const e = ifd + 2 + i * 12;
+      const tag = u16(e);
+      const type = u16(e + 2);
+      const n = u32(e + 4);
+      if (tag === 0x8825) facts.hasGps = true;
+      if (type !== 2 || n > 10_000) continue;
+      const at = n <= 4 ? e + 8 : u32(e + 8);
+      const raw = tiff.subarray(at, at + n);
+      // EXIF ASCII is often UTF-8 in practice (Vietnamese names); fall back to Latin-1 when it is not.
+      let text = raw.toString('utf8');
+      if (text.includes('\uFFFD')) text = raw.toString('latin1');
+      text = nfc(text.replace(/\0+$/, '').trim());
+      if (tag === 0x013b) facts.artist = text;
+      else if (tag === 0x8298) facts.copyright = text;
+      else if (tag === 0x010e) facts.description = text;
+    }
+  } catch {
+    // A truncated or malformed block: keep what was read.
+  }
+  return facts;
+}
+
+export interface PreparedImage {
+  data: Buffer;
+  format: string;
+  credit: string;
+  caption: string;
+  /** Whether metadata had to be stripped (the file was re-encoded). */
+  cleaned: boolean;
+}
+
+/** Checks an upload and returns the bytes to store. */
+export async function prepareUpload(data: Buffer): Promise<PreparedImage> {
+  if (data.length === 0) throw new UploadError('Tệp rỗng.', 422);
+  if (data.length > MAX_IMAGE_BYTES) throw new UploadError(`Tệp quá lớn (tối đa ${Math.round(MAX_IMAGE_BYTES / 1024 / 1024)} MB).`, 413);
+  const meta = await sharp(data, { limitInputPixels: MAX_IMAGE_PIXELS, animated: true }).metadata().catch(() => null);
+  if (!meta?.format || !ALLOWED.has(meta.format) || !meta.width || !meta.height) throw new UploadError('Tệp không phải ảnh JPEG, PNG, WebP, GIF hoặc AVIF hợp lệ.', 415);
+  if (meta.format === 'heif' && meta.compression !== 'av1') throw new UploadError('Chỉ nhận ảnh HEIF dạng AVIF.', 415);
+  const frameHeight = meta.pageHeight ?? meta.height;
+  const pixels = meta.width * frameHeight * Math.max(1, meta.pages ?? 1);
+  if (meta.width * frameHeight > MAX_IMAGE_PIXELS || pixels > MAX_IMAGE_PIXELS * 4) throw new UploadError(`Ảnh quá nhiều điểm ảnh (${meta.width}×${frameHeight}; tối đa ${MAX_IMAGE_PIXELS / 1_000_000} triệu).`, 422);
+  const facts = readExif(meta.exif);
+  const credit = facts.artist || facts.copyright;
+  // Decode the whole image once: truncated or corrupt files fail here, not on a reader's page.
+  await sharp(data, { limitInputPixels: MAX_IMAGE_PIXELS, animated: true }).stats().catch(() => {
+    throw new UploadError('Tệp ảnh bị hỏng hoặc không đọc được.', 422);
+  });
+  if (!meta.exif && !meta.xmp && !meta.iptc) return { data, format: meta.format, credit, caption: facts.description, cleaned: false };
+  // Re-encode without metadata (sharp drops it by default), turning the image upright and writing back
+  // only the credit fields and the colour profile.
+  const ifd0: Record<string, string> = {};
+  if (facts.artist) ifd0.Artist = facts.artist;
+  if (facts.copyright) ifd0.Copyright = facts.copyright;
+  let img = sharp(data, { limitInputPixels: MAX_IMAGE_PIXELS, animated: meta.format !== 'jpeg' }).autoOrient().keepIccProfile();
+  if (Object.keys(ifd0).length) img = img.withExif({ IFD0: ifd0 });
+  switch (meta.format) {
+    case 'jpeg':
+      img = img.jpeg({ quality: 92, mozjpeg: true });
+      break;
+    case 'png':
+      img = img.png({ compressionLevel: 9 });
+      break;
+    case 'webp':
+      img = img.webp({ quality: 90 });
+      break;
+    case 'gif':
+      img = img.gif();
+      break;
+    default:
+      img = img.avif({ quality: 70 });
+  }
+  return { data: await img.toBuffer(), format: meta.format, credit, caption: facts.description, cleaned: true };
+}
+
+export interface UploadedMedia {
+  id: number;
+  fileName: string;
+  url: string;
+  mime: string;
+  width: number;
+  height: number;
+  byteSize: number;
+  caption: string;
+  credit: string;
+  alt: string;
+  createdAt: string;
+  /** Responsive variants made at upload (AVIF, WebP and a JPEG fallback); other sizes are made on first request. */
+  variants: string[];
+}
+
+/** Width made at upload time: what an article figure asks for first. */
+export const UPLOAD_VARIANT_WIDTH = 960;
+
+export async function saveUpload(db: Kysely<Database>, mediaDir: string, input: { fileName: string; data: Buffer }): Promise<UploadedMedia> {
+  const prepared = await prepareUpload(input.data);
+  let stored: StoredImage;
+  try {
+    stored = await storeImage(mediaDir, prepared.data);
+  } catch (err) {
+    throw new UploadError((err as Error).message, 422);
+  }
+  const fileName = nfc(input.fileName.replace(/[\\/]/g, '_').slice(0, 300)) || 'anh';
+  const id = await insertMedia(db, { fileName, storageKey: stored.storageKey, mime: stored.mime, width: stored.width, height: stored.height, byteSize: stored.byteSize, caption: prepared.caption, credit: prepared.credit, sha256: stored.sha256 });
+  const widths = widthsFor(stored.width, [UPLOAD_VARIANT_WIDTH]);
+  const width = widths[0] ?? (widthsFor(stored.width).at(-1) as number | undefined);
+  const variants: string[] = [];
+  if (width) {
+    for (const format of VARIANT_FORMATS) {
+      const key = widthVariantKey(stored.storageKey, width, format);
+      if (await ensureVariant(mediaDir, key)) variants.push(`/media/${key}`);
+    }
+  }
+  const row = await db.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  return { id, fileName: row.file_name, url: `/media/${stored.storageKey}`, mime: row.mime, width: row.width, height: row.height, byteSize: row.byte_size, caption: row.caption, credit: row.credit, alt: row.alt, createdAt: row.created_at, variants };
+}

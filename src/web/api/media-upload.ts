@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { requireAuth, requestMeta } from './auth.ts';
+import { ApiProblem } from './problem.ts';
+import { route, IdParams } from './route.ts';
+import { can } from '../../domain/permissions.ts';
+import { saveUpload, UploadError, type UploadedMedia } from '../../media/upload.ts';
+import { MAX_IMAGE_BYTES } from '../../media/store.ts';
+import { appendAudit } from '../../storage/newsroom-audit.ts';
+import { nfc } from '../../domain/vietnamese.ts';
+import type { MediaRow } from '../../storage/schema.ts';
+
+/** Media library writes: multipart upload (POST /media), one item (GET /media/:id), caption/credit/alt (PATCH /media/:id). */
+const MAX_FILES = 20;
+
+const MediaPatchSchema = z.object({ caption: z.string().max(5000).optional(), credit: z.string().max(500).optional(), alt: z.string().max(1000).optional() }).strict();
+
+const view = (m: MediaRow) => ({ id: m.id, fileName: m.file_name, url: m.storage_key ? `/media/${m.storage_key}` : null, mime: m.mime, width: m.width, height: m.height, byteSize: m.byte_size, caption: m.caption, credit: m.credit, alt: m.alt, createdAt: m.created_at });
+
+export async function registerMediaUploadApi(api: FastifyInstance, ctx: AppContext): Promise<void> {
+  const db = ctx.store.db;
+
+  route(api, ctx, { method: 'GET', url: '/media/:id', summary: 'Một ảnh trong thư viện', tag: 'Ảnh', params: IdParams }, async ({ params }) => {
+    const m = await db.selectFrom('media').selectAll().where('id', '=', params.id).executeTakeFirst();
+    if (!m) throw new ApiProblem('not_found', 'Không tìm thấy ảnh.');
+    return view(m);
+  });
+
+  route(api, ctx, { method: 'PATCH', url: '/media/:id', summary: 'Sửa chú thích, nguồn, mô tả ảnh', tag: 'Ảnh', params: IdParams, body: MediaPatchSchema, problems: [400, 403, 404] }, async ({ auth, params, body, req }) => {
+    if (!can(auth.user, 'create')) throw new ApiProblem('forbidden', 'Bạn không có quyền sửa thư viện ảnh.');
+    const m = await db.selectFrom('media').selectAll().where('id', '=', params.id).executeTakeFirst();
+    if (!m) throw new ApiProblem('not_found', 'Không tìm thấy ảnh.');
+    const set: Partial<Pick<MediaRow, 'caption' | 'credit' | 'alt'>> = {};
+    if (body.caption !== undefined) set.caption = nfc(body.caption.trim());
+    if (body.credit !== undefined) set.credit = nfc(body.credit.trim());
+    if (body.alt !== undefined) set.alt = nfc(body.alt.trim());
+    if (Object.keys(set).length) await db.updateTable('media').set(set).where('id', '=', params.id).execute();
+    const meta = requestMeta(req);
+    await appendAudit(db, { userId: auth.user.id, userEmail: auth.user.email, action: 'media_update', target: `media:${params.id}`, ip: meta.ip, userAgent: meta.userAgent, details: { changes: set } });
+    return view(await db.selectFrom('media').selectAll().where('id', '=', params.id).executeTakeFirstOrThrow());
+  });
+
+  // Multipart needs its own parser; the rest of the API only accepts JSON, so it lives in its own scope.
+  await api.register(async (scope) => {
+    await scope.register(multipart, { limits: { fileSize: MAX_IMAGE_BYTES, files: MAX_FILES, fields: 10, parts: MAX_FILES + 10 } });
+    scope.post('/media', async (req, reply) => {
+      const auth = await requireAuth(ctx, req);
+      if (!can(auth.user, 'create')) throw new ApiProblem('forbidden', 'Bạn không có quyền tải ảnh lên.');
+      if (!req.isMultipart()) throw new ApiProblem('unsupported_media_type', 'Gửi ảnh dạng multipart/form-data (trường "file").');
+      const saved: UploadedMedia[] = [];
+      const meta = requestMeta(req);
+      for await (const part of req.files()) {
+        const data = await part.toBuffer().catch((err: Error & { code?: string }) => {
+          if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw new ApiProblem('payload_too_large', `Tệp ${part.filename} quá lớn (tối đa ${Math.round(MAX_IMAGE_BYTES / 1024 / 1024)} MB).`);
+          throw err;
+        });
+        try {
+          const item = await saveUpload(db, ctx.mediaDir, { fileName: part.filename || 'anh', data });
+          saved.push(item);
+          await appendAudit(db, { userId: auth.user.id, userEmail: auth.user.email, action: 'media_upload', target: `media:${item.id}`, ip: meta.ip, userAgent: meta.userAgent, details: { fileName: item.fileName, byteSize: item.byteSize } });
+        } catch (err) {
+          if (err instanceof UploadError) throw new ApiProblem(err.status === 413 ? 'payload_too_large' : err.status === 415 ? 'unsupported_media_type' : 'validation', `${part.filename}: ${err.message}`);
+          throw err;
+        }
+      }
+      if (!saved.length) throw new ApiProblem('invalid_body', 'Không có tệp nào trong yêu cầu (trường "file").');
+      reply.code(201).header('cache-control', 'no-store');
+      return saved.length === 1 ? saved[0] : { items: saved };
+    });
+  });
+}
