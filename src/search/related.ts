@@ -25,8 +25,8 @@ interface Feature {
 
 const FIELD_WEIGHTS = { title: 3, sapo: 2, tags: 3, body: 1 } as const;
 const BODY_SYLLABLES = 600;
-const MAX_PAIRS = 8;
-const MAX_WORDS = 5;
+const MAX_PAIRS = 6;
+const MAX_WORDS = 4;
 
 /** Salient syllable pairs and single syllables of a story, weighted by the field they come from. */
 export function relatedFeatures(t: { title: string; sapo: string; tags: string; body: string }): Feature[] {
@@ -63,7 +63,7 @@ const CANDIDATES = 40;
  * Only the newest this-many stories sharing any term are ranked: a story's salient pairs can match much of a
  * large archive, and ranking all of it would grow with the archive. The decay below prefers recent ones anyway.
  */
-const WINDOW = 600;
+const WINDOW = 300;
 /** Half of a match's weight fades over this many days between the two stories' dates. */
 const HALF_LIFE_DAYS = 60;
 

@@ -101,7 +101,7 @@ async function rankedIds(db: Db, q: ParsedQuery, opts: SearchOptions, limit: num
     const conds = sql.join([sql`search_fts MATCH ${match}`, ...where], sql` AND `);
     // One newest-first walk gives the capped count and the rowid where the ranking window starts.
     const newest = await sql<{ id: number }>`SELECT search_fts.rowid AS id FROM search_fts JOIN articles a INDEXED BY articles_search_filter ON a.id = search_fts.rowid
-      WHERE ${conds} ORDER BY search_fts.rowid DESC LIMIT ${RANK_WINDOW + 1}`.execute(db);
+      WHERE ${conds} ORDER BY search_fts.rowid DESC LIMIT ${COUNT_CAP + 1}`.execute(db);
     const total = newest.rows.length;
     if (total === 0) return { ids: [], total: 0 };
     const windowed = total > RANK_WINDOW ? sql` AND search_fts.rowid >= ${Number(newest.rows[RANK_WINDOW - 1]!.id)}` : sql``;
@@ -116,7 +116,7 @@ async function rankedIds(db: Db, q: ParsedQuery, opts: SearchOptions, limit: num
   const boost = pgAccentBoost(q);
   const conds = sql.join([sql`d.tsv @@ ${match}::tsquery`, ...where], sql` AND `);
   const newest = await sql<{ id: number }>`SELECT d.article_id AS id FROM search_documents d JOIN articles a ON a.id = d.article_id
-    WHERE ${conds} ORDER BY d.article_id DESC LIMIT ${RANK_WINDOW + 1}`.execute(db);
+    WHERE ${conds} ORDER BY d.article_id DESC LIMIT ${COUNT_CAP + 1}`.execute(db);
   const total = newest.rows.length;
   if (total === 0) return { ids: [], total: 0 };
   const windowed = total > RANK_WINDOW ? sql` AND d.article_id >= ${Number(newest.rows[RANK_WINDOW - 1]!.id)}` : sql``;
