@@ -37,7 +37,10 @@ export async function migrateToLatest(db: Kysely<unknown>, engine: Engine): Prom
       return out;
     },
   };
-  const migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations', migrationLockTableName: 'schema_migrations_lock' });
+  // Kysely looks for its own tables in every schema unless told which: with several schemas in one
+  // PostgreSQL database (parallel tests) it could find another schema's table and skip creating its own.
+  const migrationTableSchema = engine === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations', migrationLockTableName: 'schema_migrations_lock', ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   if (engine === 'sqlite') await sql`PRAGMA optimize`.execute(db);
