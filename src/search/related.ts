@@ -25,8 +25,10 @@ interface Feature {
 
 const FIELD_WEIGHTS = { title: 3, sapo: 2, tags: 3, body: 1 } as const;
 const BODY_SYLLABLES = 600;
-const MAX_PAIRS = 6;
-const MAX_WORDS = 4;
+const MAX_PAIRS = 16;
+const MAX_WORDS = 10;
+/** Features finally used in the query, after the common ones are dropped. */
+const USED_FEATURES = 10;
 
 /** Salient syllable pairs and single syllables of a story, weighted by the field they come from. */
 export function relatedFeatures(t: { title: string; sapo: string; tags: string; body: string }): Feature[] {
@@ -58,6 +60,33 @@ export function relatedFeatures(t: { title: string; sapo: string; tags: string; 
   return [...top(pairs, MAX_PAIRS, 2), ...top(words, MAX_WORDS, 2)];
 }
 
+/**
+ * Keeps the features that say something: a pair or word found in more than a few percent of the archive
+ * ("việt nam", "người dân") relates everything to everything, and its long posting list is what makes the
+ * query slow. Weighted by inverse document frequency of their rarest syllable (from the FTS5 vocabulary).
+ */
+async function selective(db: Db, features: Feature[]): Promise<Feature[]> {
+  const terms = [...new Set(features.flatMap((f) => f.keys))];
+  if (terms.length === 0) return [];
+  const [vocab, size] = await Promise.all([
+    sql<{ term: string; doc: number }>`SELECT term, doc FROM search_vocab WHERE term IN (${sql.join(terms)})`.execute(db),
+    sql<{ n: number | null }>`SELECT max(rowid) AS n FROM search_fts`.execute(db),
+  ]);
+  const df = new Map(vocab.rows.map((r) => [r.term, Number(r.doc)]));
+  const n = Math.max(1, Number(size.rows[0]?.n ?? 1));
+  const limit = Math.max(50, n * 0.05);
+  return features
+    .map((f) => {
+      const counts = f.keys.map((k) => df.get(k) ?? 0);
+      return { f, common: Math.max(...counts), rare: Math.min(...counts) };
+    })
+    .filter((x) => x.rare > 0 && (x.f.keys.length > 1 ? x.rare : x.common) <= limit)
+    .map((x) => ({ f: x.f, score: x.f.weight * Math.log(1 + n / x.rare) }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, USED_FEATURES)
+    .map((x) => x.f);
+}
+
 const CANDIDATES = 40;
 /**
  * Only the newest this-many stories sharing any term are ranked: a story's salient pairs can match much of a
@@ -83,10 +112,11 @@ export async function relatedArticles(db: Db, articleId: number, limit = 6): Pro
   const [self] = await loadTexts(db, [articleId]);
   if (!self) return [];
   const own = await db.selectFrom('articles').select('published_at').where('id', '=', articleId).executeTakeFirst();
-  const features = relatedFeatures(self);
-  if (features.length === 0) return [];
+  let features = relatedFeatures(self);
   let candidates: Array<{ id: number; score: number; published_at: string | null }>;
   if (engineOf(db) === 'sqlite') {
+    features = await selective(db, features);
+    if (features.length === 0) return [];
     const match = `{title_f sapo_f tags_f body_f} : (${features.map((f) => f.keys.map(fts5String).join(' + ')).join(' OR ')})`;
     const conds = sql`search_fts MATCH ${match} AND a.status = 'published' AND a.id <> ${articleId}`;
     const edge = await sql<{ id: number }>`SELECT search_fts.rowid AS id FROM search_fts JOIN articles a INDEXED BY articles_search_filter ON a.id = search_fts.rowid
@@ -97,6 +127,8 @@ export async function relatedArticles(db: Db, articleId: number, limit = 6): Pro
       WHERE ${conds}${windowed} ORDER BY search_fts.rank LIMIT ${CANDIDATES}`.execute(db);
     candidates = rows.rows;
   } else {
+    features = features.slice(0, USED_FEATURES);
+    if (features.length === 0) return [];
     const match = features.map((f) => (f.keys.length === 1 ? pgLexeme(f.keys[0]!) : `(${f.keys.map(pgLexeme).join(' <-> ')})`)).join(' | ');
     const conds = sql`d.tsv @@ ${match}::tsquery AND a.status = 'published' AND a.id <> ${articleId}`;
     const edge = await sql<{ id: number }>`SELECT d.article_id AS id FROM search_documents d JOIN articles a ON a.id = d.article_id

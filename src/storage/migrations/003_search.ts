@@ -17,6 +17,8 @@ export async function up(db: Kysely<unknown>, { engine }: MigrationContext): Pro
     )`.execute(db);
     // Title and tags weigh most, then sapo, then body; same weights for the accent columns.
     await sql`INSERT INTO search_fts(search_fts, rank) VALUES ('rank', 'bm25(10.0, 4.0, 6.0, 1.0, 10.0, 4.0, 6.0)')`.execute(db);
+    // Document frequency of each key, so related stories can skip terms found nearly everywhere.
+    await sql`CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row')`.execute(db);
   } else {
     // One tsvector per article holding folded and accent lexemes at the same positions, weighted
     // A title, B sapo, C tags, D body. Built in src/search/indexer.ts (the 'simple' behaviour: no stemming,
