@@ -2,7 +2,10 @@
 // variables; see the header of each file). Add new ones to BENCHES.
 import { spawnSync } from 'node:child_process';
 
-const BENCHES = [{ name: 'search', script: 'bench/search.ts' }];
+const BENCHES = [
+  { name: 'search', script: 'bench/search.ts' },
+  { name: 'http', script: 'bench/http.ts' },
+];
 
 let failed = 0;
 for (const b of BENCHES) {

@@ -1,0 +1,405 @@
+/**
+ * HTTP benchmark: `npm run bench:http`. Our server against nginx serving the same bytes, on loopback, in one run.
+ *
+ *   HTTP_BENCH_STORIES=100000     stories in the generated database (built once, kept in bench/.work)
+ *   HTTP_BENCH_DURATION=10        seconds per measurement
+ *   HTTP_BENCH_ROUNDS=3           alternating rounds (nginx, ours, nginx, ours…) of the hot-page measurements
+ *   HTTP_BENCH_CONNECTIONS=64     open connections (wrk -c)
+ *   HTTP_BENCH_WORKERS=1,N        our worker counts to measure (N = CPU cores)
+ *   HTTP_BENCH_PLANS=1            also print the query plans of a page render on this database
+ *   HTTP_BENCH_QUICK=1            shorthand: 10,000 stories, 5 s, 2 rounds
+ *
+ * Installs Debian's nginx-light and wrk with apt when missing. All traffic stays on 127.0.0.1.
+ * Measures: hot article page (gzip) and hot home page vs nginx gzip_static on the exact same bytes; a mix of
+ * 10,000 article URLs, first uncached (every request renders) then cached; the same mix while a writer
+ * publishes one story per second through the newsroom API (with publish-to-visible latency); peak RSS per
+ * worker; the page cache hit ratio. Prints a table and writes bench/.work/http-results.json.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem, platform, release } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { request } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { benchSite } from './http-site.ts';
+import { checkPlans } from './http-plans.ts';
+import { openStore } from '../src/storage/database.ts';
+import { createApiToken, createUser } from '../src/storage/newsroom.ts';
+import { articlePath } from '../src/domain/article.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const WORK = join(ROOT, 'bench/.work');
+const QUICK = process.env.HTTP_BENCH_QUICK === '1';
+const STORIES = Number(process.env.HTTP_BENCH_STORIES ?? (QUICK ? 10_000 : 100_000));
+const DURATION = Number(process.env.HTTP_BENCH_DURATION ?? (QUICK ? 5 : 10));
+const ROUNDS = Number(process.env.HTTP_BENCH_ROUNDS ?? (QUICK ? 2 : 3));
+const CONNECTIONS = Number(process.env.HTTP_BENCH_CONNECTIONS ?? 64);
+const CORES = availableParallelism();
+const WORKERS = (process.env.HTTP_BENCH_WORKERS ?? `1,${CORES}`).split(',').map(Number).filter((n, i, a) => n > 0 && a.indexOf(n) === i);
+const MIX = 10_000;
+const THREADS = 2;
+
+const log = (m: string) => console.log(m);
+
+// ---------- tools ----------
+
+function have(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0 || existsSync(`/usr/sbin/${cmd}`);
+}
+
+let aptUpdated = false;
+function aptInstall(pkg: string): void {
+  if (process.getuid?.() !== 0) throw new Error(`${pkg} is missing and this is not root: install it with apt-get install ${pkg}`);
+  if (!aptUpdated) {
+    log(`  apt-get update`);
+    if (spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' }).status !== 0) throw new Error('apt-get update failed');
+    aptUpdated = true;
+  }
+  log(`  apt-get install ${pkg}`);
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (r.status !== 0) throw new Error(`apt-get install ${pkg} failed`);
+}
+
+function ensureTools(): { nginx: string } {
+  if (!have('nginx')) aptInstall('nginx-light');
+  if (!have('wrk')) aptInstall('wrk');
+  return { nginx: existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx' };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createNetServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+    s.on('error', fail);
+  });
+}
+
+// ---------- servers ----------
+
+interface Ours {
+  child: ChildProcess;
+  base: string;
+  pids(): number[];
+  stop(): Promise<void>;
+}
+
+async function startOurs(dbFile: string, workers: number): Promise<Ours> {
+  const child = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'bin/toasoan.mjs'), 'serve', '--port', '0', '--no-demo', '--workers', String(workers)], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: `sqlite:${dbFile}`, REDIS_URL: '', MEDIA_DIR: join(WORK, 'media'), LOG_REQUESTS: '0', TOASOAN_CDN_S_MAXAGE: '60' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const base = await new Promise<string>((ok, fail) => {
+    const timer = setInterval(() => {
+      const lines = out.match(/serving (http:\/\/\S+)/g) ?? [];
+      if (lines.length >= workers) {
+        clearInterval(timer);
+        ok(/serving (http:\/\/\S+)/.exec(lines[0]!)![1]!);
+      }
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      fail(new Error(`toasoan serve exited ${code}: ${out}`));
+    });
+  });
+  const pids = () => {
+    if (workers === 1) return [child.pid!];
+    const file = `/proc/${child.pid}/task/${child.pid}/children`;
+    return existsSync(file) ? readFileSync(file, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number) : [];
+  };
+  return {
+    child,
+    base,
+    pids,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function peakRssMb(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+interface Nginx {
+  base: string;
+  stop(): void;
+}
+
+async function startNginx(nginx: string, files: Record<string, { plain: Buffer; gzip: Buffer }>): Promise<Nginx> {
+  const dir = join(WORK, 'nginx');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'root'), { recursive: true });
+  mkdirSync(join(dir, 'tmp'), { recursive: true });
+  for (const [name, f] of Object.entries(files)) {
+    writeFileSync(join(dir, 'root', name), f.plain);
+    writeFileSync(join(dir, 'root', `${name}.gz`), f.gzip);
+  }
+  const port = await freePort();
+  const conf = `
+worker_processes ${CORES};
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+daemon off;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  keepalive_timeout 65;
+  open_file_cache max=100 inactive=60s;
+  client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp; uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
+  default_type text/html;
+  gzip off;
+  gzip_static on;
+  gzip_vary on;
+  etag on;
+  server {
+    listen 127.0.0.1:${port};
+    root ${dir}/root;
+    location / { add_header Cache-Control "public, max-age=0, s-maxage=60"; }
+  }
+}`;
+  writeFileSync(join(dir, 'nginx.conf'), conf);
+  const child = spawn(nginx, ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await get(base, '/article.html', { 'accept-encoding': 'gzip' });
+      if (r.status === 200) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return { base, stop: () => child.kill('SIGQUIT') };
+}
+
+// ---------- client helpers ----------
+
+function get(base: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((ok, fail) => {
+    const req = request(new URL(path, base), { headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => ok({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  hits: number;
+  misses: number;
+}
+
+function wrk(base: string, paths: string[], opts: { order?: 'seq' | 'random'; count?: boolean; duration?: number; connections?: number } = {}): LoadResult {
+  const list = join(WORK, `paths-${process.pid}.txt`);
+  writeFileSync(list, paths.join('\n') + '\n');
+  const r = spawnSync('wrk', ['-t', String(THREADS), '-c', String(opts.connections ?? CONNECTIONS), '-d', `${opts.duration ?? DURATION}s`, '--timeout', '10s', '-s', join(ROOT, 'bench/http-mix.lua'), base], {
+    env: { ...process.env, HTTP_MIX_URLS: list, HTTP_MIX_ORDER: opts.order ?? 'random', HTTP_MIX_THREADS: String(THREADS), HTTP_MIX_COUNT: opts.count ? '1' : '0' },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`wrk failed: ${r.stderr}`);
+  const m = /RESULT requests=(\d+) duration_us=(\d+) p50_us=(\d+) p99_us=(\d+) errors=(\d+) non2xx=(\d+)/.exec(r.stdout);
+  const c = /CACHE hits=(\d+) misses=(\d+)/.exec(r.stdout);
+  if (!m) throw new Error(`cannot read wrk output:\n${r.stdout}`);
+  const [requests, duration, p50, p99, errors, non2xx] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  return { rps: requests / (duration / 1e6), p50: p50 / 1000, p99: p99 / 1000, requests, errors, non2xx, hits: Number(c?.[1] ?? 0), misses: Number(c?.[2] ?? 0) };
+}
+
+const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
+const row = (label: string, r: LoadResult, vs?: LoadResult) =>
+  `  ${label.padEnd(44)} ${fmt(r.rps).padStart(8)} req/s   p50 ${fmt(r.p50, 2).padStart(7)} ms   p99 ${fmt(r.p99, 2).padStart(7)} ms${vs ? `   ×${fmt(r.rps / vs.rps, 2)} nginx` : ''}${r.errors + r.non2xx ? `   errors ${r.errors} non-2xx ${r.non2xx}` : ''}`;
+
+function median(results: LoadResult[]): LoadResult {
+  const s = [...results].sort((a, b) => a.rps - b.rps);
+  return s[Math.floor((s.length - 1) / 2)]!;
+}
+
+// ---------- publishing writer ----------
+
+async function apiToken(dbFile: string): Promise<{ token: string; categoryId: number; categoryPath: string }> {
+  const store = await openStore(`sqlite:${dbFile}`);
+  try {
+    const desk = await store.db.selectFrom('categories').select(['id', 'slug', 'parent_id']).where('parent_id', 'is not', null).orderBy('id').executeTakeFirstOrThrow();
+    const parent = await store.db.selectFrom('categories').select('slug').where('id', '=', desk.parent_id!).executeTakeFirstOrThrow();
+    const email = `bench-${Date.now()}@example.vn`;
+    const user = await createUser(store.db, { email, name: 'Tổng biên tập thử', password: 'mat-khau-thu-nghiem-1', roles: ['editor_in_chief'], deskIds: [desk.id] });
+    return { token: (await createApiToken(store.db, user.id, 'bench')).token, categoryId: desk.id, categoryPath: `/${parent.slug}/${desk.slug}` };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Publishes one story per second through the API until stopped; records how long until it shows on its category page. */
+function startWriter(base: string, w: { token: string; categoryId: number; categoryPath: string }): { stop(): Promise<{ published: number; visibleMs: number[]; failures: number }> } {
+  let running = true;
+  const visibleMs: number[] = [];
+  let published = 0;
+  let failures = 0;
+  const call = async (method: string, path: string, body: unknown) => {
+    const res = await fetch(new URL(path, base), { method, headers: { authorization: `Bearer ${w.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return JSON.parse(text) as { id: number };
+  };
+  const loop = (async () => {
+    let n = 0;
+    while (running) {
+      const started = performance.now();
+      try {
+        const title = `Tin nóng số ${++n} lúc ${new Date().toISOString().slice(11, 19)}`;
+        const { id } = await call('POST', '/api/v1/articles', { title, categoryId: w.categoryId, sapo: 'Tin cập nhật liên tục.', body: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Nội dung cập nhật.' }] }] } });
+        await call('POST', `/api/v1/articles/${id}/transitions`, { action: 'submit' });
+        await call('POST', `/api/v1/articles/${id}/transitions`, { action: 'send_for_approval' });
+        await call('POST', `/api/v1/articles/${id}/transitions`, { action: 'publish' });
+        const answered = performance.now();
+        published++;
+        for (let i = 0; i < 200; i++) {
+          const page = await get(base, w.categoryPath, { 'accept-encoding': 'identity' });
+          if (page.body.toString().includes(`-post${id}.html"`)) {
+            visibleMs.push(performance.now() - answered);
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      } catch (err) {
+        failures++;
+        if (failures < 3) log(`  writer: ${(err as Error).message}`);
+      }
+      const wait = 1000 - (performance.now() - started);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return { published, visibleMs, failures };
+    },
+  };
+}
+
+function pct(samples: number[], p: number): number {
+  const s = [...samples].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
+}
+
+// ---------- main ----------
+
+async function main(): Promise<void> {
+  mkdirSync(WORK, { recursive: true });
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const machine = `${CORES} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${platform()} ${release()}, Node ${process.version}`;
+  log(`HTTP benchmark on ${machine}`);
+  log(`  ${STORIES} stories, ${DURATION} s per measurement, ${ROUNDS} rounds, wrk -t${THREADS} -c${CONNECTIONS}, our workers: ${WORKERS.join(', ')}`);
+  const { nginx } = ensureTools();
+  const nginxVersion = spawnSync(nginx, ['-v'], { encoding: 'utf8' }).stderr.trim();
+  const wrkVersion = spawnSync('wrk', ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim() ?? 'wrk';
+  log(`  ${nginxVersion}; ${wrkVersion}`);
+
+  log('Database:');
+  const site = await benchSite(STORIES, log);
+  const store = await openStore(`sqlite:${site.file}`);
+  const sample = await store.db.selectFrom('articles').select(['id', 'slug']).where('status', '=', 'published').orderBy('id', 'desc').limit(MIX).execute();
+  await store.close();
+  const hotArticle = articlePath(sample[Math.floor(sample.length / 2)]!);
+  const mixPaths = sample.map(articlePath);
+
+  if (process.env.HTTP_BENCH_PLANS !== '0') {
+    log('Query plans of page renders (SQLite):');
+    for (const r of await checkPlans(`sqlite:${site.file}`)) log(`  ${r.page.slice(0, 60).padEnd(60)} ${r.statements} statements, ${r.fullScans.length} full scans`);
+  }
+
+  const results: Record<string, unknown> = { machine, stories: STORIES, duration: DURATION, rounds: ROUNDS, connections: CONNECTIONS, threads: THREADS, nginx: nginxVersion, wrk: wrkVersion, runs: {} as Record<string, unknown> };
+  const runs = results.runs as Record<string, unknown>;
+
+  for (const workers of WORKERS) {
+    log(`\n=== ours with ${workers} worker${workers > 1 ? 's' : ''} vs nginx (${CORES} workers) ===`);
+    // Fresh server for the uncached mix first: every request is a render.
+    let ours = await startOurs(site.file, workers);
+    const cold = wrk(ours.base, mixPaths, { order: 'seq', count: true, duration: Math.min(DURATION, 10) });
+    log(row(`article mix, uncached (${cold.misses} renders)`, cold));
+    await ours.stop();
+
+    ours = await startOurs(site.file, workers);
+    // The exact bytes we send: nginx serves these files with gzip_static.
+    const files: Record<string, { plain: Buffer; gzip: Buffer }> = {};
+    for (const [name, path] of [['article.html', hotArticle], ['index.html', '/']] as const) {
+      await get(ours.base, path);
+      const plain = (await get(ours.base, path)).body;
+      const gz = (await get(ours.base, path, { 'accept-encoding': 'gzip' })).body;
+      files[name] = { plain, gzip: gz };
+    }
+    log(`  article page: ${files['article.html']!.plain.length} bytes, ${files['article.html']!.gzip.length} gzipped; home: ${files['index.html']!.plain.length} / ${files['index.html']!.gzip.length}`);
+    const ng = await startNginx(nginx, files);
+    // Warm every worker's cache for the hot pages.
+    for (let i = 0; i < workers * 4; i++) for (const p of [hotArticle, '/']) await get(ours.base, p, { 'accept-encoding': 'gzip' });
+
+    const hot: Record<string, { nginx: LoadResult[]; ours: LoadResult[] }> = { article: { nginx: [], ours: [] }, home: { nginx: [], ours: [] } };
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [page, ngPath, ourPath] of [['article', '/article.html', hotArticle], ['home', '/', '/']] as const) {
+        const n = wrk(ng.base, [ngPath]);
+        const o = wrk(ours.base, [ourPath]);
+        hot[page]!.nginx.push(n);
+        hot[page]!.ours.push(o);
+        log(`  round ${round} ${page.padEnd(8)} nginx ${fmt(n.rps).padStart(7)} req/s, ours ${fmt(o.rps).padStart(7)} req/s  ×${fmt(o.rps / n.rps, 2)}`);
+      }
+    }
+    ng.stop();
+
+    const warmMix = wrk(ours.base, mixPaths, { order: 'random', count: true });
+    const warmMix2 = wrk(ours.base, mixPaths, { order: 'random', count: true });
+    const token = await apiToken(site.file);
+    const writer = startWriter(ours.base, token);
+    const publishing = wrk(ours.base, mixPaths, { order: 'random', count: true });
+    const w = await writer.stop();
+    const rss = ours.pids().map(peakRssMb);
+    await ours.stop();
+
+    const art = { nginx: median(hot.article!.nginx), ours: median(hot.article!.ours) };
+    const home = { nginx: median(hot.home!.nginx), ours: median(hot.home!.ours) };
+    log(`  --- medians of ${ROUNDS} rounds ---`);
+    log(row('nginx gzip_static, article page', art.nginx));
+    log(row(`ours, hot article page (gzip)`, art.ours, art.nginx));
+    log(row('nginx gzip_static, home page', home.nginx));
+    log(row('ours, hot home page (gzip)', home.ours, home.nginx));
+    log(row(`article mix, uncached (${cold.misses} renders)`, cold));
+    log(`    uncached renders / hot article rate: ×${fmt(cold.rps / art.ours.rps, 3)}`);
+    log(row(`article mix, 2nd pass (hit ratio ${fmt((100 * warmMix.hits) / (warmMix.hits + warmMix.misses), 1)}%)`, warmMix));
+    log(row(`article mix, 3rd pass (hit ratio ${fmt((100 * warmMix2.hits) / (warmMix2.hits + warmMix2.misses), 1)}%)`, warmMix2));
+    log(row(`mix + 1 publish/s (hit ratio ${fmt((100 * publishing.hits) / (publishing.hits + publishing.misses), 1)}%)`, publishing));
+    log(`    published ${w.published} stories through the API (${w.failures} failures); publish-to-visible on the category page: p50 ${fmt(pct(w.visibleMs, 50), 1)} ms, p99 ${fmt(pct(w.visibleMs, 99), 1)} ms, max ${fmt(Math.max(...w.visibleMs), 1)} ms`);
+    log(`    peak RSS per worker: ${rss.map((r) => `${fmt(r)} MB`).join(', ')}`);
+    runs[`workers-${workers}`] = { hot, medians: { article: art, home }, cold, warmMix, warmMix2, publishing, writer: { ...w, p50: pct(w.visibleMs, 50), p99: pct(w.visibleMs, 99) }, peakRssMb: rss, articleBytes: files['article.html']!.plain.length, articleGzipBytes: files['article.html']!.gzip.length };
+  }
+  writeFileSync(join(WORK, 'http-results.json'), JSON.stringify(results, null, 2));
+  for (const f of readdirSync(WORK)) if (f.startsWith('paths-')) rmSync(join(WORK, f), { force: true });
+  log(`\nResults written to bench/.work/http-results.json`);
+}
+
+await main();
