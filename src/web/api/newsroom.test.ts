@@ -355,6 +355,21 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     expect((await login('tam-thoi@example.vn', generatedPassword, '10.3.3.4')).statusCode).toBe(401);
   });
 
+  it('sessions expire, and an expired session is refused', async () => {
+    const m = nr.members;
+    const res = await nr.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: '10.4.4.4', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email: m.desk_head.user.email, password: m.desk_head.password }) });
+    const body = res.json<{ expiresAt: string; csrfToken: string }>();
+    const hours = (Date.parse(body.expiresAt) - Date.now()) / 3_600_000;
+    expect(hours).toBeGreaterThan(11);
+    expect(hours).toBeLessThanOrEqual(12);
+    const cookie = String(res.headers['set-cookie']).split(';')[0]!;
+    expect(String(res.headers['set-cookie'])).toMatch(/Max-Age=43200/);
+    const session = () => nr.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie } });
+    expect((await session()).statusCode).toBe(200);
+    await nr.store.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('user_id', '=', m.desk_head.user.id).where('csrf_token', '=', body.csrfToken).execute();
+    expect((await session()).statusCode).toBe(401);
+  });
+
   it('serves OpenAPI 3.1 generated from the schemas, and an HTML index', async () => {
     const json = await nr.app.inject({ method: 'GET', url: '/api/docs/openapi.json' });
     expect(json.statusCode).toBe(200);
