@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import type { ServerOptions } from '../server.ts';
 import { registerNinjsApi } from './ninjs.ts';
-import { ApiProblem, registerProblemHandler } from './problem.ts';
+import { ApiProblem, registerProblemHandler, sendProblem } from './problem.ts';
 import { LoginRateLimiter } from './auth.ts';
 import { registerSessionRoutes } from './session.ts';
 import { registerArticleRoutes } from './articles.ts';
@@ -19,6 +19,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The newsroom JSON API under /api/v1: accounts, workflow, revisions, audit. See docs/API.md. */
 export async function registerApi(api: FastifyInstance, ctx: AppContext, opts: ServerOptions): Promise<void> {
   registerProblemHandler(api);
+  api.setNotFoundHandler((req, reply) => sendProblem(reply, 'not_found', `Không có API ${req.method} ${req.url.split('?')[0]}.`));
   // Only JSON, decoded strictly: invalid UTF-8 is refused instead of silently turned into U+FFFD.
   api.removeAllContentTypeParsers();
   api.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: API_BODY_LIMIT }, (_req, body, done) => {

@@ -384,6 +384,9 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
       const [, kind, name] = /#\/components\/(schemas|responses)\/([^"]+)/.exec(ref)!;
       expect(d.components[kind!][name!], ref).toBeDefined();
     }
+    const missing = await nr.app.inject({ method: 'GET', url: '/api/v1/khong-co' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ type: 'https://toasoan.dev/problems/not-found', status: 404 });
     const html = await nr.app.inject({ method: 'GET', url: '/api/docs' });
     expect(html.statusCode).toBe(200);
     expect(html.body).toContain('/api/v1/articles/{id}/transitions');
