@@ -18,6 +18,17 @@ export const XML_TYPE = 'application/xml; charset=utf-8';
 const SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9';
 const NEWS_NS = 'http://www.google.com/schemas/sitemap-news/0.9';
 
+/**
+ * Dependency keys of sitemaps that list many stories. Naming every story (`a:{id}`) would make a monthly
+ * sitemap depend on thousands of keys, and the Surrogate-Key header a CDN gets would grow past what proxies
+ * accept. These coarse keys catch every change of membership instead: a publication (home), a removal or a move
+ * (the category listings `c:{id}`), a renamed or moved section (taxonomy). An edit that only moves a story's
+ * lastmod shows once the page cache's maximum age has passed (10 minutes by default).
+ */
+function membershipKeys(chrome: Chrome): string[] {
+  return [keys.home, keys.taxonomy, ...[...chrome.byId.keys()].map(keys.category)];
+}
+
 const xmlPage = (body: string, pageKeys: string[]): RenderedPage => ({ status: 200, html: `<?xml version="1.0" encoding="UTF-8"?>\n${body}\n`, keys: [...new Set([...pageKeys, keys.settings])], contentType: XML_TYPE });
 
 export interface MonthPage {
@@ -59,7 +70,7 @@ export async function renderSitemapIndex(db: Db, chrome: Chrome): Promise<Render
   const s = chrome.settings;
   const abs = (p: string) => new URL(p, s.baseUrl).toString();
   const off = s.utcOffsetMinutes;
-  const [months, latest, ids] = await Promise.all([monthPages(db), latestPublishedUpdate(db), db.selectFrom('articles').select('id').where('status', '=', 'published').execute()]);
+  const [months, latest] = await Promise.all([monthPages(db), latestPublishedUpdate(db)]);
   const entry = (path: string, lastmod?: string) => `<sitemap><loc>${e(abs(path))}</loc>${lastmod ? `<lastmod>${isoWithOffset(lastmod, off)}</lastmod>` : ''}</sitemap>`;
   const body = [
     `<sitemapindex xmlns="${SITEMAP_NS}">`,
@@ -69,8 +80,7 @@ export async function renderSitemapIndex(db: Db, chrome: Chrome): Promise<Render
     ...months.map((m) => entry(monthSitemapPath(m.month, m.page), m.lastmod)),
     '</sitemapindex>',
   ].join('\n');
-  // Any story's change moves some lastmod here, so the index depends on every published story.
-  return xmlPage(body, [keys.home, keys.taxonomy, ...ids.map((r) => keys.article(r.id))]);
+  return xmlPage(body, membershipKeys(chrome));
 }
 
 export async function renderMonthSitemap(db: Db, chrome: Chrome, month: string, page: number): Promise<RenderedPage | null> {
@@ -96,7 +106,7 @@ export async function renderMonthSitemap(db: Db, chrome: Chrome, month: string, 
     }),
     '</urlset>',
   ].join('\n');
-  return xmlPage(body, [keys.home, ...rows.map((r) => keys.article(r.id))]);
+  return xmlPage(body, membershipKeys(chrome));
 }
 
 export async function renderNewsSitemap(db: Db, chrome: Chrome, now = Date.now()): Promise<RenderedPage> {
@@ -120,8 +130,9 @@ export async function renderNewsSitemap(db: Db, chrome: Chrome, now = Date.now()
     ),
     '</urlset>',
   ].join('\n');
-  // Also time-dependent: stories leave after 48 hours, so the cache must not keep this for long.
-  return xmlPage(body, [keys.home, ...rows.map((r) => keys.article(r.id))]);
+  // A two-day window holds a few hundred stories at most, so each is named: a corrected title shows at once.
+  // Stories also leave after 48 hours with no event at all: the page cache's maximum age bounds that delay.
+  return xmlPage(body, [...membershipKeys(chrome), ...rows.map((r) => keys.article(r.id))]);
 }
 
 export async function renderCategorySitemap(db: Db, chrome: Chrome): Promise<RenderedPage> {
@@ -135,7 +146,7 @@ export async function renderCategorySitemap(db: Db, chrome: Chrome): Promise<Ren
     urls.push(`<url><loc>${e(new URL(node.path, s.baseUrl).toString())}</loc>${lastmod ? `<lastmod>${isoWithOffset(lastmod, s.utcOffsetMinutes)}</lastmod>` : ''}<changefreq>hourly</changefreq></url>`);
   }
   const body = [`<urlset xmlns="${SITEMAP_NS}">`, `<url><loc>${e(new URL('/', s.baseUrl).toString())}</loc><changefreq>always</changefreq><priority>1.0</priority></url>`, ...urls, '</urlset>'].join('\n');
-  return xmlPage(body, [keys.home, keys.taxonomy, ...[...chrome.byId.keys()].map(keys.category)]);
+  return xmlPage(body, membershipKeys(chrome));
 }
 
 export async function renderTagSitemap(db: Db, chrome: Chrome): Promise<RenderedPage> {
@@ -155,7 +166,7 @@ export async function renderTagSitemap(db: Db, chrome: Chrome): Promise<Rendered
     ...rows.map((r) => `<url><loc>${e(new URL(`/tag/${encodeURIComponent(r.slug)}`, s.baseUrl).toString())}</loc><lastmod>${isoWithOffset(String(r.m), s.utcOffsetMinutes)}</lastmod></url>`),
     '</urlset>',
   ].join('\n');
-  return xmlPage(body, [keys.home, keys.taxonomy, ...rows.map((r) => keys.tag(r.id))]);
+  return xmlPage(body, membershipKeys(chrome));
 }
 
 export function renderRobots(chrome: Chrome): RenderedPage {
