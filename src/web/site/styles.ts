@@ -77,5 +77,5 @@ footer.site p{margin:.25em 0}
 .subnav{display:flex;flex-wrap:wrap;gap:8px;list-style:none;padding:0;margin:0 0 16px}
 .subnav a{padding:4px 10px;background:#f3f4f6;border-radius:4px;color:#1a1a1a;font-size:.875rem}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-@media print{.masthead nav,.search,.share,.fontsize,aside.rail,section.block,footer.site .social,.skip{display:none!important}body{font-size:12pt;color:#000}a{color:#000}.layout{display:block}article.story{max-width:none}}
+@media print{@page{margin:15mm}.masthead nav,.search,.share,.fontsize,.fs-toggle,.tags,aside.rail,section.block,footer.site .social,.skip,.today{display:none!important}body{font-size:12pt;line-height:1.45;color:#000;background:#fff}a{color:#000}.layout{display:block}article.story{max-width:none}.story h1{font-size:20pt}.body{font-size:12pt}.figure,blockquote,.box{break-inside:avoid}h1,h2,h3{break-after:avoid}p{orphans:3;widows:3}.body a[href^="http"]::after{content:" (" attr(href) ")";font-size:90%;word-break:break-all}.figure figcaption{background:none;border-bottom:1px solid #999}}
 `.replace(/\n/g, '');
