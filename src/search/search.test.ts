@@ -44,6 +44,7 @@ describe.each(engines)('search on $engine', ({ open }) => {
   let app: FastifyInstance;
   let base: string;
   let mediaDir: string;
+  let ctx: ReturnType<typeof createContext>;
   const ids: { doan: number; festival: number; draft: number } = { doan: 0, festival: 0, draft: 0 };
 
   beforeAll(async () => {
@@ -63,7 +64,7 @@ describe.each(engines)('search on $engine', ({ open }) => {
       if (seed.title.includes('Festival')) ids.festival = id;
     }
     ids.draft = await createArticle(store.db, { title: 'Bản nháp về Lào Cai chưa đăng', sapo: 'Chỉ tòa soạn thấy.', body: { type: 'doc', content: [paragraph('Nội dung nháp.')] }, categoryId: cat, status: 'draft' });
-    const ctx = createContext(store, mediaDir);
+    ctx = createContext(store, mediaDir);
     app = await buildServer(ctx, { cache: false });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const addr = app.server.address();
@@ -171,6 +172,14 @@ describe.each(engines)('search on $engine', ({ open }) => {
     await store.db.updateTable('articles').set({ status: 'published', title: seed.title }).where('id', '=', ids.festival).execute();
     await indexArticle(store.db, ids.festival);
     expect(await found('xyzzy')).toEqual([]);
+  });
+
+  it('reindexes on article events (the safety net attached by buildServer)', async () => {
+    const id = await createArticle(store.db, { title: 'Tin thử sự kiện', sapo: 'Chưa có từ khóa.', body: { type: 'doc', content: [paragraph('Nội dung.')] }, categoryId: 1, status: 'published' });
+    await store.db.updateTable('articles').set({ title: 'Tin thử sự kiện quuxword' }).where('id', '=', id).execute();
+    expect(await found('quuxword')).toEqual([]);
+    await ctx.events.emit({ type: 'article.updated', articleId: id });
+    expect(await found('quuxword')).toEqual([id]);
   });
 
   it('escapes everything in snippets and titles', async () => {
