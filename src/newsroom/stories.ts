@@ -169,7 +169,8 @@ function merge(base: StorySnapshot, input: StoryInput): StorySnapshot {
     coverMediaId: input.coverMediaId !== undefined ? input.coverMediaId : base.coverMediaId,
     seoTitle: input.seoTitle !== undefined ? nfc(input.seoTitle) : base.seoTitle,
     seoDescription: input.seoDescription !== undefined ? nfc(input.seoDescription) : base.seoDescription,
-    slug: input.slug ?? (input.title !== undefined && !base.slug ? slugify(title) : base.slug) ?? slugify(title),
+    // The slug stays as first made (URLs must not move) unless one is given explicitly.
+    slug: input.slug ?? (base.slug || slugify(title)),
     tags: input.tags !== undefined ? input.tags.map((t) => nfc(t.trim())).filter(Boolean) : base.tags,
     bylines: input.bylines !== undefined ? input.bylines.map((b) => ('name' in b ? { name: nfc(b.name.trim()) } : b)) : base.bylines,
   };
