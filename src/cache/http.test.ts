@@ -118,6 +118,27 @@ describe.each(engines)('cached reader pages over HTTP on $engine', ({ open }) =>
     }
   });
 
+  it('feeds keep their content type and Last-Modified from the cache, answer If-Modified-Since, and follow publishes', async () => {
+    const miss = await rawGet(base, '/rss.xml', { 'accept-encoding': 'gzip' });
+    expect(miss.status).toBe(200);
+    const hit = await rawGet(base, '/rss.xml', { 'accept-encoding': 'gzip' });
+    expect(hit.headers['x-cache']).toBe('HIT');
+    expect(hit.headers['content-type']).toBe(miss.headers['content-type']);
+    expect(String(hit.headers['content-type'])).toContain('xml');
+    expect(hit.headers['last-modified']).toBe(miss.headers['last-modified']);
+    expect(hit.headers['content-security-policy']).toBeUndefined();
+    const since = String(hit.headers['last-modified']);
+    expect((await rawGet(base, '/rss.xml', { 'if-modified-since': since })).status).toBe(304);
+    expect((await rawGet(base, '/rss.xml', { 'if-modified-since': 'Mon, 01 Jan 2001 00:00:00 GMT' })).status).toBe(200);
+    // Last-Modified has one-second resolution: publish in a later second than the copy the client holds.
+    await new Promise((r) => setTimeout(r, 1100));
+    const id = await createArticle(store.db, { title: 'Mùa nước nổi về sớm', body: { type: 'doc', content: [paragraph('Nước lên nhanh.')] }, categoryId: n.cat.thoiSu, status: 'published' });
+    await ctx.events.emit({ type: 'article.published', articleId: id });
+    const after = await rawGet(base, '/rss.xml', { 'accept-encoding': 'gzip', 'if-modified-since': since });
+    expect(after.status).toBe(200);
+    expect(after.text).toContain('Mùa nước nổi về sớm');
+  });
+
   it('HEAD answers headers only', async () => {
     await rawGet(base, '/thoi-su', { 'accept-encoding': 'gzip' });
     const head = await rawGet(base, '/thoi-su', { 'accept-encoding': 'gzip' }, 'HEAD');

@@ -57,10 +57,16 @@ export function negotiate(acceptEncoding: string | undefined): Encoding {
   return best;
 }
 
-/** True when If-None-Match names any representation of this page (or `*`). */
-export function matchesEtag(page: CachedPage, ifNoneMatch: string | undefined): boolean {
-  if (!ifNoneMatch || page.status !== 200) return false;
-  return ifNoneMatch.trim() === '*' || ifNoneMatch.includes(`"${page.tag}`);
+/**
+ * True when the client's copy is current: If-None-Match names any representation of this page (or `*`), or, without
+ * If-None-Match (it wins when both are sent, RFC 9110 §13.2.2), If-Modified-Since is not older than Last-Modified.
+ */
+export function notModified(page: CachedPage, headers: IncomingHttpHeaders): boolean {
+  if (page.status !== 200) return false;
+  const inm = headers['if-none-match'];
+  if (inm) return inm.trim() === '*' || inm.includes(`"${page.tag}`);
+  const ims = headers['if-modified-since'];
+  return !!ims && Number.isFinite(page.lastModifiedMs) && Date.parse(ims) >= page.lastModifiedMs;
 }
 
 export interface CdnPolicy {
@@ -90,6 +96,7 @@ export function pageHeaders(page: CachedPage, policy: CdnPolicy): Record<string,
     'cache-tag': page.keys.join(','),
   };
   if (page.location) h.location = page.location;
+  if (page.lastModified) h['last-modified'] = page.lastModified;
   return h;
 }
 
@@ -116,7 +123,7 @@ export function preparePage(page: CachedPage, appHeaders: Record<string, string>
     headers: { ...base, ...(enc === 'identity' ? {} : { 'content-encoding': enc }), etag: etagFor(page, enc), 'content-length': body.length },
     body,
   });
-  const notModified = (enc: Encoding) => ({ ...appHeaders, 'cache-control': own['cache-control']!, vary: 'Accept-Encoding', etag: etagFor(page, enc), 'x-cache': xCache });
+  const notModified = (enc: Encoding) => ({ ...appHeaders, 'cache-control': own['cache-control']!, vary: 'Accept-Encoding', etag: etagFor(page, enc), ...(page.lastModified ? { 'last-modified': page.lastModified } : {}), 'x-cache': xCache });
   return {
     br: variant('br', page.br),
     gzip: variant('gzip', page.gzip),

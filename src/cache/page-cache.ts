@@ -12,6 +12,8 @@ export interface PageSource {
   keys: string[];
   contentType: string;
   location?: string;
+  /** HTTP date of the newest content shown (feeds): sent as Last-Modified, answers If-Modified-Since. */
+  lastModified?: string;
 }
 
 export type Encoding = 'br' | 'gzip' | 'identity';
@@ -22,6 +24,9 @@ export interface CachedPage {
   readonly status: number;
   readonly contentType: string;
   readonly location: string | undefined;
+  readonly lastModified: string | undefined;
+  /** lastModified as epoch ms, for If-Modified-Since. */
+  readonly lastModifiedMs: number;
   readonly keys: readonly string[];
   /** Opaque validator shared by all encodings; each encoding's ETag adds a suffix (strong ETags differ per representation). */
   readonly tag: string;
@@ -178,6 +183,8 @@ export class PageCache {
       status: source.status,
       contentType: source.contentType,
       location: source.location,
+      lastModified: source.lastModified,
+      lastModifiedMs: source.lastModified ? Date.parse(source.lastModified) : NaN,
       keys,
       tag,
       gzip: gz,

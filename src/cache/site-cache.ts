@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ContentEvents } from '../domain/events.ts';
 import type { Store } from '../storage/database.ts';
 import { PageCache, type CachedPage, type PageSource } from './page-cache.ts';
-import { DEFAULT_CDN_POLICY, PRIVATE_CACHE_CONTROL, cacheKeyFor, isPrivateRequest, matchesEtag, negotiate, preparePage, type CdnPolicy, type PreparedPage } from './http.ts';
+import { DEFAULT_CDN_POLICY, PRIVATE_CACHE_CONTROL, cacheKeyFor, isPrivateRequest, negotiate, notModified, preparePage, type CdnPolicy, type PreparedPage } from './http.ts';
 import { keysForEvent, loadMembership, type Membership } from './invalidation.ts';
 import { ipcFanout, redisFanout, type Fanout, type InvalidationMessage } from './fanout.ts';
 import { httpPurgeHook, type PurgeHook } from './purge.ts';
@@ -53,6 +53,7 @@ export interface RenderedLike {
   keys: string[];
   redirect?: string;
   contentType?: string;
+  lastModified?: string;
 }
 
 const MAX_MEMBERSHIPS = 50_000;
@@ -147,7 +148,7 @@ export class SiteCache {
     const prepared = this.preparedFor(page);
     if (!prepared) return false;
     const enc = negotiate(req.headers['accept-encoding'] as string | undefined);
-    if (matchesEtag(page, req.headers['if-none-match'])) {
+    if (notModified(page, req.headers)) {
       res.writeHead(304, prepared.notModified[enc]);
       res.end();
       return true;
@@ -172,19 +173,19 @@ export class SiteCache {
     }
     const result = await this.pages.fetch(key, async (): Promise<PageSource> => {
       const r = await render();
-      return { status: r.status, body: r.html, keys: r.keys, contentType: r.contentType ?? 'text/html; charset=utf-8', location: r.redirect };
+      return { status: r.status, body: r.html, keys: r.keys, contentType: r.contentType ?? 'text/html; charset=utf-8', location: r.redirect, lastModified: r.lastModified };
     });
     if (!result.page) {
       const s = result.uncacheable!;
       // Not kept here (404s would let bots fill the cache); a CDN may hold one briefly.
-      return sendUncached(reply.header('cache-control', 'public, max-age=0, s-maxage=10').header('x-cache', 'MISS'), { status: s.status, html: s.body, keys: s.keys, redirect: s.location, contentType: s.contentType });
+      return sendUncached(reply.header('cache-control', 'public, max-age=0, s-maxage=10').header('x-cache', 'MISS'), { status: s.status, html: s.body, keys: s.keys, redirect: s.location, contentType: s.contentType, lastModified: s.lastModified });
     }
     const page = result.page;
     this.served.set(req, page);
     const enc = negotiate(req.headers['accept-encoding']);
     const app = this.appHeaders.get(page.contentType) ?? {};
     const prepared = preparePage(page, app, this.policy, result.status);
-    if (matchesEtag(page, req.headers['if-none-match'])) return reply.code(304).headers(prepared.notModified[enc]!).send();
+    if (notModified(page, req.headers)) return reply.code(304).headers(prepared.notModified[enc]!).send();
     if (enc === 'identity') {
       const { 'content-length': _length, ...headers } = prepared.identityHeaders;
       return reply.code(page.status).headers(headers).send(this.pages.identityOf(page));
