@@ -28,6 +28,10 @@ let onUnauthenticated: (() => void) | null = null;
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
+/** For requests that must outlive the page (keepalive on pagehide). */
+export function releaseOnUnload(path: string): void {
+  void fetch(`/api/v1${path}`, { method: 'DELETE', keepalive: true, credentials: 'same-origin', headers: csrfToken ? { 'x-csrf-token': csrfToken } : {} }).catch(() => undefined);
+}
 export function setUnauthenticatedHandler(handler: (() => void) | null): void {
   onUnauthenticated = handler;
 }

@@ -35,7 +35,8 @@ export function registerAdminRoutes(app: FastifyInstance, opts: { dist?: string 
     if (html === null) return reply.code(503).type('text/plain; charset=utf-8').send('Ứng dụng tòa soạn chưa được build: chạy npm install (hoặc npm run build:admin).');
     return reply.type('text/html; charset=utf-8').send(html);
   };
-  app.get('/admin', async (_req, reply) => reply.redirect('/admin/', 301));
+  // The router ignores trailing slashes, so /admin and /admin/ are this one route.
+  app.get('/admin', async (_req, reply) => sendIndex(reply));
   app.get<{ Params: { '*': string } }>('/admin/*', async (req, reply) => {
     const rest = req.params['*'];
     if (rest.startsWith('assets/') || /\.[a-z0-9]{1,6}$/i.test(rest)) {

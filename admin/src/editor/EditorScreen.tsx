@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { EditorContent, useEditor, type Editor, type JSONContent } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
-import { api, ApiError, NetworkError, request, type ArticleView, type Category, type MediaItem } from '../api.ts';
+import { api, ApiError, NetworkError, releaseOnUnload, request, type ArticleView, type Category, type MediaItem } from '../api.ts';
 import { statusLabel, t, type MessageKey } from '../i18n/index.ts';
 import { AutosaveQueue, type AutosaveStatus, type SaveOutcome } from '../lib/autosave.ts';
 import { cleanPastedHtml, cleanPastedText } from '../lib/paste-clean.ts';
@@ -212,11 +212,10 @@ export default function EditorScreen({ id }: { id: number }) {
           setNotice(t('editor.recovered', { time: new Date(recovered.savedAt).toLocaleTimeString('vi-VN') }));
         }
         fieldsRef.current = f;
+        // The editor view mounts with the form below; the body is put in once it is there.
+        pendingBody.current = { body, recovered: recovered?.value ?? null };
         setFields(f);
-        editor?.commands.setContent((body.content.length ? body : { type: 'doc', content: [{ type: 'paragraph' }] }) as JSONContent, { emitUpdate: false });
         setWords(countWords(body));
-        lastSaved.current = recovered ? '' : JSON.stringify(buildPatch(editor));
-        if (recovered) queue.update(recovered.value);
       },
       (err: Error) => live && setError(err.message),
     );
@@ -225,6 +224,16 @@ export default function EditorScreen({ id }: { id: number }) {
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id, editor]);
+
+  const pendingBody = useRef<{ body: ArticleView['body']; recovered: Patch | null } | null>(null);
+  useEffect(() => {
+    const pending = pendingBody.current;
+    if (!editor || !fields || !pending) return;
+    pendingBody.current = null;
+    editor.commands.setContent((pending.body.content.length ? pending.body : { type: 'doc', content: [{ type: 'paragraph' }] }) as JSONContent, { emitUpdate: false });
+    lastSaved.current = pending.recovered ? '' : JSON.stringify(buildPatch(editor));
+    if (pending.recovered) queue.update(pending.recovered);
+  }, [editor, fields, buildPatch, queue]);
 
   // Edit lock: take it, keep it alive, give it back.
   const canEdit = !!article && article.allowedActions.includes('edit') && !lockedBy;
@@ -256,7 +265,11 @@ export default function EditorScreen({ id }: { id: number }) {
         if (err instanceof ApiError && err.status === 409) void takeLock();
       });
     }, 30_000);
+    // Closing the tab or leaving the app gives the story back at once, not when the lease runs out.
+    const release = () => releaseOnUnload(`/articles/${id}/lock`);
+    window.addEventListener('pagehide', release);
     return () => {
+      window.removeEventListener('pagehide', release);
       clearInterval(beat);
       void api.del(`/articles/${id}/lock`).catch(() => undefined);
     };

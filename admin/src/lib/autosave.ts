@@ -49,7 +49,6 @@ export class AutosaveQueue<T> {
   private inFlight: Promise<void> | null = null;
   private attempt = 0;
   private listeners = new Set<(s: AutosaveStatus) => void>();
-  private disposed = false;
   status: AutosaveStatus = 'saved';
   message = '';
   private readonly debounceMs: number;
@@ -91,7 +90,6 @@ export class AutosaveQueue<T> {
   }
 
   update(value: T): void {
-    if (this.disposed) return;
     this.seq++;
     this.latest = value;
     const stored: Stored<T> = { seq: this.seq, savedAt: new Date().toISOString(), value };
@@ -119,7 +117,7 @@ export class AutosaveQueue<T> {
       if (this.dirty && !this.timer && this.status !== 'unauthenticated' && this.status !== 'conflict' && this.status !== 'rejected') return this.send();
       return;
     }
-    if (!this.dirty || this.latest === null || this.disposed) return;
+    if (!this.dirty || this.latest === null) return;
     const seq = this.seq;
     const value = this.latest;
     this.setStatus('saving');
@@ -187,10 +185,10 @@ export class AutosaveQueue<T> {
     }
   }
 
-  /** Stops timers; the local copy stays if unconfirmed. */
+  /** Stops timers and listeners (the screen went away); the local copy stays if unconfirmed, and a later update() starts again. */
   dispose(): void {
-    this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.listeners.clear();
   }
 }

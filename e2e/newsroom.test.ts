@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ensureAdminBuilt, launchBrowser, login, phonePhoto, screenshot, seriousViolations, startSite, type TestSite } from './support.ts';
+
+/** The issue's acceptance story, in real Chromium against a real server. */
+describe('newsroom app: a story from reporter to reader', () => {
+  let site: TestSite;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const newPage = async () => {
+    const c = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1360, height: 900 } });
+    contexts.push(c);
+    const page = await c.newPage();
+    page.on('pageerror', (e) => console.log('[pageerror]', e.message));
+    page.on('request', (r) => r.method() === 'PATCH' && console.log('[patch]', r.postData()?.slice(0, 200)));
+    page.on('response', (r) => r.request().method() === 'PATCH' && console.log('[patch-res]', r.status()));
+    return page;
+  };
+
+  beforeAll(async () => {
+    ensureAdminBuilt();
+    site = await startSite();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await site?.dispose();
+  });
+
+  const statusIs = (page: Page, label: string) => page.getByTestId('story-status').filter({ hasText: label }).waitFor();
+  const saved = (page: Page) => page.getByTestId('save-state').filter({ hasText: 'Đã lưu' }).waitFor({ timeout: 15_000 });
+  const openStory = async (page: Page, title: string) => {
+    await page.goto(`${site.base}/admin/?tab=waiting`);
+    await page.getByRole('link', { name: title }).click();
+    await page.getByTestId('story-status').waitFor();
+  };
+  const act = async (page: Page, name: string) => {
+    const row = await site.store.db.selectFrom('articles').select(['body', 'status']).orderBy('id', 'desc').executeTakeFirst();
+    console.log(`[step] ${name} before: ${row?.status} ${row?.body.slice(0, 120)}`);
+    await page.getByRole('button', { name, exact: true }).click();
+    await page.getByText(`Đã thực hiện: ${name}`).waitFor();
+  };
+
+  it('reporter writes and submits, editor returns with a note, reporter fixes, editor sends up, editor-in-chief approves and publishes, reader sees figure and caption', { timeout: 180_000 }, async () => {
+    const title = 'Mùa măng rừng ở bản Pù Luông';
+    const caption = 'Người dân gùi măng xuống chợ phiên buổi sớm';
+    // --- reporter
+    const reporter = await newPage();
+    await reporter.goto(`${site.base}/admin/`);
+    await reporter.getByLabel('Email').waitFor();
+    await screenshot(reporter, '01-login');
+    expect(await seriousViolations(reporter), 'login').toEqual([]);
+    await login(reporter, site.base, site.users.reporter.email);
+    await screenshot(reporter, '02-queue');
+    expect(await seriousViolations(reporter), 'queue').toEqual([]);
+
+    await reporter.getByRole('link', { name: 'Viết bài mới' }).click();
+    await reporter.getByLabel('Tiêu đề').fill(title);
+    await reporter.getByRole('button', { name: 'Tạo bản nháp' }).click();
+    await reporter.getByTestId('story-status').waitFor();
+    const storyId = Number(/\/admin\/articles\/(\d+)/.exec(reporter.url())?.[1]);
+    expect(storyId).toBeGreaterThan(0);
+
+    const body = reporter.locator('.story-body');
+    await body.click();
+    await reporter.keyboard.type('Đầu tháng tư, những cơn mưa đầu mùa đánh thức các bụi tre trên sườn núi.');
+    await reporter.keyboard.press('Enter');
+    await reporter.keyboard.type('Cả bản rủ nhau vào rừng từ khi trời còn tối, chiều về gùi nào cũng nặng.');
+
+    // Upload a photo through the picker and caption it in place.
+    const dir = mkdtempSync(join(tmpdir(), 'toasoan-e2e-upload-'));
+    const photo = join(dir, 'mang-rung.jpg');
+    writeFileSync(photo, await phonePhoto());
+    await reporter.getByRole('button', { name: 'Chèn ảnh' }).click();
+    await reporter.getByRole('dialog', { name: 'Chọn ảnh' }).waitFor();
+    await screenshot(reporter, '04-media-picker');
+    await reporter.getByTestId('media-file-input').setInputFiles(photo);
+    const figure = reporter.locator('.figure-node');
+    await figure.waitFor();
+    await figure.getByLabel('Chú thích ảnh').fill(caption);
+    await saved(reporter);
+    await screenshot(reporter, '03-editor');
+    expect(await seriousViolations(reporter), 'editor').toEqual([]);
+
+    await act(reporter, 'Gửi biên tập');
+    await statusIs(reporter, 'Đã gửi');
+
+    // --- editor returns it with a note
+    const editor = await newPage();
+    await login(editor, site.base, site.users.editor.email);
+    await openStory(editor, title);
+    await editor.getByLabel('Ghi chú kèm thao tác').fill('Thêm tên xã và thời điểm cụ thể ở đoạn hai.');
+    await act(editor, 'Trả lại tác giả');
+    // Leaving the story gives back the edit lock.
+    await editor.goto(`${site.base}/admin/`);
+
+    // --- reporter sees the note, fixes, resubmits
+    await reporter.goto(`${site.base}/admin/articles/${storyId}`);
+    await expect.poll(() => reporter.getByTestId('return-note').textContent()).toContain('Thêm tên xã');
+    expect(await reporter.getByText('đang sửa').count()).toBe(0);
+    await screenshot(reporter, '05-returned');
+    const second = reporter.locator('.story-body p').nth(1);
+    await second.click();
+    await reporter.keyboard.press('End');
+    await reporter.keyboard.type(' Xã Thành Lâm, sáng ngày 2 tháng 4.');
+    await reporter.getByRole('button', { name: 'Lưu ngay' }).click();
+    await saved(reporter);
+    await act(reporter, 'Gửi biên tập');
+
+    // --- editor sends it for approval
+    await openStory(editor, title);
+    if (await editor.getByRole('button', { name: 'Nhận biên tập', exact: true }).count()) await act(editor, 'Nhận biên tập');
+    await act(editor, 'Trình duyệt');
+    await statusIs(editor, 'Chờ duyệt');
+    await editor.goto(`${site.base}/admin/`);
+
+    // --- editor-in-chief approves and publishes
+    const chief = await newPage();
+    await login(chief, site.base, site.users.chief.email);
+    await openStory(chief, title);
+    await screenshot(chief, '06-approval');
+    if (await chief.getByRole('button', { name: 'Duyệt', exact: true }).count()) await act(chief, 'Duyệt');
+    await act(chief, 'Xuất bản');
+    await statusIs(chief, 'Đã đăng');
+
+    // --- the reader site shows the story with its figure and caption
+    const href = await chief.getByRole('link', { name: 'Xem trên trang' }).getAttribute('href');
+    expect(href).toMatch(/-post\d+\.html$/);
+    const reader = await newPage();
+    const res = await reader.goto(`${site.base}${href}`);
+    expect(res?.status()).toBe(200);
+    await expect.poll(() => reader.locator('h1').first().textContent()).toContain(title);
+    await expect.poll(() => reader.locator('figure figcaption').first().textContent()).toContain(caption);
+    expect(await reader.locator('figure img').count()).toBeGreaterThan(0);
+    expect(await reader.locator('article').textContent()).toContain('Xã Thành Lâm');
+    await screenshot(reader, '07-reader-article');
+
+    // --- media library screen
+    await reporter.goto(`${site.base}/admin/media`);
+    await reporter.getByRole('heading', { name: 'Thư viện ảnh' }).waitFor();
+    await reporter.locator('.media-tile').first().waitFor();
+    await screenshot(reporter, '08-media');
+    expect(await seriousViolations(reporter), 'media').toEqual([]);
+  });
+});
