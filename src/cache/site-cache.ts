@@ -45,7 +45,7 @@ export function siteCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): S
 }
 
 /** Headers other parts of the app add to every response (security headers), captured per content type. */
-const PER_RESPONSE = new Set(['content-length', 'content-encoding', 'etag', 'x-cache', 'vary', 'cache-control', 'surrogate-key', 'cache-tag', 'content-type', 'location', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'set-cookie']);
+const PER_RESPONSE = new Set(['content-length', 'last-modified', 'age', 'expires', 'content-encoding', 'etag', 'x-cache', 'vary', 'cache-control', 'surrogate-key', 'cache-tag', 'content-type', 'location', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'set-cookie']);
 
 export interface RenderedLike {
   status: number;
@@ -198,7 +198,7 @@ export class SiteCache {
    * Registers the hook that learns which headers the rest of the app adds (security headers), so hits served
    * before Fastify carry exactly the same ones. Must be added after those hooks.
    */
-  attach(app: FastifyInstance): void {
+  attach(app: FastifyInstance, opts: { closeWithApp: boolean }): void {
     app.addHook('onSend', async (req, reply, payload) => {
       const page = this.served.get(req);
       if (page && !this.appHeaders.has(page.contentType)) {
@@ -210,7 +210,8 @@ export class SiteCache {
       }
       return payload;
     });
-    app.addHook('onClose', async () => this.close());
+    // The app that created the cache owns it; another app sharing the context must not unsubscribe it.
+    if (opts.closeWithApp) app.addHook('onClose', async () => this.close());
   }
 }
 

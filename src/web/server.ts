@@ -24,7 +24,8 @@ const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><re
 /** The whole HTTP application: reader site, media, newsroom API. */
 export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const cacheOptions = opts.cache ?? siteCacheOptionsFromEnv();
-  if (cacheOptions !== false && !ctx.siteCache) ctx.siteCache = await createSiteCache(ctx.store, ctx.events, cacheOptions);
+  const ownsCache = cacheOptions !== false && !ctx.siteCache;
+  if (ownsCache) ctx.siteCache = await createSiteCache(ctx.store, ctx.events, cacheOptions);
   const siteCache = ctx.siteCache;
   const app = Fastify({
     // Cache hits are answered before Fastify parses or routes the request: ready bytes, prepared headers.
@@ -45,6 +46,6 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   await app.register(registerApiDocs, { prefix: '/api/docs' });
   registerAdminRoutes(app);
   registerSiteRoutes(app, ctx);
-  siteCache?.attach(app);
+  siteCache?.attach(app, { closeWithApp: ownsCache });
   return app;
 }
