@@ -15,8 +15,6 @@ describe('newsroom app: a story from reporter to reader', () => {
     contexts.push(c);
     const page = await c.newPage();
     page.on('pageerror', (e) => console.log('[pageerror]', e.message));
-    page.on('request', (r) => r.method() === 'PATCH' && console.log('[patch]', r.postData()?.slice(0, 200)));
-    page.on('response', (r) => r.request().method() === 'PATCH' && console.log('[patch-res]', r.status()));
     return page;
   };
 
@@ -39,8 +37,6 @@ describe('newsroom app: a story from reporter to reader', () => {
     await page.getByTestId('story-status').waitFor();
   };
   const act = async (page: Page, name: string) => {
-    const row = await site.store.db.selectFrom('articles').select(['body', 'status']).orderBy('id', 'desc').executeTakeFirst();
-    console.log(`[step] ${name} before: ${row?.status} ${row?.body.slice(0, 120)}`);
     await page.getByRole('button', { name, exact: true }).click();
     await page.getByText(`Đã thực hiện: ${name}`).waitFor();
   };
@@ -100,7 +96,7 @@ describe('newsroom app: a story from reporter to reader', () => {
 
     // --- reporter sees the note, fixes, resubmits
     await reporter.goto(`${site.base}/admin/articles/${storyId}`);
-    await expect.poll(() => reporter.getByTestId('return-note').textContent()).toContain('Thêm tên xã');
+    await expect.poll(() => reporter.getByTestId('return-note').textContent(), { timeout: 15_000 }).toContain('Thêm tên xã');
     expect(await reporter.getByText('đang sửa').count()).toBe(0);
     await screenshot(reporter, '05-returned');
     const second = reporter.locator('.story-body p').nth(1);
@@ -133,8 +129,8 @@ describe('newsroom app: a story from reporter to reader', () => {
     const reader = await newPage();
     const res = await reader.goto(`${site.base}${href}`);
     expect(res?.status()).toBe(200);
-    await expect.poll(() => reader.locator('h1').first().textContent()).toContain(title);
-    await expect.poll(() => reader.locator('figure figcaption').first().textContent()).toContain(caption);
+    await expect.poll(() => reader.locator('h1').first().textContent(), { timeout: 15_000 }).toContain(title);
+    await expect.poll(() => reader.locator('figure figcaption').first().textContent(), { timeout: 15_000 }).toContain(caption);
     expect(await reader.locator('figure img').count()).toBeGreaterThan(0);
     expect(await reader.locator('article').textContent()).toContain('Xã Thành Lâm');
     await screenshot(reader, '07-reader-article');
