@@ -319,6 +319,12 @@ export default function EditorScreen({ id }: { id: number }) {
     }
   };
 
+  /** Closing the image dialog puts the cursor back in the story. */
+  const closePicker = () => {
+    setPicker(null);
+    editor?.commands.focus();
+  };
+
   const choose = (items: MediaItem[]) => {
     if (!editor) return;
     for (const m of items) rememberMedia(m.id, m.url);
@@ -482,11 +488,11 @@ export default function EditorScreen({ id }: { id: number }) {
         </aside>
       </div>
       {picker && (
-        <div className="overlay" role="dialog" aria-modal="true" aria-label={t('media.pick')} onKeyDown={(e) => e.key === 'Escape' && setPicker(null)}>
+        <div className="overlay" role="dialog" aria-modal="true" aria-label={t('media.pick')} onKeyDown={(e) => e.key === 'Escape' && closePicker()}>
           <div className="card dialog">
             <div className="dialog-head">
               <h2>{t('media.pick')}</h2>
-              <button type="button" onClick={() => setPicker(null)}>
+              <button type="button" onClick={closePicker} autoFocus>
                 {t('editor.close')}
               </button>
             </div>
