@@ -80,7 +80,8 @@ export interface PreparedImage {
 export async function prepareUpload(data: Buffer): Promise<PreparedImage> {
   if (data.length === 0) throw new UploadError('Tệp rỗng.', 422);
   if (data.length > MAX_IMAGE_BYTES) throw new UploadError(`Tệp quá lớn (tối đa ${Math.round(MAX_IMAGE_BYTES / 1024 / 1024)} MB).`, 413);
-  const meta = await sharp(data, { limitInputPixels: MAX_IMAGE_PIXELS, animated: true }).metadata().catch(() => null);
+  // Header only (no pixels decoded), so the pixel count below can be refused with a clear message.
+  const meta = await sharp(data, { limitInputPixels: false, animated: true }).metadata().catch(() => null);
   if (!meta?.format || !ALLOWED.has(meta.format) || !meta.width || !meta.height) throw new UploadError('Tệp không phải ảnh JPEG, PNG, WebP, GIF hoặc AVIF hợp lệ.', 415);
   if (meta.format === 'heif' && meta.compression !== 'av1') throw new UploadError('Chỉ nhận ảnh HEIF dạng AVIF.', 415);
   const frameHeight = meta.pageHeight ?? meta.height;
