@@ -37,6 +37,14 @@ async function text(url) {
 }
 
 let chrome;
+// A Lighthouse run can stall on a starved machine: never leave Chromium and the server behind.
+const watchdog = setTimeout(() => {
+  console.error('audit:site: no result after 20 minutes, giving up');
+  chrome?.kill();
+  server.kill('SIGTERM');
+  process.exit(1);
+}, 20 * 60_000);
+watchdog.unref();
 try {
   const home = await text(`${origin}/`);
   const category = /<nav class="sections[^]*?<a href="(\/[a-z0-9-]+)"/.exec(home)?.[1];
@@ -89,6 +97,7 @@ try {
     console.log('Recorded in docs/PERFORMANCE.md');
   }
 } finally {
+  clearTimeout(watchdog);
   await chrome?.kill();
   server.kill('SIGTERM');
 }
