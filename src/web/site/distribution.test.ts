@@ -387,4 +387,18 @@ describe.each(engines)('feeds, sitemaps, structured data on $engine', ({ open })
     expect((await get('/api/v1/ninjs/999999')).statusCode).toBe(404);
     expect((await get('/api/v1/ninjs/abc')).statusCode).toBe(404);
   });
+
+  it('a story taken down leaves every feed and sitemap, its ninjs answers 410, and Last-Modified moves forward', async () => {
+    const before = await get('/rss.xml');
+    expect(before.body).toContain(`-post${special.noImage}.html`);
+    await new Promise((r) => setTimeout(r, 1100));
+    await store.db.updateTable('articles').set({ status: 'unpublished', updated_at: new Date().toISOString() }).where('id', '=', special.noImage).execute();
+    await ctx.events.emit({ type: 'article.unpublished', articleId: special.noImage });
+    const month = `/sitemap-${new Date().toISOString().slice(0, 7)}.xml`;
+    for (const url of ['/rss.xml', '/atom.xml', '/feed.json', '/sitemap-news.xml', month]) expect((await get(url)).body, url).not.toContain(`-post${special.noImage}.html`);
+    const after = await get('/rss.xml');
+    if (before.headers['last-modified'] && after.headers['last-modified']) expect(Date.parse(after.headers['last-modified'] as string)).toBeGreaterThan(Date.parse(before.headers['last-modified'] as string));
+    if (before.headers.etag) expect(after.headers.etag).not.toBe(before.headers.etag);
+    expect((await get(`/api/v1/ninjs/${special.noImage}`)).statusCode).toBe(410);
+  });
 });
