@@ -20,10 +20,11 @@ describe('newsroom app: keyboard only', () => {
   const tabTo = async (page: Page, matches: (el: { tag: string; text: string; label: string; id: string }) => boolean, max = 60) => {
     for (let i = 0; i < max; i++) {
       await page.keyboard.press('Tab');
-      const el = await page.evaluate(() => {
-        const a = document.activeElement as HTMLElement | null;
-        return { tag: a?.tagName.toLowerCase() ?? '', text: (a?.textContent ?? '').trim(), label: a?.getAttribute('aria-label') ?? '', id: a?.id ?? '' };
-      });
+      // A string, evaluated in the page (the test code itself is typed for Node, without the DOM).
+      const el = (await page.evaluate(`(() => {
+        const a = document.activeElement;
+        return { tag: a ? a.tagName.toLowerCase() : '', text: ((a && a.textContent) || '').trim(), label: (a && a.getAttribute('aria-label')) || '', id: (a && a.id) || '' };
+      })()`)) as { tag: string; text: string; label: string; id: string };
       if (matches(el)) return;
     }
     throw new Error('focus never reached the element');
@@ -59,7 +60,7 @@ describe('newsroom app: keyboard only', () => {
     await page.getByRole('dialog', { name: 'Chọn ảnh' }).waitFor();
     await page.keyboard.press('Escape');
     await page.getByRole('dialog', { name: 'Chọn ảnh' }).waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('story-body');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('story-body');
     await page.keyboard.press('Control+s');
     await page.getByTestId('save-state').filter({ hasText: 'Đã lưu' }).waitFor({ timeout: 15_000 });
     const row = await site.store.db.selectFrom('articles').select('body').where('id', '=', id).executeTakeFirstOrThrow();

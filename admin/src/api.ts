@@ -114,7 +114,7 @@ export function uploadFile(file: File, onProgress: (fraction: number) => void): 
     };
     xhr.onerror = () => reject(new NetworkError('upload failed'));
     xhr.onload = () => {
-      let body: unknown = null;
+      let body: unknown;
       try {
         body = JSON.parse(xhr.responseText);
       } catch {

@@ -222,7 +222,6 @@ export default function EditorScreen({ id }: { id: number }) {
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id, editor]);
 
   const pendingBody = useRef<{ body: ArticleView['body']; recovered: Patch | null } | null>(null);

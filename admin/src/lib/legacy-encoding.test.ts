@@ -108,7 +108,7 @@ describe('legacy encodings, properties', () => {
   });
 
   it('detection finds the encoding of any legacy sentence with accents, and converts it back', () => {
-    const accented = fc.array(syllable, { minLength: 6, maxLength: 30 }).map((w) => w.join(' ') + '.').filter((s) => (s.match(/[^\x00-\x7f]/g)?.length ?? 0) >= 4);
+    const accented = fc.array(syllable, { minLength: 6, maxLength: 30 }).map((w) => w.join(' ') + '.').filter((s) => [...s].filter((c) => c.charCodeAt(0) > 127).length >= 4);
     fc.assert(
       fc.property(accented, (s) => {
         const lower = s.toLowerCase();

@@ -224,7 +224,7 @@ function read(text: string): Reading {
   let accented = 0;
   let valid = 0;
   for (const w of text.match(WORD) ?? []) {
-    if (!/[^\x00-\x7f]/.test(w)) continue;
+    if (![...w].some((c) => c.charCodeAt(0) > 127)) continue;
     accented++;
     // A capital after a small letter ("giÓ") is a decoding artefact, not a word.
     if (/\p{Ll}\p{Lu}/u.test(w)) continue;
