@@ -65,6 +65,28 @@ describe.runIf(pgUp && redisUp)('two servers over PostgreSQL and Redis (in-proce
     expect((await rawGet(b.base, '/the-thao')).text).not.toContain('Đội bóng tỉnh nhà lên hạng');
   });
 
+  it('a process whose Redis subscription dropped forgets every page once it is back (it may have missed invalidations)', async () => {
+    const [, b] = apps as [(typeof apps)[0], (typeof apps)[0]];
+    await rawGet(b.base, '/thoi-su');
+    expect((await rawGet(b.base, '/thoi-su')).headers['x-cache']).toBe('HIT');
+    const name = b.ctx.siteCache!.fanoutSubscriber!;
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(TEST_REDIS_URL);
+    try {
+      const clients = String(await admin.call('CLIENT', 'LIST'));
+      const line = clients.split('\n').find((l) => l.includes(`name=${name} `));
+      expect(line).toBeDefined();
+      const id = /\bid=(\d+)/.exec(line!)![1]!;
+      await admin.call('CLIENT', 'KILL', 'ID', id);
+      // Wait until the subscriber is connected again under its name.
+      for (let i = 0; i < 200 && !String(await admin.call('CLIENT', 'LIST')).includes(`name=${name} `); i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 200 && b.ctx.siteCache!.pages.has('/thoi-su'); i++) await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      admin.disconnect();
+    }
+    expect((await rawGet(b.base, '/thoi-su')).headers['x-cache']).toBe('MISS');
+  });
+
   it('events emitted by the workflow in one process invalidate the other before emit returns', async () => {
     const [a, b] = apps as [(typeof apps)[0], (typeof apps)[0]];
     await rawGet(b.base, '/');

@@ -16,6 +16,8 @@ export interface InvalidationMessage {
  */
 export interface Fanout {
   readonly kind: string;
+  /** Name of this process's subscription where the transport has one (Redis CLIENT SETNAME), for operators. */
+  readonly subscriberName?: string;
   publish(msg: InvalidationMessage): Promise<void>;
   close(): Promise<void>;
 }
@@ -113,11 +115,12 @@ interface RedisEnvelope {
  * Fan-out across machines: every process subscribes to one channel; the sender counts the subscribers PUBLISH reached
  * and waits for that many acknowledgements (less itself) on the ack channel.
  */
-export async function redisFanout(url: string, channel: string, onRemote: RemoteHandler): Promise<Fanout> {
+export async function redisFanout(url: string, channel: string, onRemote: RemoteHandler, onGap: () => void = () => {}): Promise<Fanout> {
   const node = randomUUID();
   const ackChannel = `${channel}:ack:${node}`;
   const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3000 });
-  const sub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3000 });
+  const subscriberName = `toasoan-cache-sub-${node}`;
+  const sub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3000, connectionName: subscriberName });
   await Promise.all([pub.connect(), sub.connect()]);
   const waiting = new Map<string, { acked: number; expected: number; done: () => void }>();
   sub.on('message', (ch: string, text: string) => {
@@ -140,8 +143,16 @@ export async function redisFanout(url: string, channel: string, onRemote: Remote
     }
   });
   await sub.subscribe(channel, ackChannel);
+  // Messages sent while the subscription was down are lost: whatever they named may be stale here, so start over.
+  let connected = true;
+  sub.on('close', () => (connected = false));
+  sub.on('ready', () => {
+    if (!connected) onGap();
+    connected = true;
+  });
   return {
     kind: 'redis',
+    subscriberName,
     async publish(msg) {
       const id = randomUUID();
       let resolveDone!: () => void;

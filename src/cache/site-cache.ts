@@ -85,10 +85,14 @@ export class SiteCache {
     return this.fanout?.kind ?? 'none';
   }
 
+  get fanoutSubscriber(): string | undefined {
+    return this.fanout?.subscriberName;
+  }
+
   /** Subscribes to content events and connects the fan-out. */
   async start(store: Store, events: ContentEvents, opts: SiteCacheOptions = {}): Promise<void> {
     const onRemote = (msg: InvalidationMessage) => this.applyRemote(msg);
-    if (opts.redisUrl) this.fanout = await redisFanout(opts.redisUrl, opts.redisChannel ?? 'toasoan:cache', onRemote);
+    if (opts.redisUrl) this.fanout = await redisFanout(opts.redisUrl, opts.redisChannel ?? 'toasoan:cache', onRemote, () => this.pages.clear());
     else if (opts.ipc ?? cluster.isWorker) this.fanout = ipcFanout(onRemote);
     this.unsubscribe = events.subscribe(async (event) => {
       const id = 'articleId' in event ? event.articleId : undefined;
@@ -114,7 +118,8 @@ export class SiteCache {
   async invalidate(msg: InvalidationMessage): Promise<void> {
     this.pages.invalidate(msg.keys);
     await Promise.all([
-      this.fanout?.publish(msg),
+      // A lost fan-out must not fail the newsroom request that already committed: peers then catch up by max age.
+      this.fanout?.publish(msg).catch((err: unknown) => this.log(`Cache invalidation fan-out (${this.fanoutKind}) failed for ${msg.keys.join(' ')}: ${(err as Error).message}`)),
       this.purge?.(msg.keys).catch((err: unknown) => this.log(`CDN purge failed for ${msg.keys.join(' ')}: ${(err as Error).message}`)),
     ]);
   }
