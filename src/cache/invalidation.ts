@@ -66,6 +66,8 @@ export function keysForEvent(event: ContentEvent, before: Membership | undefined
   switch (event.type) {
     case 'settings.changed':
       return [keys.settings];
+    case 'home.curated':
+      return [keys.home];
     case 'taxonomy.changed':
       return [keys.taxonomy];
     case 'article.published': {

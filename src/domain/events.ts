@@ -7,6 +7,8 @@ export type ContentEvent =
   | { type: 'article.updated'; articleId: number }
   | { type: 'article.unpublished'; articleId: number }
   | { type: 'settings.changed' }
+  /** The managing editor changed the home page's lead or featured slots. */
+  | { type: 'home.curated' }
   | { type: 'taxonomy.changed' };
 
 export type ContentEventListener = (event: ContentEvent) => void | Promise<void>;

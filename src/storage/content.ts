@@ -255,6 +255,14 @@ export async function listPublished(db: Db, f: ListFilter): Promise<ArticleSumma
     .execute();
 }
 
+/** Published stories by id, in the order given (ids that are not published are left out). */
+export async function listPublishedByIds(db: Db, ids: number[]): Promise<ArticleSummary[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('articles').select([...SUMMARY_COLUMNS]).where('articles.status', '=', 'published').where('articles.id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)).filter((r): r is ArticleSummary => r !== undefined);
+}
+
 export async function countPublished(db: Db, f: Omit<ListFilter, 'limit' | 'offset'>): Promise<number> {
   const row = await publishedQuery(db, f).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);

@@ -1,30 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import type { Database } from '../../storage/schema.ts';
+import { HOME_CURATION_KEY as KEY, HomeCurationSchema, getHomeCuration } from '../../storage/curation.ts';
+export { getHomeCuration, HomeCurationSchema, type HomeCuration } from '../../storage/curation.ts';
 import { route } from './route.ts';
 import { ApiProblem } from './problem.ts';
 import { requestMeta } from './auth.ts';
 import { can } from '../../domain/permissions.ts';
 import { appendAudit } from '../../storage/newsroom-audit.ts';
-
-/** Home page curation: the lead story and the ordered featured slots, chosen by the managing editor. */
-export const HomeCurationSchema = z.object({ leadId: z.number().int().positive().nullable(), featuredIds: z.array(z.number().int().positive()).max(20) }).strict();
-export type HomeCuration = z.infer<typeof HomeCurationSchema>;
-
-const KEY = 'home_curation';
-
-/** The current curation, keeping only stories that are still published (a taken-down story leaves its slot). */
-export async function getHomeCuration(db: Kysely<Database>): Promise<HomeCuration> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
-  const parsed = row ? HomeCurationSchema.safeParse(JSON.parse(row.value)) : null;
-  const c = parsed?.success ? parsed.data : { leadId: null, featuredIds: [] };
-  const ids = [...(c.leadId ? [c.leadId] : []), ...c.featuredIds];
-  if (!ids.length) return c;
-  const live = new Set((await db.selectFrom('articles').select('id').where('id', 'in', ids).where('status', '=', 'published').execute()).map((r) => r.id));
-  return { leadId: c.leadId && live.has(c.leadId) ? c.leadId : null, featuredIds: c.featuredIds.filter((id) => live.has(id)) };
-}
 
 export function registerCurationApi(api: FastifyInstance, ctx: AppContext): void {
   const db = ctx.store.db;
@@ -46,8 +28,8 @@ export function registerCurationApi(api: FastifyInstance, ctx: AppContext): void
       const meta = requestMeta(req);
       await appendAudit(trx, { userId: auth.user.id, userEmail: auth.user.email, action: 'home_curate', target: 'home', ip: meta.ip, userAgent: meta.userAgent, details: { leadId: body.leadId, featuredIds } });
     });
-    // The reader home page is cached: tell the caches it changed.
-    await ctx.events.emit({ type: 'settings.changed' });
+    // Only the home page shows the curation.
+    await ctx.events.emit({ type: 'home.curated' });
     return getHomeCuration(db);
   });
 }

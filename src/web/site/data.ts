@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CategoryRow, Database, MediaRow, PersonRow, TagRow } from '../../storage/schema.ts';
-import { countPublished, getArticleDetail, getMediaByIds, getPersonBySlug, getSettings, getTagBySlug, listCategories, listPublished, type ArticleDetail, type ArticleSummary } from '../../storage/content.ts';
+import { getHomeCuration } from '../../storage/curation.ts';
+import { countPublished, listPublishedByIds, getArticleDetail, getMediaByIds, getPersonBySlug, getSettings, getTagBySlug, listCategories, listPublished, type ArticleDetail, type ArticleSummary } from '../../storage/content.ts';
 import { figures } from '../../domain/document.ts';
 import type { SiteSettings } from '../../domain/settings.ts';
 import { relatedArticles } from '../../search/related.ts';
@@ -71,20 +72,28 @@ export function categoryWithDescendants(chrome: Chrome, id: number): number[] {
 
 export interface HomeData {
   lead: ArticleSummary | undefined;
+  /** Stories the managing editor placed under the lead, in their order. */
+  featured: Listing;
   latest: Listing;
   sections: Array<{ category: CategoryNode; listing: Listing }>;
   keys: string[];
 }
 
 export async function loadHome(db: Db, chrome: Chrome): Promise<HomeData> {
-  const latest = await listPublished(db, { limit: 13 });
+  const curation = await getHomeCuration(db);
+  const curated = await listPublishedByIds(db, [...(curation.leadId ? [curation.leadId] : []), ...curation.featuredIds]);
+  const lead = curation.leadId ? curated[0] : undefined;
+  const featured = curation.leadId ? curated.slice(1) : curated;
+  const placed = curated.map((a) => a.id);
+  const latest = [...(lead ? [lead] : []), ...(await listPublished(db, { limit: lead ? 12 : 13, excludeIds: placed }))];
   const sections = await Promise.all(
     chrome.categories.map(async (category) => ({ category, items: await listPublished(db, { categoryIds: categoryWithDescendants(chrome, category.id), limit: 4 }) })),
   );
-  const all = [...latest, ...sections.flatMap((s) => s.items)];
+  const all = [...latest, ...featured, ...sections.flatMap((s) => s.items)];
   const media = await getMediaByIds(db, all.map((i) => i.cover_media_id).filter((x): x is number => x !== null));
   return {
     lead: latest[0],
+    featured: { items: featured, media },
     latest: { items: latest.slice(1), media },
     sections: sections.filter((s) => s.items.length > 0).map((s) => ({ category: s.category, listing: { items: s.items, media } })),
     keys: [keys.home, ...all.map((a) => keys.summary(a.id))],

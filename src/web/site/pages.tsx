@@ -191,6 +191,12 @@ export function HomePage({ chrome, data }: { chrome: Chrome; data: HomeData }): 
       ) : (
         <p class="notice">Chưa có tin bài nào được xuất bản.</p>
       )}
+      {data.featured.items.length ? (
+        <section class="block" aria-labelledby="tin-noi-bat">
+          <h2 id="tin-noi-bat">Tin nổi bật</h2>
+          <Cards chrome={chrome} listing={data.featured} />
+        </section>
+      ) : null}
       <div class="layout">
         <div>
           <div class="sections-grid">
