@@ -96,6 +96,7 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     page = await reader(url);
     expect(page.status).toBe(200);
     expect(page.html).toContain('Khánh thành cầu treo bản Nà Hẩu (Yên Bái)');
+    expect(page.html).toMatch(/<aside class="correction" aria-label="Đính chính"><p class="correction-note"><strong>Đính chính<\/strong> \(<time datetime="[^"]+">[^<]+<\/time>\): Bổ sung địa danh\.<\/p><\/aside>/);
 
     // Both published versions are kept unchanged.
     const revs = (await nr.call(m.editor_in_chief, 'GET', `/api/v1/articles/${id}/revisions`)).json<{ items: Array<{ id: number; kind: string; title: string }> }>().items;

@@ -131,6 +131,8 @@ export async function loadAuthor(db: Db, slug: string, page: number): Promise<{ 
 
 export interface ArticleData {
   detail: ArticleDetail;
+  /** The public correction note of the live version, when a published correction carried one. */
+  correction: { note: string; at: string } | null;
   media: Map<number, MediaRow>;
   related: Listing;
   sameCategory: Listing;
@@ -141,11 +143,16 @@ export async function loadArticle(db: Db, id: number): Promise<ArticleData | und
   const detail = await getArticleDetail(db, id);
   if (!detail) return undefined;
   const a = detail.article;
-  const [related, sameCategory] = await Promise.all([relatedArticles(db, a.id, 6), listPublished(db, { categoryIds: [a.category_id], excludeIds: [a.id], limit: 8 })]);
+  const [related, sameCategory, meta] = await Promise.all([
+    relatedArticles(db, a.id, 6),
+    listPublished(db, { categoryIds: [a.category_id], excludeIds: [a.id], limit: 8 }),
+    db.selectFrom('newsroom_articles').select(['correction_note', 'corrected_at']).where('article_id', '=', a.id).executeTakeFirst(),
+  ]);
   const mediaIds = [a.cover_media_id, ...figures(detail.body).map((f) => f.mediaId), ...related.map((r) => r.cover_media_id), ...sameCategory.map((r) => r.cover_media_id)].filter((x): x is number => typeof x === 'number');
   const media = await getMediaByIds(db, mediaIds);
   return {
     detail,
+    correction: meta?.correction_note && meta.corrected_at ? { note: meta.correction_note, at: meta.corrected_at } : null,
     media,
     related: { items: related, media },
     sameCategory: { items: sameCategory, media },

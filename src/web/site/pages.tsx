@@ -319,6 +319,13 @@ export function ArticlePage({ chrome, data, head }: { chrome: Chrome; data: Arti
             </div>
             {a.sapo ? <p class="sapo">{a.sapo}</p> : null}
             <div class="body">{renderDoc(body, data.media)}</div>
+            {data.correction ? (
+              <aside class="correction" aria-label="Đính chính">
+                <p class="correction-note">
+                  <strong>Đính chính</strong> (<time datetime={isoWithOffset(data.correction.at, off)}>{formatDateTimeVi(data.correction.at, off)}</time>): {data.correction.note}
+                </p>
+              </aside>
+            ) : null}
             {bylines.length ? (
               <p class="bylines">
                 {bylines.map((b, i) => (

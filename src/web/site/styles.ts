@@ -39,6 +39,7 @@ article.story{max-width:760px}
 .credit{font-style:normal;color:#555}
 .gallery{display:grid;gap:8px;grid-template-columns:repeat(auto-fill,minmax(220px,1fr))}
 .box{background:#f1f5f9;border-left:4px solid #0b4f8a;padding:12px 16px;margin:1.25em 0}
+.correction{margin:1em 0;padding:10px 14px;border-left:4px solid #b45309;background:#fffbeb}.correction p{margin:0}
 .bylines{font-weight:700;text-align:right;margin:1em 0}
 .bylines .role{font-weight:400;color:#555}
 .tags{display:flex;flex-wrap:wrap;gap:8px;list-style:none;padding:0;margin:16px 0}
