@@ -364,6 +364,9 @@ export default function EditorScreen({ id }: { id: number }) {
             {t('editor.saveNow')}
           </button>
         )}
+        <a className="button" href={`/api/v1/articles/${id}/preview`} target="_blank" rel="noreferrer" onClick={() => canEdit && void saveNow()}>
+          {t('editor.preview')}
+        </a>
         {article.status === 'published' && (
           <a className="button" href={article.url} target="_blank" rel="noreferrer">
             {t('editor.viewLive')}

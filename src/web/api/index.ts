@@ -10,6 +10,7 @@ import { registerAdminRoutes } from './admin.ts';
 import { registerSearchApi } from './search.ts';
 import { registerMediaUploadApi } from './media-upload.ts';
 import { registerCurationApi } from './curation.ts';
+import { registerPreviewApi } from './preview.ts';
 
 /** Largest JSON body the API accepts (a long story with its structure fits well inside). */
 export const API_BODY_LIMIT = 2 * 1024 * 1024;
@@ -50,4 +51,5 @@ export async function registerApi(api: FastifyInstance, ctx: AppContext, opts: S
   registerSearchApi(api, ctx);
   await registerMediaUploadApi(api, ctx);
   registerCurationApi(api, ctx);
+  registerPreviewApi(api, ctx);
 }

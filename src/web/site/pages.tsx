@@ -293,7 +293,7 @@ export function categoryCrumbs(chrome: Chrome, categoryId: number): Array<{ name
   return [...(parent ? [{ name: parent.name, path: parent.path }] : []), { name: node.name, path: node.path }];
 }
 
-export function ArticlePage({ chrome, data, head }: { chrome: Chrome; data: ArticleData; head?: Html }): Html {
+export function ArticlePage({ chrome, data, head, notice }: { chrome: Chrome; data: ArticleData; head?: Html; notice?: string }): Html {
   const { article: a, body, tags, bylines } = data.detail;
   const off = chrome.settings.utcOffsetMinutes;
   const path = articlePath(a);
@@ -305,6 +305,11 @@ export function ArticlePage({ chrome, data, head }: { chrome: Chrome; data: Arti
     <Layout chrome={chrome} meta={{ title: `${a.seo_title || a.title} | ${chrome.settings.name}`, description: a.seo_description || a.sapo || a.title, path, currentCategoryId: topCategory?.id, head: head ?? articleHead(chrome, data, categoryCrumbs(chrome, a.category_id)) }}>
       <div class="layout">
         <div>
+          {notice ? (
+            <p class="notice" role="status">
+              {notice}
+            </p>
+          ) : null}
           <article class="story">
             <Breadcrumbs items={categoryCrumbs(chrome, a.category_id)} />
             <h1>
