@@ -217,14 +217,23 @@ interface LoadResult {
   misses: number;
 }
 
-function wrk(base: string, paths: string[], opts: { order?: 'seq' | 'random'; count?: boolean; duration?: number; connections?: number } = {}): LoadResult {
-  const list = join(WORK, `paths-${process.pid}.txt`);
+let listNo = 0;
+
+/** Runs wrk without blocking this process (the publishing writer runs alongside). */
+async function wrk(base: string, paths: string[], opts: { order?: 'seq' | 'random'; count?: boolean; duration?: number; connections?: number } = {}): Promise<LoadResult> {
+  const list = join(WORK, `paths-${process.pid}-${listNo++}.txt`);
   writeFileSync(list, paths.join('\n') + '\n');
-  const r = spawnSync('wrk', ['-t', String(THREADS), '-c', String(opts.connections ?? CONNECTIONS), '-d', `${opts.duration ?? DURATION}s`, '--timeout', '10s', '-s', join(ROOT, 'bench/http-mix.lua'), base], {
+  const child = spawn('wrk', ['-t', String(THREADS), '-c', String(opts.connections ?? CONNECTIONS), '-d', `${opts.duration ?? DURATION}s`, '--timeout', '10s', '-s', join(ROOT, 'bench/http-mix.lua'), base], {
     env: { ...process.env, HTTP_MIX_URLS: list, HTTP_MIX_ORDER: opts.order ?? 'random', HTTP_MIX_THREADS: String(THREADS), HTTP_MIX_COUNT: opts.count ? '1' : '0' },
-    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (r.status !== 0) throw new Error(`wrk failed: ${r.stderr}`);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((r) => child.once('close', r));
+  if (code !== 0) throw new Error(`wrk failed: ${stderr}`);
+  const r = { stdout };
   const m = /RESULT requests=(\d+) duration_us=(\d+) p50_us=(\d+) p99_us=(\d+) errors=(\d+) non2xx=(\d+)/.exec(r.stdout);
   const c = /CACHE hits=(\d+) misses=(\d+)/.exec(r.stdout);
   if (!m) throw new Error(`cannot read wrk output:\n${r.stdout}`);
@@ -343,7 +352,7 @@ async function main(): Promise<void> {
     log(`\n=== ours with ${workers} worker${workers > 1 ? 's' : ''} vs nginx (${CORES} workers) ===`);
     // Fresh server for the uncached mix first: every request is a render.
     let ours = await startOurs(site.file, workers);
-    const cold = wrk(ours.base, mixPaths, { order: 'seq', count: true, duration: Math.min(DURATION, 10) });
+    const cold = await wrk(ours.base, mixPaths, { order: 'seq', count: true, duration: Math.min(DURATION, 10) });
     log(row(`article mix, uncached (${cold.misses} renders)`, cold));
     await ours.stop();
 
@@ -364,8 +373,8 @@ async function main(): Promise<void> {
     const hot: Record<string, { nginx: LoadResult[]; ours: LoadResult[] }> = { article: { nginx: [], ours: [] }, home: { nginx: [], ours: [] } };
     for (let round = 1; round <= ROUNDS; round++) {
       for (const [page, ngPath, ourPath] of [['article', '/article.html', hotArticle], ['home', '/', '/']] as const) {
-        const n = wrk(ng.base, [ngPath]);
-        const o = wrk(ours.base, [ourPath]);
+        const n = await wrk(ng.base, [ngPath]);
+        const o = await wrk(ours.base, [ourPath]);
         hot[page]!.nginx.push(n);
         hot[page]!.ours.push(o);
         log(`  round ${round} ${page.padEnd(8)} nginx ${fmt(n.rps).padStart(7)} req/s, ours ${fmt(o.rps).padStart(7)} req/s  ×${fmt(o.rps / n.rps, 2)}`);
@@ -377,14 +386,18 @@ async function main(): Promise<void> {
     const warming = performance.now();
     let next = 0;
     await Promise.all(Array.from({ length: workers * 2 }, async () => {
-      while (next < mixPaths.length) await get(ours.base, mixPaths[next++]!, { 'accept-encoding': 'gzip' });
+      // Each worker keeps its own cache: ask each URL once per worker (new connections go round-robin).
+      while (next < mixPaths.length) {
+        const path = mixPaths[next++]!;
+        for (let i = 0; i < workers; i++) await get(ours.base, path, { 'accept-encoding': 'gzip' });
+      }
     }));
     log(`  rendered the ${mixPaths.length} URLs of the mix in ${fmt((performance.now() - warming) / 1000, 1)} s (${fmt(mixPaths.length / ((performance.now() - warming) / 1000), 1)} renders/s at ${workers * 2} concurrent requests)`);
-    const warmMix = wrk(ours.base, mixPaths, { order: 'random', count: true });
-    const warmMix2 = wrk(ours.base, mixPaths, { order: 'random', count: true });
+    const warmMix = await wrk(ours.base, mixPaths, { order: 'random', count: true });
+    const warmMix2 = await wrk(ours.base, mixPaths, { order: 'random', count: true });
     const token = await apiToken(site.file);
     const writer = startWriter(ours.base, token);
-    const publishing = wrk(ours.base, mixPaths, { order: 'random', count: true });
+    const publishing = await wrk(ours.base, mixPaths, { order: 'random', count: true });
     const w = await writer.stop();
     const rss = ours.pids().map(peakRssMb);
     await ours.stop();

@@ -40,6 +40,28 @@ describe('PageCache', () => {
     expect(new Set(results.map((r) => r.page)).size).toBe(1);
   });
 
+  it('runs at most maxConcurrentRenders renders at once; the others wait their turn', async () => {
+    const cache = new PageCache({ maxConcurrentRenders: 2 });
+    let running = 0;
+    let peak = 0;
+    const gates = Array.from({ length: 5 }, () => deferred());
+    const all = gates.map((g, i) =>
+      cache.fetch(`/p${i}`, async () => {
+        running++;
+        peak = Math.max(peak, running);
+        const p = await g.promise;
+        running--;
+        return p;
+      }),
+    );
+    await new Promise((r) => setImmediate(r));
+    expect(running).toBe(2);
+    gates.forEach((g, i) => g.resolve(page(`<p>${i}</p>`, [`a:${i}`])));
+    await Promise.all(all);
+    expect(peak).toBe(2);
+    expect(cache.stats.renders).toBe(5);
+  });
+
   it('invalidation drops exactly the pages carrying the keys', async () => {
     const cache = new PageCache();
     await cache.fetch('/one', async () => page('1', ['a:1', 'c:1']));

@@ -59,6 +59,11 @@ export interface PageCacheOptions {
    * bounds the one thing no key can name: a new story entering the "related" block of an older story's page.
    */
   maxAgeMs?: number;
+  /**
+   * Renders running at once in this process; more wait their turn. SQLite answers synchronously, so more at once
+   * only adds memory (each render holds its rows and strings until it finishes), not throughput.
+   */
+  maxConcurrentRenders?: number;
 }
 
 export interface CacheStats {
@@ -99,6 +104,9 @@ export class PageCache {
   private readonly brotliQuality: number;
   private readonly gzipLevel: number;
   readonly maxAgeMs: number;
+  private readonly maxConcurrentRenders: number;
+  private rendering = 0;
+  private readonly renderQueue: Array<() => void> = [];
   private bytes = 0;
   readonly stats: Omit<CacheStats, 'entries' | 'bytes'> = { hits: 0, misses: 0, renders: 0, stores: 0, evictions: 0, invalidatedPages: 0 };
 
@@ -108,6 +116,20 @@ export class PageCache {
     this.brotliQuality = opts.brotliQuality ?? 6;
     this.gzipLevel = opts.gzipLevel ?? 6;
     this.maxAgeMs = opts.maxAgeMs ?? 10 * 60_000;
+    this.maxConcurrentRenders = Math.max(1, opts.maxConcurrentRenders ?? 8);
+  }
+
+  private async renderSlot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.rendering >= this.maxConcurrentRenders) await new Promise<void>((r) => this.renderQueue.push(r));
+    else this.rendering++;
+    try {
+      return await work();
+    } finally {
+      const next = this.renderQueue.shift();
+      // The slot passes straight to the next waiter; only when nobody waits is it given back.
+      if (next) next();
+      else this.rendering--;
+    }
   }
 
   /** Counter hook: called once per actual render (tests count single-flight with it). */
@@ -159,9 +181,11 @@ export class PageCache {
   }
 
   private async renderAndStore(cacheKey: string, render: () => Promise<PageSource>, flight: Flight): Promise<FetchResult> {
-    this.stats.renders++;
-    for (const l of this.renderListeners) l(cacheKey);
-    const source = await render();
+    const source = await this.renderSlot(async () => {
+      this.stats.renders++;
+      for (const l of this.renderListeners) l(cacheKey);
+      return render();
+    });
     if (!this.cacheable.has(source.status)) return { page: undefined, uncacheable: source, status: 'MISS' };
     const page = await this.build(cacheKey, source);
     const stale = flight.invalidated === 'all' || page.keys.some((k) => (flight.invalidated as Set<string>).has(k));

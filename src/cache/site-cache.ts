@@ -12,6 +12,7 @@ import { httpPurgeHook, type PurgeHook } from './purge.ts';
 export interface SiteCacheOptions {
   maxBytes?: number;
   maxAgeMs?: number;
+  maxConcurrentRenders?: number;
   policy?: CdnPolicy;
   /** Redis URL for fan-out across machines; when unset, cluster workers use IPC. */
   redisUrl?: string;
@@ -37,6 +38,7 @@ export function siteCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): S
   return {
     maxBytes: num('TOASOAN_CACHE_MB', 128) * 1024 * 1024,
     maxAgeMs: num('TOASOAN_CACHE_MAX_AGE', 600) * 1000,
+    maxConcurrentRenders: num('TOASOAN_RENDER_CONCURRENCY', 8),
     policy: { sMaxAge: num('TOASOAN_CDN_S_MAXAGE', DEFAULT_CDN_POLICY.sMaxAge), staleWhileRevalidate: num('TOASOAN_CDN_SWR', DEFAULT_CDN_POLICY.staleWhileRevalidate), staleIfError: num('TOASOAN_CDN_SIE', DEFAULT_CDN_POLICY.staleIfError) },
     redisUrl: env.REDIS_URL || undefined,
     redisChannel: env.TOASOAN_CACHE_CHANNEL || undefined,
@@ -75,7 +77,7 @@ export class SiteCache {
   private readonly log: (m: string) => void;
 
   constructor(opts: SiteCacheOptions = {}) {
-    this.pages = new PageCache({ maxBytes: opts.maxBytes, maxAgeMs: opts.maxAgeMs });
+    this.pages = new PageCache({ maxBytes: opts.maxBytes, maxAgeMs: opts.maxAgeMs, maxConcurrentRenders: opts.maxConcurrentRenders });
     this.policy = opts.policy ?? DEFAULT_CDN_POLICY;
     this.purge = opts.purge;
     this.log = opts.log ?? ((m) => console.error(m));
