@@ -52,7 +52,9 @@ async function openBenchStore(engine: 'sqlite' | 'postgres'): Promise<{ store: S
     const file = join(WORK, `search-${process.pid}.db`);
     rmSync(file, { force: true });
     const store = await openStore(`sqlite:${file}`);
-    return { store, drop: async () => { await store.close(); for (const x of ['', '-wal', '-shm']) rmSync(file + x, { force: true }); } };
+    // SEARCH_BENCH_KEEP=1 keeps the database file for inspection (EXPLAIN QUERY PLAN, profiling).
+    const keep = process.env.SEARCH_BENCH_KEEP === '1';
+    return { store, drop: async () => { await store.close(); if (keep) console.error(`[kept] ${file}`); else for (const x of ['', '-wal', '-shm']) rmSync(file + x, { force: true }); } };
   }
   const schema = `bench_search_${process.pid}`;
   const admin = new pg.Client({ connectionString: PG_URL });

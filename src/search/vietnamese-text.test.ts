@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { accentKey, cleanText, foldText, foldWord, hasAccents, indexKeys, placeTones, sameVietnamese, syllables } from './vietnamese-text.ts';
+import { accentKey, cleanText, foldText, foldTextReference, foldWord, hasAccents, indexKeys, indexKeysReference, placeTones, sameVietnamese, syllables } from './vietnamese-text.ts';
 
 describe('cleanText', () => {
   it('turns no-break spaces, non-breaking hyphens, dashes and curly quotes into plain ones', () => {
@@ -111,6 +111,21 @@ describe('properties', () => {
         expect(indexKeys(placeTones(s, 'old')).accent).toEqual(indexKeys(s).accent);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('one-pass folding (the indexing hot path)', () => {
+  const pieces = fc.constantFrom('Đoàn', 'hòa', 'thuỷ', 'ỘỮẶẼ', ' ', '\u00A0', '\u200B', '\u00AD', '-', '\u2011', '\u201C', 'x²', 'ǅ', 'İ', 'ß', 'ŉ', 'Æ', '\u0301', '漢', 'a'.repeat(45), '.', '\n', '1990', 'ı');
+  const latin = (lo: number, hi: number) => fc.string({ unit: fc.integer({ min: lo, max: hi }).map((c) => String.fromCharCode(c)) });
+  const texts = fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.array(pieces, { maxLength: 30 }).map((a) => a.join('')), latin(0, 0x24f), latin(0x1e00, 0x206f));
+  it('gives exactly what whole-string normalization gives', () => {
+    fc.assert(
+      fc.property(texts, (s) => {
+        expect(foldText(s)).toBe(foldTextReference(s));
+        expect(indexKeys(s)).toEqual(indexKeysReference(s));
+      }),
+      { numRuns: 5000 },
     );
   });
 });

@@ -117,6 +117,41 @@ const NON_WORDS = /[^\p{L}\p{N}]+/gu;
 
 /** The keys of a text, in order: what the index stores for one field. (Hot path of indexing: no offsets, split not match.) */
 export function indexKeys(text: string): { folded: string[]; accent: string[] } {
+  return indexKeysFast(text) ?? indexKeysReference(text);
+}
+
+/** indexKeys in one pass over the characters of the fold table (no marks, no other scripts), else null. */
+function indexKeysFast(text: string): { folded: string[]; accent: string[] } | null {
+  const folded: string[] = [];
+  const accent: string[] = [];
+  let start = -1;
+  let word = '';
+  const flush = () => {
+    if (word && word.length <= MAX_TOKEN_LENGTH) {
+      const [f, a] = wordKeys(word);
+      if (f) {
+        folded.push(f);
+        accent.push(a);
+      }
+    }
+    word = '';
+    start = -1;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const f = foldTable[c];
+    if (f === undefined) return null;
+    if (f === '') continue; // removed by cleanText (zero-width, soft hyphen)
+    if (wordChar[c]) {
+      if (start < 0) start = i;
+      word += text[i];
+    } else if (start >= 0) flush();
+  }
+  flush();
+  return { folded, accent };
+}
+
+export function indexKeysReference(text: string): { folded: string[]; accent: string[] } {
   const folded: string[] = [];
   const accent: string[] = [];
   for (const word of cleanText(text).split(NON_WORD)) {
@@ -134,7 +169,64 @@ export function indexKeys(text: string): { folded: string[]; accent: string[] } 
  * computed on the whole string at once (the hot path for story bodies).
  */
 export function foldText(text: string): string {
-  return cleanText(text).normalize('NFD').replace(ALL_MARKS, '').replace(/[đĐ]/g, 'd').toLowerCase().normalize('NFC').replace(NON_WORDS, ' ').trim();
+  return foldTextFast(text) ?? foldTextReference(text);
+}
+
+/** The definition of foldText: whole-string normalization (slow on long bodies: several ICU passes). */
+export function foldTextReference(text: string): string {
+  return cleanText(text).normalize('NFC').normalize('NFD').replace(ALL_MARKS, '').replace(/[đĐ]/g, 'd').toLowerCase().normalize('NFC').replace(NON_WORDS, ' ').trim();
+}
+
+/**
+ * Per-character fold table for the characters a Vietnamese story is made of (ASCII, Latin-1, Latin Extended-A/B,
+ * Latin Extended Additional with all precomposed Vietnamese letters, general punctuation and spaces). Each of these
+ * folds on its own, independently of its neighbours, so a single pass over the text gives the same result as
+ * foldTextReference. Entry: the folded letters; '' for a character cleanText removes; SEPARATOR for anything that
+ * ends a word. Texts with any other character (combining marks, other scripts) take the reference path.
+ */
+const SEPARATOR = ' ';
+const FOLD_RANGES: Array<[number, number]> = [
+  [0x0000, 0x024f],
+  [0x1e00, 0x1eff],
+  [0x2000, 0x206f],
+];
+const foldTable: Array<string | undefined> = [];
+/** The character is part of a word for indexKeys (a letter or digit after cleanText). */
+const wordChar: boolean[] = [];
+for (const [lo, hi] of FOLD_RANGES) {
+  for (let c = lo; c <= hi; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    const ch = String.fromCharCode(c);
+    if (cleanText(ch) === '' && ch !== '') {
+      foldTable[c] = '';
+      continue;
+    }
+    // A character that is itself a combining mark, or whose NFC form differs, is context-dependent: not in the table.
+    if (/\p{M}/u.test(ch) || ch.normalize('NFC') !== ch) continue;
+    const folded = ch.normalize('NFD').replace(ALL_MARKS, '').replace(/[đĐ]/g, 'd').toLowerCase().normalize('NFC');
+    foldTable[c] = folded === '' ? '' : /^[\p{L}\p{N}]+$/u.test(folded) ? folded : SEPARATOR;
+    if (foldTable[c] === '') throw new Error(`fold table: U+${c.toString(16)} folds to nothing`);
+    wordChar[c] = /^[\p{L}\p{N}]$/u.test(cleanText(ch));
+  }
+}
+
+function foldTextFast(text: string): string | null {
+  let out = '';
+  let pending = false;
+  let word = '';
+  for (let i = 0; i < text.length; i++) {
+    const f = foldTable[text.charCodeAt(i)];
+    if (f === undefined) return null;
+    if (f === SEPARATOR) {
+      if (word) {
+        out += pending ? ' ' + word : word;
+        pending = true;
+        word = '';
+      }
+    } else word += f;
+  }
+  if (word) out += pending ? ' ' + word : word;
+  return out;
 }
 
 /** Two texts mean the same to a reader: same accent keys syllable by syllable. */
