@@ -70,6 +70,8 @@ export function keysForEvent(event: ContentEvent, before: Membership | undefined
       return [keys.home];
     case 'taxonomy.changed':
       return [keys.taxonomy];
+    case 'article.related_changed':
+      return [keys.article(event.articleId)];
     case 'article.published': {
       const out = [keys.article(event.articleId), keys.summary(event.articleId)];
       for (const m of [before, after]) if (m) out.push(...listKeys(m), ...headKeys(m));

@@ -6,6 +6,8 @@ export type ContentEvent =
   | { type: 'article.published'; articleId: number }
   | { type: 'article.updated'; articleId: number }
   | { type: 'article.unpublished'; articleId: number }
+  /** The stored "related stories" list of this story changed (another story entered it): its page changes. */
+  | { type: 'article.related_changed'; articleId: number }
   | { type: 'settings.changed' }
   /** The managing editor changed the home page's lead or featured slots. */
   | { type: 'home.curated' }

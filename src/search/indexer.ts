@@ -4,6 +4,7 @@ import type { Engine } from '../storage/database.ts';
 import { plainText, type Doc } from '../domain/document.ts';
 import { foldText, indexKeys } from './vietnamese-text.ts';
 import { pgLexeme } from './query.ts';
+import { forgetRelated } from './related.ts';
 
 type Db = Kysely<Database>;
 
@@ -59,17 +60,19 @@ export function fts5Row(t: ArticleText): string[] {
   return [...heads.map((f) => f.folded.join(' ')), foldText(t.body), ...heads.map((f) => f.accent.join(' '))];
 }
 
-async function insertFts(db: Db, t: ArticleText): Promise<void> {
-  const [tf, sf, kf, bf, ta, sa, ka] = fts5Row(t);
-  await sql`INSERT INTO search_fts(rowid, title_f, sapo_f, tags_f, body_f, title_a, sapo_a, tags_a)
-    VALUES (${t.id}, ${tf}, ${sf}, ${kf}, ${bf}, ${ta}, ${sa}, ${ka})`.execute(db);
+/** Rows per INSERT: one statement for many stories (7 values each, well under SQLite's variable limit). */
+const FTS_INSERT_ROWS = 100;
+
+async function insertFts(db: Db, texts: ArticleText[]): Promise<void> {
+  for (let i = 0; i < texts.length; i += FTS_INSERT_ROWS) {
+    const rows = texts.slice(i, i + FTS_INSERT_ROWS).map((t) => sql`(${sql.join([t.id, ...fts5Row(t)])})`);
+    await sql`INSERT INTO search_fts(rowid, title_f, sapo_f, tags_f, body_f, title_a, sapo_a, tags_a) VALUES ${sql.join(rows)}`.execute(db);
+  }
 }
 
 async function writeSqlite(db: Db, texts: ArticleText[], ids: number[]): Promise<void> {
-  for (const id of ids) await sql`DELETE FROM search_fts WHERE rowid = ${id}`.execute(db);
-  for (const t of texts) {
-    await insertFts(db, t);
-  }
+  for (let i = 0; i < ids.length; i += 500) await sql`DELETE FROM search_fts WHERE rowid IN (${sql.join(ids.slice(i, i + 500))})`.execute(db);
+  await insertFts(db, texts);
 }
 
 // ---------- PostgreSQL ----------
@@ -137,6 +140,8 @@ export async function indexArticles(db: Db, ids: number[]): Promise<void> {
   const texts = await loadTexts(db, unique);
   if (engineOf(db) === 'sqlite') await writeSqlite(db, texts, unique);
   else await writePostgres(db, texts, unique);
+  // Their text changed: their stored related lists are computed again when next needed (src/search/related.ts).
+  await forgetRelated(db, unique);
 }
 
 export async function indexArticle(db: Db, id: number): Promise<void> {
@@ -147,6 +152,8 @@ export async function indexArticle(db: Db, id: number): Promise<void> {
 export async function reindexAll(db: Db, engine: Engine = engineOf(db), batchSize = 500): Promise<number> {
   if (engine === 'sqlite') await sql`DELETE FROM search_fts`.execute(db);
   else await sql`DELETE FROM search_documents`.execute(db);
+  await sql`DELETE FROM related_articles`.execute(db);
+  await sql`DELETE FROM related_state`.execute(db);
   let after = 0;
   let total = 0;
   for (;;) {
@@ -154,9 +161,7 @@ export async function reindexAll(db: Db, engine: Engine = engineOf(db), batchSiz
     if (ids.length === 0) break;
     const texts = await loadTexts(db, ids);
     if (engine === 'sqlite') {
-      for (const t of texts) {
-        await insertFts(db, t);
-      }
+      await insertFts(db, texts);
     } else await writePostgres(db, texts, []);
     total += texts.length;
     after = ids[ids.length - 1]!;

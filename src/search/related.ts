@@ -102,13 +102,20 @@ function decay(a: string | null, b: string | null): number {
   return 0.5 + 0.5 * Math.pow(0.5, days / HALF_LIFE_DAYS);
 }
 
+/** How many related stories are stored per story: a few more than a page shows, so taken-down ones can drop out. */
+export const STORED_RELATED = 10;
+
+export interface RelatedScore {
+  id: number;
+  score: number;
+}
+
 /**
- * "Có thể bạn quan tâm": published stories that share the salient syllable pairs and words of this one
- * (title, sapo, tags, start of the body), ranked by the full-text engine (so rare shared terms count more
- * than common ones), then faded by the distance in time between the two stories. Never the story itself.
- * Computed from the live index, so a newly published story can appear at once.
+ * Computes "Có thể bạn quan tâm" from the live index: published stories that share the salient syllable pairs and
+ * words of this one (title, sapo, tags, start of the body), ranked by the full-text engine (so rare shared terms count
+ * more than common ones), then faded by the distance in time between the two stories. Never the story itself.
  */
-export async function relatedArticles(db: Db, articleId: number, limit = 6): Promise<ArticleSummary[]> {
+export async function computeRelated(db: Db, articleId: number, limit = STORED_RELATED): Promise<RelatedScore[]> {
   const [self] = await loadTexts(db, [articleId]);
   if (!self) return [];
   const own = await db.selectFrom('articles').select('published_at').where('id', '=', articleId).executeTakeFirst();
@@ -144,9 +151,80 @@ export async function relatedArticles(db: Db, articleId: number, limit = 6): Pro
   scored.sort((a, b) => b.score - a.score || b.id - a.id);
   const best = scored[0]?.score ?? 0;
   // A story that shares only a stray word with this one is not "related": keep those near the best.
-  const chosen = scored.filter((s) => s.score > 0 && s.score >= best * 0.2).slice(0, limit).map((s) => s.id);
-  if (chosen.length === 0) return [];
-  const rows = await db.selectFrom('articles').select([...SUMMARY_COLUMNS]).where('articles.id', 'in', chosen).execute();
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return chosen.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+  return scored.filter((s) => s.score > 0 && s.score >= best * 0.2).slice(0, limit);
+}
+
+function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
+/** Replaces the stored list of one story (and marks it computed). */
+async function storeRelated(db: Db, articleId: number, list: RelatedScore[]): Promise<void> {
+  await sql`DELETE FROM related_articles WHERE article_id = ${articleId}`.execute(db);
+  if (list.length) {
+    await sql`INSERT INTO related_articles (article_id, position, related_id, score) VALUES ${sql.join(list.map((r, i) => sql`(${articleId}, ${i}, ${r.id}, ${r.score})`))}`.execute(db);
+  }
+  const now = new Date().toISOString();
+  await sql`INSERT INTO related_state (article_id, computed_at) VALUES (${articleId}, ${now})
+    ON CONFLICT (article_id) DO UPDATE SET computed_at = excluded.computed_at`.execute(db);
+}
+
+/** Computes and stores the related list of one story; returns it. */
+export async function refreshRelated(db: Db, articleId: number): Promise<RelatedScore[]> {
+  const list = await computeRelated(db, articleId);
+  await inTransaction(db, (trx) => storeRelated(trx, articleId, list));
+  return list;
+}
+
+/** Forgets the stored lists of these stories (their text changed): they are computed again when next needed. */
+export async function forgetRelated(db: Db, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await sql`DELETE FROM related_articles WHERE article_id IN (${sql.join(ids)})`.execute(db);
+  await sql`DELETE FROM related_state WHERE article_id IN (${sql.join(ids)})`.execute(db);
+}
+
+/**
+ * A story was published or changed: compute its own list, and let it enter the stored lists of the stories it relates
+ * to (relatedness is close to symmetric: when X finds Y, Y would find X with a similar score), where it scores above
+ * the weakest entry or the list is not full. Returns the stories whose stored list changed: their pages must be
+ * invalidated (the `article.related_changed` event). Lists not yet computed are left alone: they will include it.
+ */
+export async function publishRelated(db: Db, articleId: number): Promise<number[]> {
+  const list = await refreshRelated(db, articleId);
+  const changed: number[] = [];
+  for (const candidate of list) {
+    const entered = await inTransaction(db, async (trx) => {
+      const state = await sql<{ n: number }>`SELECT 1 AS n FROM related_state WHERE article_id = ${candidate.id}`.execute(trx);
+      if (state.rows.length === 0) return false;
+      const stored = (await sql<{ related_id: number; score: number }>`SELECT related_id, score FROM related_articles WHERE article_id = ${candidate.id} ORDER BY position`.execute(trx)).rows.map((r) => ({ id: Number(r.related_id), score: Number(r.score) }));
+      const without = stored.filter((r) => r.id !== articleId);
+      const merged = [...without, { id: articleId, score: candidate.score }].sort((a, b) => b.score - a.score || b.id - a.id).slice(0, STORED_RELATED);
+      const same = merged.length === stored.length && merged.every((r, i) => r.id === stored[i]!.id);
+      if (same) return false;
+      await storeRelated(trx, candidate.id, merged);
+      return true;
+    });
+    if (entered) changed.push(candidate.id);
+  }
+  return changed;
+}
+
+/**
+ * "Có thể bạn quan tâm" of a story, as stored (one indexed query); computed and stored on first use. Stories taken
+ * down since are left out at read time.
+ */
+export async function relatedArticles(db: Db, articleId: number, limit = 6): Promise<ArticleSummary[]> {
+  const read = async () =>
+    (
+      await sql<ArticleSummary>`SELECT ${sql.raw(SUMMARY_COLUMNS.join(', '))} FROM related_articles r JOIN articles ON articles.id = r.related_id
+        WHERE r.article_id = ${articleId} AND articles.status = 'published' ORDER BY r.position LIMIT ${limit}`.execute(db)
+    ).rows;
+  const rows = await read();
+  if (rows.length) return rows;
+  const state = await sql<{ n: number }>`SELECT 1 AS n FROM related_state WHERE article_id = ${articleId}`.execute(db);
+  if (state.rows.length) return [];
+  const exists = await db.selectFrom('articles').select('id').where('id', '=', articleId).executeTakeFirst();
+  if (!exists) return [];
+  await refreshRelated(db, articleId);
+  return read();
 }

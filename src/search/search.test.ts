@@ -14,6 +14,8 @@ import { relatedArticles } from './related.ts';
 import { indexArticle } from './indexer.ts';
 import { parseQuery, fts5Match, pgMatch } from './query.ts';
 import { sql } from 'kysely';
+import { keysForEvent } from '../cache/invalidation.ts';
+import { keys } from '../web/site/data.ts';
 
 const SEEDS = '/work/shared/seeds';
 
@@ -160,6 +162,32 @@ describe.each(engines)('search on $engine', ({ open }) => {
     expect(forFestival).toContain(ids.doan);
     expect(forFestival).not.toContain(ids.festival);
     expect(forFestival).not.toContain(ids.draft);
+  });
+
+  it('stores related lists; a newly published story enters the lists it belongs to and their pages are told', async () => {
+    const before = (await relatedArticles(store.db, ids.doan, 10)).map((a) => a.id);
+    const stored = await sql<{ n: number }>`SELECT count(*) AS n FROM related_state WHERE article_id = ${ids.doan}`.execute(store.db);
+    expect(Number(stored.rows[0]?.n)).toBe(1);
+    const doan = await store.db.selectFrom('articles').select(['title', 'sapo', 'published_at']).where('id', '=', ids.doan).executeTakeFirstOrThrow();
+    const seen: number[] = [];
+    const off = ctx.events.subscribe((e) => {
+      if (e.type === 'article.related_changed') seen.push(e.articleId);
+    });
+    try {
+      const twin = await createArticle(store.db, { title: `${doan.title} (tiếp theo)`, sapo: doan.sapo, body: { type: 'doc', content: [paragraph(doan.sapo)] }, categoryId: 1, status: 'published', publishedAt: doan.published_at! });
+      // Without an event nothing tells the stored list: it stays as computed.
+      expect((await relatedArticles(store.db, ids.doan, 10)).map((a) => a.id)).toEqual(before);
+      await ctx.events.emit({ type: 'article.published', articleId: twin });
+      expect(seen).toContain(ids.doan);
+      expect(keysForEvent({ type: 'article.related_changed', articleId: ids.doan }, undefined, undefined)).toEqual([keys.article(ids.doan)]);
+      expect((await relatedArticles(store.db, ids.doan, 10)).map((a) => a.id)[0]).toBe(twin);
+      expect((await relatedArticles(store.db, twin, 10)).map((a) => a.id)).toContain(ids.doan);
+      // Taken down: gone from the lists at once (read-time status filter).
+      await store.db.updateTable('articles').set({ status: 'unpublished' }).where('id', '=', twin).execute();
+      expect((await relatedArticles(store.db, ids.doan, 10)).map((a) => a.id)).not.toContain(twin);
+    } finally {
+      off();
+    }
   });
 
   it('keeps the index in step when a story changes or is taken down', async () => {

@@ -29,6 +29,22 @@ export async function up(db: Kysely<unknown>, { engine }: MigrationContext): Pro
     )`.execute(db);
     await sql`CREATE INDEX search_documents_tsv ON search_documents USING gin (tsv)`.execute(db);
   }
+  // "Có thể bạn quan tâm", computed when a story is indexed or first shown (src/search/related.ts) and stored, so an
+  // article page reads its related stories with one indexed query. related_state says a story's list was computed
+  // (possibly empty); indexing a story deletes both, so its list is computed again from its new text.
+  const real = engine === 'sqlite' ? sql`real` : sql`double precision`;
+  await sql`CREATE TABLE related_articles (
+    article_id integer NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    position integer NOT NULL,
+    related_id integer NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    score ${real} NOT NULL,
+    PRIMARY KEY (article_id, position)
+  )`.execute(db);
+  await sql`CREATE INDEX related_articles_related ON related_articles (related_id)`.execute(db);
+  await sql`CREATE TABLE related_state (
+    article_id integer PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    computed_at text NOT NULL
+  )`.execute(db);
   // Search joins every match to its article for status and filters: this covering index answers that join
   // without reading article rows (whose long body would otherwise be read to reach the columns after it).
   await sql`CREATE INDEX articles_search_filter ON articles (id, status, category_id, type, published_at)`.execute(db);
