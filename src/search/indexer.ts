@@ -65,13 +65,21 @@ const FTS_INSERT_ROWS = 100;
 
 async function insertFts(db: Db, texts: ArticleText[]): Promise<void> {
   for (let i = 0; i < texts.length; i += FTS_INSERT_ROWS) {
-    const rows = texts.slice(i, i + FTS_INSERT_ROWS).map((t) => sql`(${sql.join([t.id, ...fts5Row(t)])})`);
-    await sql`INSERT INTO search_fts(rowid, title_f, sapo_f, tags_f, body_f, title_a, sapo_a, tags_a) VALUES ${sql.join(rows)}`.execute(db);
+    const batch = texts.slice(i, i + FTS_INSERT_ROWS).map((t) => [t.id, ...fts5Row(t)] as [number, ...string[]]);
+    await sql`INSERT INTO search_fts(rowid, title_f, sapo_f, tags_f, body_f, title_a, sapo_a, tags_a) VALUES ${sql.join(batch.map((r) => sql`(${sql.join(r)})`))}`.execute(db);
+    await sql`INSERT INTO search_heads(article_id, title_f, sapo_f, tags_f, title_a, sapo_a, tags_a)
+      VALUES ${sql.join(batch.map(([id, tf, sf, kf, , ta, sa, ka]) => sql`(${sql.join([id, tf!, sf!, kf!, ta!, sa!, ka!])})`))}`.execute(db);
+    await sql`INSERT INTO search_titles(rowid, title_f, tags_f) VALUES ${sql.join(batch.map(([id, tf, , kf]) => sql`(${sql.join([id, tf!, kf!])})`))}`.execute(db);
   }
 }
 
 async function writeSqlite(db: Db, texts: ArticleText[], ids: number[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) await sql`DELETE FROM search_fts WHERE rowid IN (${sql.join(ids.slice(i, i + 500))})`.execute(db);
+  for (let i = 0; i < ids.length; i += 500) {
+    const some = sql.join(ids.slice(i, i + 500));
+    await sql`DELETE FROM search_fts WHERE rowid IN (${some})`.execute(db);
+    await sql`DELETE FROM search_titles WHERE rowid IN (${some})`.execute(db);
+    await sql`DELETE FROM search_heads WHERE article_id IN (${some})`.execute(db);
+  }
   await insertFts(db, texts);
 }
 
@@ -150,8 +158,11 @@ export async function indexArticle(db: Db, id: number): Promise<void> {
 
 /** Rebuilds the whole index in batches; returns the number of articles indexed. */
 export async function reindexAll(db: Db, engine: Engine = engineOf(db), batchSize = 500): Promise<number> {
-  if (engine === 'sqlite') await sql`DELETE FROM search_fts`.execute(db);
-  else await sql`DELETE FROM search_documents`.execute(db);
+  if (engine === 'sqlite') {
+    await sql`DELETE FROM search_fts`.execute(db);
+    await sql`DELETE FROM search_titles`.execute(db);
+    await sql`DELETE FROM search_heads`.execute(db);
+  } else await sql`DELETE FROM search_documents`.execute(db);
   await sql`DELETE FROM related_articles`.execute(db);
   await sql`DELETE FROM related_state`.execute(db);
   let after = 0;

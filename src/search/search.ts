@@ -3,7 +3,7 @@ import type { Database } from '../storage/schema.ts';
 import type { ArticleSummary } from '../storage/content.ts';
 import { articlePath } from '../domain/article.ts';
 import { bodyText, engineOf } from './indexer.ts';
-import { fts5Match, parseQuery, pgAccentBoost, pgMatch, type ParsedQuery } from './query.ts';
+import { fts5Filter, fts5Plain, fts5Term, isAccented, parseQuery, pgAccentBoost, pgMatch, positiveTerms, type ParsedQuery } from './query.ts';
 import { highlightAll, snippet } from './snippet.ts';
 
 type Db = Kysely<Database>;
@@ -95,22 +95,7 @@ export const RANK_WINDOW = 500;
 /** Ranked ids of one page plus the capped count, on either engine. */
 async function rankedIds(db: Db, q: ParsedQuery, opts: SearchOptions, limit: number, offset: number): Promise<{ ids: Ranked[]; total: number }> {
   const where = filtersSql(opts);
-  if (engineOf(db) === 'sqlite') {
-    const match = fts5Match(q);
-    if (!match) return { ids: [], total: 0 };
-    const conds = sql.join([sql`search_fts MATCH ${match}`, ...where], sql` AND `);
-    // One newest-first walk gives the capped count and the rowid where the ranking window starts.
-    const newest = await sql<{ id: number }>`SELECT search_fts.rowid AS id FROM search_fts JOIN articles a INDEXED BY articles_search_filter ON a.id = search_fts.rowid
-      WHERE ${conds} ORDER BY search_fts.rowid DESC LIMIT ${COUNT_CAP + 1}`.execute(db);
-    const total = newest.rows.length;
-    if (total === 0) return { ids: [], total: 0 };
-    const windowed = total > RANK_WINDOW ? sql` AND search_fts.rowid >= ${Number(newest.rows[RANK_WINDOW - 1]!.id)}` : sql``;
-    // rank = bm25 with the column weights set in migration 003 (lower is better); recency breaks ties.
-    const rows = await sql<{ id: number; score: number }>`
-      SELECT a.id AS id, -search_fts.rank AS score FROM search_fts JOIN articles a INDEXED BY articles_search_filter ON a.id = search_fts.rowid
-      WHERE ${conds}${windowed} ORDER BY search_fts.rank, a.published_at DESC, a.id DESC LIMIT ${limit} OFFSET ${offset}`.execute(db);
-    return { ids: rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) })), total };
-  }
+  if (engineOf(db) === 'sqlite') return rankedIdsSqlite(db, q, where, limit, offset);
   const match = pgMatch(q);
   if (!match) return { ids: [], total: 0 };
   const boost = pgAccentBoost(q);
@@ -128,6 +113,81 @@ async function rankedIds(db: Db, q: ParsedQuery, opts: SearchOptions, limit: num
     SELECT a.id AS id, ${rank} AS score FROM search_documents d JOIN articles a ON a.id = d.article_id
     WHERE ${conds}${windowed} ORDER BY score DESC, a.published_at DESC NULLS LAST, a.id DESC LIMIT ${limit} OFFSET ${offset}`.execute(db);
   return { ids: rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) })), total };
+}
+
+/** Field weights of the SQLite ranking: a term in the title counts most, then tags, then sapo; anywhere counts 1. */
+const HEAD_WEIGHTS = [10, 4, 6] as const; // title, sapo, tags (the column order of search_heads)
+/** Newest matches of one term read to estimate how common it is near the ranking window. */
+const DF_SAMPLE = 1000;
+
+/** The keys of `keys` appear in this order in `tokens` (the last one as a prefix when asked). */
+export function containsKeys(tokens: string[], keys: string[], prefix: boolean): boolean {
+  const n = keys.length;
+  outer: for (let i = 0; i + n <= tokens.length; i++) {
+    for (let j = 0; j < n; j++) {
+      const tok = tokens[i + j]!;
+      if (j === n - 1 && prefix ? !tok.startsWith(keys[j]!) : tok !== keys[j]) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
+
+/**
+ * SQLite: the newest matches (one walk down the index in rowid order: the count, capped, and the ranking window),
+ * then a ranking computed here from the title, sapo and tag keys of the window's stories (search_heads) and how common
+ * each term is around the window. FTS5's own bm25 is not used: it counts every match of every phrase in the whole
+ * archive on each query, which is what made common words slow on a large archive.
+ */
+async function rankedIdsSqlite(db: Db, q: ParsedQuery, where: RawBuilder<unknown>[], limit: number, offset: number): Promise<{ ids: Ranked[]; total: number }> {
+  const filter = fts5Filter(q);
+  if (!filter) return { ids: [], total: 0 };
+  const conds = sql.join([sql`search_fts MATCH ${filter}`, ...where], sql` AND `);
+  const newest = await sql<{ id: number; published_at: string | null }>`SELECT a.id AS id, a.published_at AS published_at
+    FROM search_fts JOIN articles a INDEXED BY articles_search_filter ON a.id = search_fts.rowid
+    WHERE ${conds} ORDER BY search_fts.rowid DESC LIMIT ${COUNT_CAP + 1}`.execute(db);
+  const total = newest.rows.length;
+  if (total === 0) return { ids: [], total: 0 };
+  const window = newest.rows.slice(0, RANK_WINDOW).map((r) => ({ id: Number(r.id), publishedAt: r.published_at ?? '' }));
+  const hi = window[0]!.id;
+  const lo = window[window.length - 1]!.id;
+  const terms = positiveTerms(q);
+  const accented = isAccented(q);
+  // Inverse document frequency of each term among the stories around the window (one term alone needs none).
+  const idf = await Promise.all(
+    terms.map(async (t) => {
+      if (terms.length === 1) return 1;
+      const r = await sql<{ n: number; m: number | null }>`SELECT count(*) AS n, min(rowid) AS m FROM (SELECT rowid FROM search_fts
+        WHERE search_fts MATCH ${fts5Term(t)} AND rowid BETWEEN ${lo} AND ${hi} ORDER BY rowid DESC LIMIT ${DF_SAMPLE})`.execute(db);
+      const n = Number(r.rows[0]?.n ?? 0);
+      const span = hi - lo + 1;
+      const df = n >= DF_SAMPLE ? (n * span) / (hi - Number(r.rows[0]?.m ?? lo) + 1) : n;
+      return Math.log(1 + (span - df + 0.5) / (df + 0.5));
+    }),
+  );
+  const heads = await sql<{ article_id: number; title_f: string; sapo_f: string; tags_f: string; title_a: string; sapo_a: string; tags_a: string }>`
+    SELECT article_id, title_f, sapo_f, tags_f, title_a, sapo_a, tags_a FROM search_heads WHERE article_id IN (${sql.join(window.map((w) => w.id))})`.execute(db);
+  const byId = new Map(heads.rows.map((h) => [Number(h.article_id), h]));
+  const scored = window.map((w) => {
+    const h = byId.get(w.id);
+    let score = 0;
+    if (h) {
+      const folded = [h.title_f, h.sapo_f, h.tags_f].map((x) => x.split(' '));
+      const accent = accented ? [h.title_a, h.sapo_a, h.tags_a].map((x) => x.split(' ')) : [];
+      terms.forEach((t, i) => {
+        let s = 1;
+        for (let f = 0; f < 3; f++) {
+          if (containsKeys(folded[f]!, t.folded, t.prefix)) s += HEAD_WEIGHTS[f]!;
+          // The exact-accent form counts again: "bán" ranks "bán" above "bạn".
+          if (accented && !t.prefix && containsKeys(accent[f]!, t.accent, false)) s += HEAD_WEIGHTS[f]!;
+        }
+        score += s * idf[i]!;
+      });
+    }
+    return { id: w.id, score, publishedAt: w.publishedAt };
+  });
+  scored.sort((a, b) => b.score - a.score || (a.publishedAt < b.publishedAt ? 1 : a.publishedAt > b.publishedAt ? -1 : 0) || b.id - a.id);
+  return { ids: scored.slice(offset, offset + limit).map((r) => ({ id: r.id, score: r.score })), total };
 }
 
 /**
@@ -171,10 +231,11 @@ export async function suggestTitles(db: Db, input: string, limit = 8): Promise<S
   const q = parseQuery(input, { prefixLast: true });
   let ids: number[];
   if (engineOf(db) === 'sqlite') {
-    const match = fts5Match(q, '{title_f tags_f}');
+    // search_titles holds folded title and tag keys only (no accent columns): no column filter needed.
+    const match = fts5Plain(q);
     if (!match) return [];
-    const rows = await sql<{ id: number }>`SELECT a.id AS id FROM search_fts JOIN articles a INDEXED BY articles_search_filter ON a.id = search_fts.rowid
-      WHERE search_fts MATCH ${match} AND a.status = 'published' ORDER BY search_fts.rowid DESC LIMIT ${limit}`.execute(db);
+    const rows = await sql<{ id: number }>`SELECT a.id AS id FROM search_titles JOIN articles a INDEXED BY articles_search_filter ON a.id = search_titles.rowid
+      WHERE search_titles MATCH ${match} AND a.status = 'published' ORDER BY search_titles.rowid DESC LIMIT ${limit}`.execute(db);
     ids = rows.rows.map((r) => Number(r.id));
   } else {
     const match = pgMatch(q, 'AC');

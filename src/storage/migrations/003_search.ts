@@ -17,6 +17,18 @@ export async function up(db: Kysely<unknown>, { engine }: MigrationContext): Pro
     )`.execute(db);
     // Title and tags weigh most, then sapo, then body; same weights for the accent columns.
     await sql`INSERT INTO search_fts(search_fts, rank) VALUES ('rank', 'bm25(10.0, 4.0, 6.0, 1.0, 10.0, 4.0, 6.0)')`.execute(db);
+    // What ranking reads for the newest matches of a query (src/search/search.ts): the keys of the fields a reader sees
+    // in a result list, one short row per story (FTS5's own bm25 would count every match in the archive per query).
+    await sql`CREATE TABLE search_heads (
+      article_id integer PRIMARY KEY,
+      title_f text NOT NULL, sapo_f text NOT NULL, tags_f text NOT NULL,
+      title_a text NOT NULL, sapo_a text NOT NULL, tags_a text NOT NULL
+    )`.execute(db);
+    // Search-as-you-type over headlines and tags only: small rows, with prefix indexes for 2- and 3-letter prefixes
+    // (a prefix query on the full index would merge the postings of every word starting with those letters).
+    await sql`CREATE VIRTUAL TABLE search_titles USING fts5(
+      title_f, tags_f, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0', prefix='2 3'
+    )`.execute(db);
     // Document frequency of each key, so related stories can skip terms found nearly everywhere.
     await sql`CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row')`.execute(db);
   } else {
