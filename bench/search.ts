@@ -7,7 +7,8 @@
  *   TEST_DATABASE_URL=postgres://…       PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test)
  *
  * Reports the indexing rate (stories/s, the same indexArticles the newsroom uses on publish) and p50/p95/p99
- * of searchArticles end to end (rank, count, load, snippets), suggestTitles and relatedArticles.
+ * of searchArticles end to end (rank, count, load, snippets), suggestTitles, relatedArticles (the stored list an
+ * article page reads) and refreshRelated (computing and storing a list, as on publish).
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -18,7 +19,7 @@ import { sql } from 'kysely';
 import { openStore, type Store } from '../src/storage/database.ts';
 import { indexArticles } from '../src/search/indexer.ts';
 import { searchArticles, suggestTitles } from '../src/search/search.ts';
-import { relatedArticles } from '../src/search/related.ts';
+import { refreshRelated, relatedArticles } from '../src/search/related.ts';
 import { slugify } from '../src/domain/vietnamese.ts';
 import { Corpus, benchQueries } from './search-corpus.ts';
 
@@ -66,6 +67,7 @@ async function openBenchStore(engine: 'sqlite' | 'postgres'): Promise<{ store: S
     store,
     drop: async () => {
       await store.close();
+      if (process.env.SEARCH_BENCH_KEEP === '1') return console.error(`[kept] schema ${schema}`);
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();
       await c.query(`drop schema if exists ${schema} cascade`);
@@ -126,6 +128,7 @@ interface SizeReport {
   byKind: Record<string, ReturnType<typeof stats>>;
   suggest: ReturnType<typeof stats>;
   related: ReturnType<typeof stats>;
+  relatedCompute: ReturnType<typeof stats>;
   dbBytes: number;
 }
 
@@ -178,12 +181,18 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<SizeReport[]>
       }
       const suggest: number[] = [];
       for (let round = 0; round < ROUNDS; round++) for (const q of ['lao ca', 'phat tr', 'hoà b', 'biên gi', 'thuy d']) suggest.push((await time(() => suggestTitles(store.db, q)))[0]);
+      // Related stories: computing a list (on publish, or the first time a page needs it) and reading the stored list
+      // (what an article page does on a cache miss).
+      const relatedCompute: number[] = [];
       const related: number[] = [];
       const step = Math.max(1, Math.floor(size / 50));
-      for (let id = 1; id <= size; id += step) related.push((await time(() => relatedArticles(store.db, id, 6)))[0]);
-      const report: SizeReport = { engine, size, indexRate, search: stats(samples), byKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, stats(v)])), suggest: stats(suggest), related: stats(related), dbBytes: await dbBytes(store) };
+      for (let id = 1; id <= size; id += step) {
+        relatedCompute.push((await time(() => refreshRelated(store.db, id)))[0]);
+        related.push((await time(() => relatedArticles(store.db, id, 6)))[0]);
+      }
+      const report: SizeReport = { engine, size, indexRate, search: stats(samples), byKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, stats(v)])), suggest: stats(suggest), related: stats(related), relatedCompute: stats(relatedCompute), dbBytes: await dbBytes(store) };
       reports.push(report);
-      console.error(`[${engine} ${size}] search p50 ${ms(report.search.p50)} p95 ${ms(report.search.p95)} p99 ${ms(report.search.p99)} ms; suggest p95 ${ms(report.suggest.p95)} ms; related p95 ${ms(report.related.p95)} ms`);
+      console.error(`[${engine} ${size}] search p50 ${ms(report.search.p50)} p95 ${ms(report.search.p95)} p99 ${ms(report.search.p99)} ms; suggest p95 ${ms(report.suggest.p95)} ms; related read p95 ${ms(report.related.p95)} ms, compute p95 ${ms(report.relatedCompute.p95)} ms`);
     }
   } finally {
     await drop();
@@ -208,8 +217,8 @@ for (const engine of ENGINES) {
 
 const kinds = [...new Set(all.flatMap((r) => Object.keys(r.byKind)))];
 console.log(`\nMachine: ${cpus()[0]?.model ?? '?'} × ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; ${ROUNDS} rounds of ${kinds.length ? benchQueries(new Corpus()).length : 0} queries per size.\n`);
-console.log('| Engine | Stories | Indexing (stories/s) | Search p50 | p95 | p99 | Suggest p95 | Related p95 | Index size |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of all) console.log(`| ${r.engine} | ${r.size.toLocaleString('en')} | ${r.indexRate.toFixed(0)} | ${ms(r.search.p50)} ms | ${ms(r.search.p95)} ms | ${ms(r.search.p99)} ms | ${ms(r.suggest.p95)} ms | ${ms(r.related.p95)} ms | ${(r.dbBytes / 2 ** 20).toFixed(0)} MiB${r.engine === 'sqlite' ? ' (whole file)' : ''} |`);
+console.log('| Engine | Stories | Indexing (stories/s) | Search p50 | p95 | p99 | Suggest p95 | Related read p95 | Related compute p95 | Index size |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of all) console.log(`| ${r.engine} | ${r.size.toLocaleString('en')} | ${r.indexRate.toFixed(0)} | ${ms(r.search.p50)} ms | ${ms(r.search.p95)} ms | ${ms(r.search.p99)} ms | ${ms(r.suggest.p95)} ms | ${ms(r.related.p95)} ms | ${ms(r.relatedCompute.p95)} ms | ${(r.dbBytes / 2 ** 20).toFixed(0)} MiB${r.engine === 'sqlite' ? ' (whole file)' : ''} |`);
 console.log(`\np95 by query kind (ms):\n\n| Engine | Stories | ${kinds.join(' | ')} |\n|---|---:|${kinds.map(() => '---:').join('|')}|`);
 for (const r of all) console.log(`| ${r.engine} | ${r.size.toLocaleString('en')} | ${kinds.map((k) => ms(r.byKind[k]?.p95 ?? NaN)).join(' | ')} |`);

@@ -120,17 +120,9 @@ const HEAD_WEIGHTS = [10, 4, 6] as const; // title, sapo, tags (the column order
 /** Newest matches of one term read to estimate how common it is near the ranking window. */
 const DF_SAMPLE = 1000;
 
-/** The keys of `keys` appear in this order in `tokens` (the last one as a prefix when asked). */
-export function containsKeys(tokens: string[], keys: string[], prefix: boolean): boolean {
-  const n = keys.length;
-  outer: for (let i = 0; i + n <= tokens.length; i++) {
-    for (let j = 0; j < n; j++) {
-      const tok = tokens[i + j]!;
-      if (j === n - 1 && prefix ? !tok.startsWith(keys[j]!) : tok !== keys[j]) continue outer;
-    }
-    return true;
-  }
-  return false;
+/** What to look for in a space-separated key field (` ${field} `): the keys in order, the last one as a prefix when asked. */
+export function keysNeedle(keys: string[], prefix: boolean): string {
+  return ` ${keys.join(' ')}${prefix ? '' : ' '}`;
 }
 
 /**
@@ -168,18 +160,19 @@ async function rankedIdsSqlite(db: Db, q: ParsedQuery, where: RawBuilder<unknown
   const heads = await sql<{ article_id: number; title_f: string; sapo_f: string; tags_f: string; title_a: string; sapo_a: string; tags_a: string }>`
     SELECT article_id, title_f, sapo_f, tags_f, title_a, sapo_a, tags_a FROM search_heads WHERE article_id IN (${sql.join(window.map((w) => w.id))})`.execute(db);
   const byId = new Map(heads.rows.map((h) => [Number(h.article_id), h]));
+  const needles = terms.map((t) => ({ folded: keysNeedle(t.folded, t.prefix), accent: accented && !t.prefix ? keysNeedle(t.accent, false) : null }));
   const scored = window.map((w) => {
     const h = byId.get(w.id);
     let score = 0;
     if (h) {
-      const folded = [h.title_f, h.sapo_f, h.tags_f].map((x) => x.split(' '));
-      const accent = accented ? [h.title_a, h.sapo_a, h.tags_a].map((x) => x.split(' ')) : [];
-      terms.forEach((t, i) => {
+      const folded = [` ${h.title_f} `, ` ${h.sapo_f} `, ` ${h.tags_f} `];
+      const accent = accented ? [` ${h.title_a} `, ` ${h.sapo_a} `, ` ${h.tags_a} `] : [];
+      needles.forEach((n, i) => {
         let s = 1;
         for (let f = 0; f < 3; f++) {
-          if (containsKeys(folded[f]!, t.folded, t.prefix)) s += HEAD_WEIGHTS[f]!;
+          if (folded[f]!.includes(n.folded)) s += HEAD_WEIGHTS[f]!;
           // The exact-accent form counts again: "bán" ranks "bán" above "bạn".
-          if (accented && !t.prefix && containsKeys(accent[f]!, t.accent, false)) s += HEAD_WEIGHTS[f]!;
+          if (n.accent && accent[f]!.includes(n.accent)) s += HEAD_WEIGHTS[f]!;
         }
         score += s * idf[i]!;
       });

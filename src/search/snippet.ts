@@ -1,5 +1,5 @@
 import { escapeHtml } from '../web/jsx.ts';
-import { cleanText, syllablesOfClean, type Syllable } from './vietnamese-text.ts';
+import { cleanText, foldedSyllables, type FoldedSyllable as Syllable } from './vietnamese-text.ts';
 import { positiveTerms, type ParsedQuery } from './query.ts';
 
 /** Decides whether a syllable of the text is one the reader searched for (folded comparison). */
@@ -38,7 +38,7 @@ function markup(clean: string, syl: Syllable[], hit: boolean[], from: number, to
 /** The whole text, escaped, matches marked (for titles). */
 export function highlightAll(text: string, q: ParsedQuery): string {
   const clean = cleanText(text);
-  const syl = syllablesOfClean(clean);
+  const syl = foldedSyllables(clean);
   const isHit = matcher(q);
   return markup(clean, syl, syl.map(isHit), 0, clean.length);
 }
@@ -52,7 +52,7 @@ const MAX_SCAN = 3000;
 
 export function snippet(text: string, q: ParsedQuery, size = 36): string {
   const clean = cleanText(text).replace(/\s*\n\s*/g, ' ');
-  const syl = syllablesOfClean(clean);
+  const syl = foldedSyllables(clean);
   if (syl.length === 0) return escapeHtml(clean.slice(0, 240));
   const isHit = matcher(q);
   const hit = syl.map(isHit);

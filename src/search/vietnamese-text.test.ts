@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { accentKey, cleanText, foldText, foldTextReference, foldWord, hasAccents, indexKeys, indexKeysReference, placeTones, sameVietnamese, syllables } from './vietnamese-text.ts';
+import { accentKey, cleanText, foldedSyllables, foldText, foldTextReference, foldWord, hasAccents, indexKeys, indexKeysReference, placeTones, sameVietnamese, syllables } from './vietnamese-text.ts';
 
 describe('cleanText', () => {
   it('turns no-break spaces, non-breaking hyphens, dashes and curly quotes into plain ones', () => {
@@ -124,6 +124,8 @@ describe('one-pass folding (the indexing hot path)', () => {
       fc.property(texts, (s) => {
         expect(foldText(s)).toBe(foldTextReference(s));
         expect(indexKeys(s)).toEqual(indexKeysReference(s));
+        const clean = cleanText(s);
+        expect(foldedSyllables(clean)).toEqual(syllables(s).map(({ folded, start, end }) => ({ folded, start, end })));
       }),
       { numRuns: 5000 },
     );

@@ -108,6 +108,34 @@ export function syllablesOfClean(clean: string): Syllable[] {
   return out;
 }
 
+export type FoldedSyllable = Pick<Syllable, 'folded' | 'start' | 'end'>;
+
+/** Like syllablesOfClean with the folded key only (highlighting and snippets need no more): one pass over the characters. */
+export function foldedSyllables(clean: string): FoldedSyllable[] {
+  return foldedSyllablesFast(clean) ?? syllablesOfClean(clean).map(({ folded, start, end }) => ({ folded, start, end }));
+}
+
+function foldedSyllablesFast(clean: string): FoldedSyllable[] | null {
+  const out: FoldedSyllable[] = [];
+  let start = -1;
+  let folded = '';
+  for (let i = 0; i <= clean.length; i++) {
+    const c = i < clean.length ? clean.charCodeAt(i) : 32;
+    const f = foldTable[c];
+    if (f === undefined || f === '') return null;
+    if (wordChar[c]) {
+      if (f === SEPARATOR) return null;
+      if (start < 0) start = i;
+      folded += f;
+    } else if (start >= 0) {
+      if (i - start <= MAX_TOKEN_LENGTH && folded) out.push({ folded, start, end: i });
+      start = -1;
+      folded = '';
+    }
+  }
+  return out;
+}
+
 export function syllables(text: string): Syllable[] {
   return syllablesOfClean(cleanText(text));
 }
