@@ -238,7 +238,36 @@ for (const [lo, hi] of FOLD_RANGES) {
   }
 }
 
+/** foldTable as single UTF-16 codes for the common case: >0 the folded character, 0 separator, -1 removed, -2 other. */
+const foldCode = new Int32Array(0x2070).fill(-2);
+for (let c = 0; c < foldCode.length; c++) {
+  const f = foldTable[c];
+  if (f === undefined) continue;
+  foldCode[c] = f === '' ? -1 : f === SEPARATOR ? 0 : f.length === 1 ? f.charCodeAt(0) : -2;
+}
+const utf16 = new TextDecoder('utf-16le');
+let foldBuffer = new Uint16Array(4096);
+
 function foldTextFast(text: string): string | null {
+  // Folded text is never longer than the input when every character folds to one (checked below).
+  if (foldBuffer.length < text.length) foldBuffer = new Uint16Array(text.length * 2);
+  const buf = foldBuffer;
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const f = c < 0x2070 ? foldCode[c]! : -2;
+    if (f > 0) {
+      if (!inWord && n > 0) buf[n++] = 32;
+      buf[n++] = f;
+      inWord = true;
+    } else if (f === 0) inWord = false;
+    else if (f === -2) return foldTextStrings(text);
+  }
+  return utf16.decode(buf.subarray(0, n));
+}
+
+function foldTextStrings(text: string): string | null {
   let out = '';
   let pending = false;
   let word = '';
