@@ -123,11 +123,20 @@ export function pgTsvector(t: ArticleText): string {
   return out;
 }
 
+/** search_heads rows: folded and accent keys of title, sapo and tags (what ranking reads, on both engines). */
+function headRow(t: ArticleText): [number, string, string, string, string, string, string] {
+  const [title, sapo, tags] = [t.title, t.sapo, t.tags].map(indexKeys) as [ReturnType<typeof indexKeys>, ReturnType<typeof indexKeys>, ReturnType<typeof indexKeys>];
+  return [t.id, title.folded.join(' '), sapo.folded.join(' '), tags.folded.join(' '), title.accent.join(' '), sapo.accent.join(' '), tags.accent.join(' ')];
+}
+
 async function writePostgres(db: Db, texts: ArticleText[], ids: number[]): Promise<void> {
   const present = new Set(texts.map((t) => t.id));
   const gone = ids.filter((id) => !present.has(id));
   if (gone.length) await db.deleteFrom('search_documents').where('article_id', 'in', gone).execute();
+  if (ids.length) await sql`DELETE FROM search_heads WHERE article_id IN (${sql.join(ids)})`.execute(db);
   if (texts.length === 0) return;
+  await sql`INSERT INTO search_heads(article_id, title_f, sapo_f, tags_f, title_a, sapo_a, tags_a)
+    VALUES ${sql.join(texts.map((t) => sql`(${sql.join(headRow(t))})`))}`.execute(db);
   await db
     .insertInto('search_documents')
     .values(texts.map((t) => ({ article_id: t.id, tsv: sql<string>`${pgTsvector(t)}::tsvector` as unknown as string })))
@@ -162,7 +171,10 @@ export async function reindexAll(db: Db, engine: Engine = engineOf(db), batchSiz
     await sql`DELETE FROM search_fts`.execute(db);
     await sql`DELETE FROM search_titles`.execute(db);
     await sql`DELETE FROM search_heads`.execute(db);
-  } else await sql`DELETE FROM search_documents`.execute(db);
+  } else {
+    await sql`DELETE FROM search_documents`.execute(db);
+    await sql`DELETE FROM search_heads`.execute(db);
+  }
   await sql`DELETE FROM related_articles`.execute(db);
   await sql`DELETE FROM related_state`.execute(db);
   let after = 0;

@@ -157,6 +157,11 @@ function pgPhrase(keys: string[], prefix: boolean, weights = ''): string {
   return parts.length === 1 ? parts[0]! : `(${parts.join(' <-> ')})`;
 }
 
+/** One term alone as a tsquery literal (for counting how common it is). */
+export function pgTerm(t: QueryTerm): string {
+  return pgPhrase(t.folded, t.prefix);
+}
+
 /** tsquery literal that selects the matching stories (folded keys), or null when nothing positive is left. */
 export function pgMatch(q: ParsedQuery, weights = ''): string | null {
   const pos = positiveTerms(q);

@@ -3,7 +3,7 @@ import type { Database } from '../storage/schema.ts';
 import type { ArticleSummary } from '../storage/content.ts';
 import { articlePath } from '../domain/article.ts';
 import { bodyText, engineOf } from './indexer.ts';
-import { fts5Filter, fts5Plain, fts5Term, isAccented, parseQuery, pgAccentBoost, pgMatch, positiveTerms, type ParsedQuery } from './query.ts';
+import { fts5Filter, fts5Plain, fts5Term, isAccented, parseQuery, pgMatch, pgTerm, positiveTerms, type ParsedQuery, type QueryTerm } from './query.ts';
 import { highlightAll, snippet } from './snippet.ts';
 
 type Db = Kysely<Database>;
@@ -94,26 +94,66 @@ export const RANK_WINDOW = 500;
 
 /** Ranked ids of one page plus the capped count, on either engine. */
 async function rankedIds(db: Db, q: ParsedQuery, opts: SearchOptions, limit: number, offset: number): Promise<{ ids: Ranked[]; total: number }> {
-  const where = filtersSql(opts);
-  if (engineOf(db) === 'sqlite') return rankedIdsSqlite(db, q, where, limit, offset);
-  const match = pgMatch(q);
-  if (!match) return { ids: [], total: 0 };
-  const boost = pgAccentBoost(q);
-  const conds = sql.join([sql`d.tsv @@ ${match}::tsquery`, ...where], sql` AND `);
-  const newest = await sql<{ id: number }>`SELECT d.article_id AS id FROM search_documents d JOIN articles a ON a.id = d.article_id
-    WHERE ${conds} ORDER BY d.article_id DESC LIMIT ${COUNT_CAP + 1}`.execute(db);
-  const total = newest.rows.length;
-  if (total === 0) return { ids: [], total: 0 };
-  const windowed = total > RANK_WINDOW ? sql` AND d.article_id >= ${Number(newest.rows[RANK_WINDOW - 1]!.id)}` : sql``;
-  // Weights {D,C,B,A}: body, tags, sapo, title. Exact-accent lexemes add to the rank of what already matched.
-  const rank = boost
-    ? sql`ts_rank('{0.1,0.6,0.4,1.0}', d.tsv, ${match}::tsquery) + ts_rank('{0.1,0.6,0.4,1.0}', d.tsv, ${boost}::tsquery)`
-    : sql`ts_rank('{0.1,0.6,0.4,1.0}', d.tsv, ${match}::tsquery)`;
-  const rows = await sql<{ id: number; score: number }>`
-    SELECT a.id AS id, ${rank} AS score FROM search_documents d JOIN articles a ON a.id = d.article_id
-    WHERE ${conds}${windowed} ORDER BY score DESC, a.published_at DESC NULLS LAST, a.id DESC LIMIT ${limit} OFFSET ${offset}`.execute(db);
-  return { ids: rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) })), total };
+  return rankNewest(db, engineOf(db) === 'sqlite' ? sqliteIndex : postgresIndex, q, filtersSql(opts), limit, offset);
 }
+
+interface Newest {
+  id: number;
+  published_at: string | null;
+}
+
+/** What ranking needs from an engine: the newest matches (capped) and how common one term is in an id range. */
+interface EngineIndex {
+  newest(db: Db, q: ParsedQuery, where: RawBuilder<unknown>[]): Promise<Newest[] | null>;
+  /** Matches of the term in [lo, hi], newest first, at most `cap`: their number and the smallest id reached. */
+  sample(db: Db, t: QueryTerm, lo: number, hi: number, cap: number): Promise<{ n: number; m: number | null }>;
+}
+
+const sqliteIndex: EngineIndex = {
+  async newest(db, q, where) {
+    const filter = fts5Filter(q);
+    if (!filter) return null;
+    const conds = sql.join([sql`search_fts MATCH ${filter}`, ...where], sql` AND `);
+    return (
+      await sql<Newest>`SELECT a.id AS id, a.published_at AS published_at
+        FROM search_fts JOIN articles a INDEXED BY articles_search_filter ON a.id = search_fts.rowid
+        WHERE ${conds} ORDER BY search_fts.rowid DESC LIMIT ${COUNT_CAP + 1}`.execute(db)
+    ).rows;
+  },
+  async sample(db, t, lo, hi, cap) {
+    const r = await sql<{ n: number; m: number | null }>`SELECT count(*) AS n, min(rowid) AS m FROM (SELECT rowid FROM search_fts
+      WHERE search_fts MATCH ${fts5Term(t)} AND rowid BETWEEN ${lo} AND ${hi} ORDER BY rowid DESC LIMIT ${cap})`.execute(db);
+    return { n: Number(r.rows[0]?.n ?? 0), m: r.rows[0]?.m == null ? null : Number(r.rows[0].m) };
+  },
+};
+
+/**
+ * PostgreSQL: GIN finds every match of a common word before any ORDER BY … LIMIT can stop, so the newest matches are
+ * looked for in growing ranges of recent ids first (the newest 5,000 stories, 50,000, …, all).
+ */
+const PG_SPANS = [5_000, 50_000, 500_000];
+const postgresIndex: EngineIndex = {
+  async newest(db, q, where) {
+    const match = pgMatch(q);
+    if (!match) return null;
+    const top = Number((await sql<{ n: number | null }>`SELECT max(article_id) AS n FROM search_documents`.execute(db)).rows[0]?.n ?? 0);
+    for (const span of [...PG_SPANS.filter((x) => x < top), Infinity]) {
+      const range = Number.isFinite(span) ? [sql`d.article_id > ${top - span}`] : [];
+      const conds = sql.join([sql`d.tsv @@ ${match}::tsquery`, ...range, ...where], sql` AND `);
+      const rows = (
+        await sql<Newest>`SELECT d.article_id AS id, a.published_at AS published_at FROM search_documents d JOIN articles a ON a.id = d.article_id
+          WHERE ${conds} ORDER BY d.article_id DESC LIMIT ${COUNT_CAP + 1}`.execute(db)
+      ).rows;
+      if (rows.length > COUNT_CAP || !Number.isFinite(span)) return rows;
+    }
+    return [];
+  },
+  async sample(db, t, lo, hi, cap) {
+    const r = await sql<{ n: string; m: number | null }>`SELECT count(*) AS n, min(id) AS m FROM (SELECT article_id AS id FROM search_documents
+      WHERE tsv @@ ${pgTerm(t)}::tsquery AND article_id BETWEEN ${lo} AND ${hi} ORDER BY article_id DESC LIMIT ${cap}) x`.execute(db);
+    return { n: Number(r.rows[0]?.n ?? 0), m: r.rows[0]?.m == null ? null : Number(r.rows[0].m) };
+  },
+};
 
 /** Field weights of the SQLite ranking: a term in the title counts most, then tags, then sapo; anywhere counts 1. */
 const HEAD_WEIGHTS = [10, 4, 6] as const; // title, sapo, tags (the column order of search_heads)
@@ -126,21 +166,16 @@ export function keysNeedle(keys: string[], prefix: boolean): string {
 }
 
 /**
- * SQLite: the newest matches (one walk down the index in rowid order: the count, capped, and the ranking window),
- * then a ranking computed here from the title, sapo and tag keys of the window's stories (search_heads) and how common
- * each term is around the window. FTS5's own bm25 is not used: it counts every match of every phrase in the whole
- * archive on each query, which is what made common words slow on a large archive.
+ * The newest matches (capped: that is the count) and, among the newest RANK_WINDOW of them, a ranking computed here
+ * from the title, sapo and tag keys of those stories (search_heads) and how common each term is around them. The same
+ * on both engines. FTS5's bm25 is not used: it counts every match of every phrase in the whole archive on each query,
+ * which made common words slow on a large archive; ts_rank would read every candidate's whole tsvector.
  */
-async function rankedIdsSqlite(db: Db, q: ParsedQuery, where: RawBuilder<unknown>[], limit: number, offset: number): Promise<{ ids: Ranked[]; total: number }> {
-  const filter = fts5Filter(q);
-  if (!filter) return { ids: [], total: 0 };
-  const conds = sql.join([sql`search_fts MATCH ${filter}`, ...where], sql` AND `);
-  const newest = await sql<{ id: number; published_at: string | null }>`SELECT a.id AS id, a.published_at AS published_at
-    FROM search_fts JOIN articles a INDEXED BY articles_search_filter ON a.id = search_fts.rowid
-    WHERE ${conds} ORDER BY search_fts.rowid DESC LIMIT ${COUNT_CAP + 1}`.execute(db);
-  const total = newest.rows.length;
-  if (total === 0) return { ids: [], total: 0 };
-  const window = newest.rows.slice(0, RANK_WINDOW).map((r) => ({ id: Number(r.id), publishedAt: r.published_at ?? '' }));
+async function rankNewest(db: Db, index: EngineIndex, q: ParsedQuery, where: RawBuilder<unknown>[], limit: number, offset: number): Promise<{ ids: Ranked[]; total: number }> {
+  const newest = await index.newest(db, q, where);
+  if (!newest || newest.length === 0) return { ids: [], total: 0 };
+  const total = newest.length;
+  const window = newest.slice(0, RANK_WINDOW).map((r) => ({ id: Number(r.id), publishedAt: r.published_at ?? '' }));
   const hi = window[0]!.id;
   const lo = window[window.length - 1]!.id;
   const terms = positiveTerms(q);
@@ -149,11 +184,9 @@ async function rankedIdsSqlite(db: Db, q: ParsedQuery, where: RawBuilder<unknown
   const idf = await Promise.all(
     terms.map(async (t) => {
       if (terms.length === 1) return 1;
-      const r = await sql<{ n: number; m: number | null }>`SELECT count(*) AS n, min(rowid) AS m FROM (SELECT rowid FROM search_fts
-        WHERE search_fts MATCH ${fts5Term(t)} AND rowid BETWEEN ${lo} AND ${hi} ORDER BY rowid DESC LIMIT ${DF_SAMPLE})`.execute(db);
-      const n = Number(r.rows[0]?.n ?? 0);
+      const { n, m } = await index.sample(db, t, lo, hi, DF_SAMPLE);
       const span = hi - lo + 1;
-      const df = n >= DF_SAMPLE ? (n * span) / (hi - Number(r.rows[0]?.m ?? lo) + 1) : n;
+      const df = n >= DF_SAMPLE ? (n * span) / (hi - (m ?? lo) + 1) : n;
       return Math.log(1 + (span - df + 0.5) / (df + 0.5));
     }),
   );

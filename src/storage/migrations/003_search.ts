@@ -17,13 +17,6 @@ export async function up(db: Kysely<unknown>, { engine }: MigrationContext): Pro
     )`.execute(db);
     // Title and tags weigh most, then sapo, then body; same weights for the accent columns.
     await sql`INSERT INTO search_fts(search_fts, rank) VALUES ('rank', 'bm25(10.0, 4.0, 6.0, 1.0, 10.0, 4.0, 6.0)')`.execute(db);
-    // What ranking reads for the newest matches of a query (src/search/search.ts): the keys of the fields a reader sees
-    // in a result list, one short row per story (FTS5's own bm25 would count every match in the archive per query).
-    await sql`CREATE TABLE search_heads (
-      article_id integer PRIMARY KEY,
-      title_f text NOT NULL, sapo_f text NOT NULL, tags_f text NOT NULL,
-      title_a text NOT NULL, sapo_a text NOT NULL, tags_a text NOT NULL
-    )`.execute(db);
     // Search-as-you-type over headlines and tags only: small rows, with prefix indexes for 2- and 3-letter prefixes
     // (a prefix query on the full index would merge the postings of every word starting with those letters).
     await sql`CREATE VIRTUAL TABLE search_titles USING fts5(
@@ -41,6 +34,13 @@ export async function up(db: Kysely<unknown>, { engine }: MigrationContext): Pro
     )`.execute(db);
     await sql`CREATE INDEX search_documents_tsv ON search_documents USING gin (tsv)`.execute(db);
   }
+  // What ranking reads for the newest matches of a query (src/search/search.ts), on both engines: the keys of the
+  // fields a reader sees in a result list, one short row per story.
+  await sql`CREATE TABLE search_heads (
+    article_id integer PRIMARY KEY,
+    title_f text NOT NULL, sapo_f text NOT NULL, tags_f text NOT NULL,
+    title_a text NOT NULL, sapo_a text NOT NULL, tags_a text NOT NULL
+  )`.execute(db);
   // "Có thể bạn quan tâm", computed when a story is indexed or first shown (src/search/related.ts) and stored, so an
   // article page reads its related stories with one indexed query. related_state says a story's list was computed
   // (possibly empty); indexing a story deletes both, so its list is computed again from its new text.
