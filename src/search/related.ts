@@ -138,9 +138,17 @@ export async function computeRelated(db: Db, articleId: number, limit = STORED_R
     if (features.length === 0) return [];
     const match = features.map((f) => (f.keys.length === 1 ? pgLexeme(f.keys[0]!) : `(${f.keys.map(pgLexeme).join(' <-> ')})`)).join(' | ');
     const conds = sql`d.tsv @@ ${match}::tsquery AND a.status = 'published' AND a.id <> ${articleId}`;
-    const edge = await sql<{ id: number }>`SELECT d.article_id AS id FROM search_documents d JOIN articles a ON a.id = d.article_id
-      WHERE ${conds} ORDER BY d.article_id DESC LIMIT 1 OFFSET ${WINDOW - 1}`.execute(db);
-    const windowed = edge.rows[0] ? sql` AND d.article_id >= ${Number(edge.rows[0].id)}` : sql``;
+    // GIN reads every match before ORDER BY … LIMIT stops: look among the newest stories first (see search.ts).
+    const top = Number((await sql<{ n: number | null }>`SELECT max(article_id) AS n FROM search_documents`.execute(db)).rows[0]?.n ?? 0);
+    let edgeId: number | undefined;
+    for (const span of [20_000, Infinity]) {
+      const range = Number.isFinite(span) && span < top ? sql` AND d.article_id > ${top - span}` : sql``;
+      const edge = await sql<{ id: number }>`SELECT d.article_id AS id FROM search_documents d JOIN articles a ON a.id = d.article_id
+        WHERE ${conds}${range} ORDER BY d.article_id DESC LIMIT 1 OFFSET ${WINDOW - 1}`.execute(db);
+      edgeId = edge.rows[0] ? Number(edge.rows[0].id) : undefined;
+      if (edgeId !== undefined || !Number.isFinite(span) || span >= top) break;
+    }
+    const windowed = edgeId !== undefined ? sql` AND d.article_id >= ${edgeId}` : sql``;
     const rows = await sql<{ id: number; score: number; published_at: string | null }>`
       SELECT a.id AS id, ts_rank('{0.1,0.6,0.4,1.0}', d.tsv, ${match}::tsquery) AS score, a.published_at AS published_at
       FROM search_documents d JOIN articles a ON a.id = d.article_id
