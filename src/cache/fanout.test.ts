@@ -138,7 +138,9 @@ describe.runIf(pgUp && redisUp)('two `toasoan serve` processes over PostgreSQL a
       TOASOAN_CACHE_CHANNEL: channel,
       MEDIA_DIR: mkdtempSync(join(tmpdir(), 'toasoan-media-')),
     };
-    servers.push(await startServe(['--workers', '1'], env), await startServe(['--workers', '1'], env));
+    // One at a time, so afterAll stops the first even if the second fails to start.
+    servers.push(await startServe(['--workers', '1'], env));
+    servers.push(await startServe(['--workers', '1'], env));
   }, 60_000);
   afterAll(async () => {
     for (const s of servers) await stop(s.child);
