@@ -70,6 +70,12 @@ async function insertFts(db: Db, texts: ArticleText[]): Promise<void> {
     await sql`INSERT INTO search_heads(article_id, title_f, sapo_f, tags_f, title_a, sapo_a, tags_a)
       VALUES ${sql.join(batch.map(([id, tf, sf, kf, , ta, sa, ka]) => sql`(${sql.join([id, tf!, sf!, kf!, ta!, sa!, ka!])})`))}`.execute(db);
     await sql`INSERT INTO search_titles(rowid, title_f, tags_f) VALUES ${sql.join(batch.map(([id, tf, , kf]) => sql`(${sql.join([id, tf!, kf!])})`))}`.execute(db);
+    const terms = new Set<string>();
+    for (const [, tf, sf, kf, bf] of batch) for (const field of [tf, sf, kf, bf]) for (const k of field!.split(' ')) if (k) terms.add(k);
+    const list = [...terms];
+    for (let j = 0; j < list.length; j += 500) {
+      await sql`INSERT OR IGNORE INTO search_terms(term) VALUES ${sql.join(list.slice(j, j + 500).map((k) => sql`(${k})`))}`.execute(db);
+    }
   }
 }
 

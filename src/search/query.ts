@@ -22,6 +22,11 @@ export interface QueryTerm {
   accented: boolean;
   /** Matches any word starting with the last syllable. */
   prefix: boolean;
+  /**
+   * SQLite: the indexed words the prefix stands for (from search_terms), when there are few enough; the term then
+   * matches as an OR of whole words, which FTS5 walks newest-first and stops, instead of merging every posting.
+   */
+  expansions?: string[];
   negated: boolean;
 }
 
@@ -91,8 +96,20 @@ export function fts5String(key: string): string {
   return `"${key.replace(/"/g, '""')}"`;
 }
 
-function fts5Phrase(keys: string[], prefix: boolean): string {
+function fts5Phrase(keys: string[], prefix: boolean, expansions?: string[]): string {
+  if (prefix && expansions?.length) return `(${expansions.map((e) => fts5Phrase([...keys.slice(0, -1), e], false)).join(' OR ')})`;
   return keys.map(fts5String).join(' + ') + (prefix ? ' *' : '');
+}
+
+/** A folded key that an accent key could equal (letters and a trailing digit: "u230" is the accent key of "U23"). */
+function mayMeetAccentKey(k: string): boolean {
+  return /\p{L}/u.test(k) && /\d$/.test(k);
+}
+
+/** The term needs the folded-column filter: a native prefix, or a key that could equal an accent key. */
+function needsColumnFilter(t: QueryTerm): boolean {
+  if (t.prefix && !t.expansions?.length) return true;
+  return t.folded.some(mayMeetAccentKey) || (t.expansions ?? []).some(mayMeetAccentKey);
 }
 
 /**
@@ -105,7 +122,7 @@ function fts5Phrase(keys: string[], prefix: boolean): string {
 export function fts5Filter(q: ParsedQuery): string | null {
   const folded = fts5Plain(q);
   if (folded === null) return null;
-  const ambiguous = q.terms.some((t) => t.folded.some((k) => /\p{L}/u.test(k) && /\d$/.test(k)) || t.prefix);
+  const ambiguous = q.terms.some(needsColumnFilter);
   return ambiguous ? `${FOLDED_COLUMNS} : (${folded})` : folded;
 }
 
@@ -113,15 +130,15 @@ export function fts5Filter(q: ParsedQuery): string | null {
 export function fts5Plain(q: ParsedQuery): string | null {
   const pos = positiveTerms(q);
   if (pos.length === 0) return null;
-  let folded = pos.map((t) => fts5Phrase(t.folded, t.prefix)).join(' AND ');
-  for (const t of q.terms.filter((x) => x.negated)) folded = `(${folded}) NOT ${fts5Phrase(t.folded, t.prefix)}`;
+  let folded = pos.map((t) => fts5Phrase(t.folded, t.prefix, t.expansions)).join(' AND ');
+  for (const t of q.terms.filter((x) => x.negated)) folded = `(${folded}) NOT ${fts5Phrase(t.folded, t.prefix, t.expansions)}`;
   return folded;
 }
 
 /** One term alone, for counting how common it is (see fts5Filter for when the column filter is needed). */
 export function fts5Term(t: QueryTerm): string {
-  const phrase = fts5Phrase(t.folded, t.prefix);
-  return t.prefix || t.folded.some((k) => /\p{L}/u.test(k) && /\d$/.test(k)) ? `${FOLDED_COLUMNS} : (${phrase})` : phrase;
+  const phrase = fts5Phrase(t.folded, t.prefix, t.expansions);
+  return needsColumnFilter(t) ? `${FOLDED_COLUMNS} : (${phrase})` : phrase;
 }
 
 export const FOLDED_COLUMNS = '{title_f sapo_f tags_f body_f}';

@@ -133,6 +133,11 @@ describe.each(engines)('search on $engine', ({ open }) => {
     expect(await found('"cai lao"')).not.toContain(ids.doan);
     expect(await found('lao cai -festival')).not.toContain(ids.festival);
     expect(await found('festi*')).toContain(ids.festival);
+    // Prefixes expand to indexed words on SQLite: none, excluded, after other words.
+    expect(await found('qzxv*')).toEqual([]);
+    expect(await found('lao cai -festi*')).not.toContain(ids.festival);
+    expect(await found('lao cai -qzxv*')).toEqual(expect.arrayContaining([ids.doan, ids.festival]));
+    expect(await found('festival song ho*')).toContain(ids.festival);
     const newsroom = await searchArticles(store.db, 'lao cai', { audience: 'newsroom' });
     expect(newsroom.hits.map((h) => h.article.id)).toContain(ids.draft);
     const onlyDrafts = await searchArticles(store.db, 'lao cai', { audience: 'newsroom', statuses: ['draft'] });

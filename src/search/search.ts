@@ -104,12 +104,36 @@ interface Newest {
 
 /** What ranking needs from an engine: the newest matches (capped) and how common one term is in an id range. */
 interface EngineIndex {
+  /** The query as the engine should run it (SQLite: prefixes expanded to words); null when nothing can match. */
+  prepare?(db: Db, q: ParsedQuery): Promise<ParsedQuery | null>;
   newest(db: Db, q: ParsedQuery, where: RawBuilder<unknown>[]): Promise<Newest[] | null>;
   /** Matches of the term in [lo, hi], newest first, at most `cap`: their number and the smallest id reached. */
   sample(db: Db, t: QueryTerm, lo: number, hi: number, cap: number): Promise<{ n: number; m: number | null }>;
 }
 
+/** A prefix standing for more indexed words than this is left to FTS5's own prefix matching. */
+const MAX_EXPANSIONS = 48;
+
 const sqliteIndex: EngineIndex = {
+  async prepare(db, q) {
+    if (!q.terms.some((t) => t.prefix)) return q;
+    const terms: QueryTerm[] = [];
+    for (const t of q.terms) {
+      if (!t.prefix) {
+        terms.push(t);
+        continue;
+      }
+      const p = t.folded[t.folded.length - 1]!;
+      const words = (await sql<{ term: string }>`SELECT term FROM search_terms WHERE term >= ${p} AND term < ${p + '\uffff'} ORDER BY term LIMIT ${MAX_EXPANSIONS + 1}`.execute(db)).rows.map((r) => r.term);
+      if (words.length === 0) {
+        // No indexed word starts so: a wanted term matches nothing; an excluded one excludes nothing.
+        if (!t.negated) return null;
+        continue;
+      }
+      terms.push(words.length > MAX_EXPANSIONS ? t : { ...t, expansions: words });
+    }
+    return { ...q, terms };
+  },
   async newest(db, q, where) {
     const filter = fts5Filter(q);
     if (!filter) return null;
@@ -172,7 +196,9 @@ export function keysNeedle(keys: string[], prefix: boolean): string {
  * which made common words slow on a large archive; ts_rank would read every candidate's whole tsvector.
  */
 async function rankNewest(db: Db, index: EngineIndex, q: ParsedQuery, where: RawBuilder<unknown>[], limit: number, offset: number): Promise<{ ids: Ranked[]; total: number }> {
-  const newest = await index.newest(db, q, where);
+  const run = index.prepare ? await index.prepare(db, q) : q;
+  if (!run) return { ids: [], total: 0 };
+  const newest = await index.newest(db, run, where);
   if (!newest || newest.length === 0) return { ids: [], total: 0 };
   const total = newest.length;
   const window = newest.slice(0, RANK_WINDOW).map((r) => ({ id: Number(r.id), publishedAt: r.published_at ?? '' }));
@@ -182,7 +208,7 @@ async function rankNewest(db: Db, index: EngineIndex, q: ParsedQuery, where: Raw
   const accented = isAccented(q);
   // Inverse document frequency of each term among the stories around the window (one term alone needs none).
   const idf = await Promise.all(
-    terms.map(async (t) => {
+    positiveTerms(run).map(async (t) => {
       if (terms.length === 1) return 1;
       const { n, m } = await index.sample(db, t, lo, hi, DF_SAMPLE);
       const span = hi - lo + 1;

@@ -22,6 +22,8 @@ export async function up(db: Kysely<unknown>, { engine }: MigrationContext): Pro
     await sql`CREATE VIRTUAL TABLE search_titles USING fts5(
       title_f, tags_f, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0', prefix='2 3'
     )`.execute(db);
+    // Every folded key ever indexed: prefixes in full search expand to these words (src/search/search.ts).
+    await sql`CREATE TABLE search_terms (term text PRIMARY KEY) WITHOUT ROWID`.execute(db);
     // Document frequency of each key, so related stories can skip terms found nearly everywhere.
     await sql`CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row')`.execute(db);
   } else {
