@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import type { RenderedPage } from '../web/site/routes.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ContentEvents } from '../domain/events.ts';
@@ -49,14 +50,8 @@ export function siteCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): S
 /** Headers other parts of the app add to every response (security headers), captured per content type. */
 const PER_RESPONSE = new Set(['content-length', 'last-modified', 'age', 'expires', 'content-encoding', 'etag', 'x-cache', 'vary', 'cache-control', 'surrogate-key', 'cache-tag', 'content-type', 'location', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'set-cookie']);
 
-export interface RenderedLike {
-  status: number;
-  html: string;
-  keys: string[];
-  redirect?: string;
-  contentType?: string;
-  lastModified?: string;
-}
+/** What the cache stores and serves: a rendered public page (see src/web/site/routes.ts). */
+export type RenderedLike = RenderedPage;
 
 const MAX_MEMBERSHIPS = 50_000;
 
