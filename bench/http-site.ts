@@ -12,7 +12,7 @@ import { createCategory, ensurePerson, ensureTag, saveSettings } from '../src/st
 import { DEFAULT_SETTINGS } from '../src/domain/settings.ts';
 import { slugify } from '../src/domain/vietnamese.ts';
 import { reindexAll } from '../src/search/indexer.ts';
-import { Corpus, rng } from './search-corpus.ts';
+import { Corpus, insertCorpusStories, rng } from './search-corpus.ts';
 
 const SECTIONS: Array<[string, string[]]> = [
   ['Thời sự', ['Chính trị', 'Dân sinh']],
@@ -55,32 +55,8 @@ async function generate(store: Store, count: number): Promise<string[]> {
   await db.transaction().execute(async (trx) => {
     for (let start = 0; start < count; start += BATCH) {
       const stories = Array.from({ length: Math.min(BATCH, count - start) }, (_, i) => corpus.story(start + i, count, leafIds.length));
-      const now = new Date().toISOString();
-      const rows = await trx
-        .insertInto('articles')
-        .values(
-          stories.map((s) => ({
-            slug: slugify(s.title, 80),
-            title: s.title,
-            short_title: '',
-            sapo: s.sapo,
-            body: JSON.stringify({ type: 'doc', content: s.paragraphs.map((p) => ({ type: 'paragraph', content: [{ type: 'text', text: p }] })) }),
-            type: 'standard',
-            category_id: leafIds[s.categoryIndex]!,
-            cover_media_id: null,
-            status: 'published',
-            seo_title: '',
-            seo_description: '',
-            published_at: s.publishedAt,
-            updated_at: now,
-            created_at: now,
-          })),
-        )
-        .returning('id')
-        .execute();
-      const tags = rows.flatMap((r, i) => [...new Set(stories[i]!.tags.map((t) => tagIds.get(t)!))].map((tag_id, position) => ({ article_id: r.id, tag_id, position })));
-      if (tags.length) await trx.insertInto('article_tags').values(tags).execute();
-      const bylines = rows.map((r) => ({ article_id: r.id, position: 0, person_id: people[Math.floor(pick() * people.length)]!, name: '' }));
+      const ids = await insertCorpusStories(trx, stories, leafIds, tagIds);
+      const bylines = ids.map((article_id) => ({ article_id, position: 0, person_id: people[Math.floor(pick() * people.length)]!, name: '' }));
       await trx.insertInto('article_bylines').values(bylines).execute();
     }
   });

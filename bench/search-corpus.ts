@@ -9,6 +9,10 @@
  * Same seed, same corpus: every run and both engines see identical stories.
  */
 
+import type { Kysely } from 'kysely';
+import type { Database } from '../src/storage/schema.ts';
+import { slugify } from '../src/domain/vietnamese.ts';
+
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -165,4 +169,37 @@ export function benchQueries(corpus: Corpus): Array<{ kind: string; q: string }>
     { kind: 'rare', q: `${rare2} ${rare1}` },
     { kind: 'mixed', q: 'hoà bình biên giới' },
   ];
+}
+
+/**
+ * Inserts generated stories as published articles with their tags, in one multi-row insert each, and returns
+ * their ids in order. Both benchmarks build their databases with it.
+ */
+export async function insertCorpusStories(trx: Kysely<Database>, stories: CorpusStory[], categoryIds: number[], tagIds: Map<string, number>): Promise<number[]> {
+  const now = new Date().toISOString();
+  const rows = await trx
+    .insertInto('articles')
+    .values(
+      stories.map((s) => ({
+        slug: slugify(s.title, 80),
+        title: s.title,
+        short_title: '',
+        sapo: s.sapo,
+        body: JSON.stringify({ type: 'doc', content: s.paragraphs.map((p) => ({ type: 'paragraph', content: [{ type: 'text', text: p }] })) }),
+        type: 'standard',
+        category_id: categoryIds[s.categoryIndex]!,
+        cover_media_id: null,
+        status: 'published',
+        seo_title: '',
+        seo_description: '',
+        published_at: s.publishedAt,
+        updated_at: now,
+        created_at: now,
+      })),
+    )
+    .returning('id')
+    .execute();
+  const links = rows.flatMap((r, i) => [...new Set(stories[i]!.tags.map((t) => tagIds.get(t)!))].map((tag_id, position) => ({ article_id: r.id, tag_id, position })));
+  if (links.length) await trx.insertInto('article_tags').values(links).execute();
+  return rows.map((r) => r.id);
 }

@@ -21,7 +21,7 @@ import { indexArticles } from '../src/search/indexer.ts';
 import { searchArticles, suggestTitles } from '../src/search/search.ts';
 import { refreshRelated, relatedArticles } from '../src/search/related.ts';
 import { slugify } from '../src/domain/vietnamese.ts';
-import { Corpus, benchQueries } from './search-corpus.ts';
+import { Corpus, benchQueries, insertCorpusStories } from './search-corpus.ts';
 
 function option(name: string, env: string, fallback: string): string {
   const flag = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -82,34 +82,7 @@ async function insertStories(store: Store, corpus: Corpus, from: number, to: num
   const BATCH = 200;
   for (let start = from; start < to; start += BATCH) {
     const stories = Array.from({ length: Math.min(BATCH, to - start) }, (_, i) => corpus.story(start + i, total, CATEGORIES));
-    await store.db.transaction().execute(async (trx) => {
-      const now = new Date().toISOString();
-      const rows = await trx
-        .insertInto('articles')
-        .values(
-          stories.map((s) => ({
-            slug: slugify(s.title, 80),
-            title: s.title,
-            short_title: '',
-            sapo: s.sapo,
-            body: JSON.stringify({ type: 'doc', content: s.paragraphs.map((p) => ({ type: 'paragraph', content: [{ type: 'text', text: p }] })) }),
-            type: 'standard',
-            category_id: categoryIds[s.categoryIndex]!,
-            cover_media_id: null,
-            status: 'published',
-            seo_title: '',
-            seo_description: '',
-            published_at: s.publishedAt,
-            updated_at: now,
-            created_at: now,
-          })),
-        )
-        .returning('id')
-        .execute();
-      const links = rows.flatMap((r, i) => [...new Set(stories[i]!.tags.map((t) => tagIds.get(t)!))].map((tag_id, position) => ({ article_id: r.id, tag_id, position })));
-      if (links.length) await trx.insertInto('article_tags').values(links).execute();
-      ids.push(...rows.map((r) => r.id));
-    });
+    ids.push(...(await store.db.transaction().execute((trx) => insertCorpusStories(trx, stories, categoryIds, tagIds))));
   }
   return ids;
 }
