@@ -3,13 +3,10 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { route } from './route.ts';
 import { getStoryView } from '../../newsroom/stories.ts';
-import { loadChrome, type ArticleData } from '../site/data.ts';
+import { loadChrome, surroundArticle } from '../site/data.ts';
 import { ArticlePage } from '../site/pages.tsx';
 import { renderDocument } from '../jsx.ts';
-import { figures } from '../../domain/document.ts';
 import { slugify } from '../../domain/vietnamese.ts';
-import { getMediaByIds, listPublished } from '../../storage/content.ts';
-import { relatedArticles } from '../../search/related.ts';
 
 const IdParams = z.object({ id: z.coerce.number().int().positive() }).strict();
 
@@ -24,12 +21,10 @@ export function registerPreviewApi(api: FastifyInstance, ctx: AppContext): void 
     const chrome = await loadChrome(db);
     const personIds = v.bylines.flatMap((b) => ('personId' in b ? [b.personId] : []));
     const people = personIds.length ? await db.selectFrom('people').select(['id', 'name', 'title', 'slug']).where('id', 'in', personIds).execute() : [];
-    const [related, sameCategory] = await Promise.all([relatedArticles(db, v.id, 6), listPublished(db, { categoryIds: [v.categoryId], excludeIds: [v.id], limit: 8 })]);
-    const mediaIds = [v.coverMediaId, ...figures(v.body).map((f) => f.mediaId), ...related.map((r) => r.cover_media_id), ...sameCategory.map((r) => r.cover_media_id)].filter((x): x is number => typeof x === 'number');
-    const media = await getMediaByIds(db, mediaIds);
     const now = new Date().toISOString();
-    const data: ArticleData = {
-      detail: {
+    const data = await surroundArticle(
+      db,
+      {
         article: { id: v.id, slug: v.slug, title: v.title, short_title: v.shortTitle, sapo: v.sapo, body: JSON.stringify(v.body), type: v.type, category_id: v.categoryId, cover_media_id: v.coverMediaId, status: v.status, seo_title: v.seoTitle, seo_description: v.seoDescription, published_at: v.publishedAt ?? v.scheduledAt ?? now, updated_at: v.updatedAt, created_at: v.createdAt },
         body: v.body,
         tags: v.tags.map((name, i) => ({ id: -1 - i, slug: slugify(name), name })),
@@ -39,12 +34,8 @@ export function registerPreviewApi(api: FastifyInstance, ctx: AppContext): void 
           return { name: p?.name ?? '', title: p?.title ?? '', slug: p?.slug ?? null };
         }),
       },
-      correction: null,
-      media,
-      related: { items: related, media },
-      sameCategory: { items: sameCategory, media },
-      keys: [],
-    };
+      null,
+    );
     const notice = v.status === 'published' && !v.correction ? 'Bản xem trước của tin đang đăng.' : 'Bản xem trước: tin bài này chưa được xuất bản, bạn đọc chưa nhìn thấy.';
     const html = renderDocument(ArticlePage({ chrome, data, notice }));
     return reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8').send(html);

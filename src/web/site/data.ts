@@ -142,17 +142,20 @@ export interface ArticleData {
 export async function loadArticle(db: Db, id: number): Promise<ArticleData | undefined> {
   const detail = await getArticleDetail(db, id);
   if (!detail) return undefined;
+  const [meta, data] = await Promise.all([db.selectFrom('newsroom_articles').select(['correction_note', 'corrected_at']).where('article_id', '=', id).executeTakeFirst(), surroundArticle(db, detail, null)]);
+  if (meta?.correction_note && meta.corrected_at) data.correction = { note: meta.correction_note, at: meta.corrected_at };
+  return data;
+}
+
+/** What an article page shows around a story (related, same category, media): for live pages and newsroom previews. */
+export async function surroundArticle(db: Db, detail: ArticleDetail, correction: ArticleData['correction']): Promise<ArticleData> {
   const a = detail.article;
-  const [related, sameCategory, meta] = await Promise.all([
-    relatedArticles(db, a.id, 6),
-    listPublished(db, { categoryIds: [a.category_id], excludeIds: [a.id], limit: 8 }),
-    db.selectFrom('newsroom_articles').select(['correction_note', 'corrected_at']).where('article_id', '=', a.id).executeTakeFirst(),
-  ]);
+  const [related, sameCategory] = await Promise.all([relatedArticles(db, a.id, 6), listPublished(db, { categoryIds: [a.category_id], excludeIds: [a.id], limit: 8 })]);
   const mediaIds = [a.cover_media_id, ...figures(detail.body).map((f) => f.mediaId), ...related.map((r) => r.cover_media_id), ...sameCategory.map((r) => r.cover_media_id)].filter((x): x is number => typeof x === 'number');
   const media = await getMediaByIds(db, mediaIds);
   return {
     detail,
-    correction: meta?.correction_note && meta.corrected_at ? { note: meta.correction_note, at: meta.corrected_at } : null,
+    correction,
     media,
     related: { items: related, media },
     sameCategory: { items: sameCategory, media },
