@@ -4,7 +4,10 @@ import { etagFor, type CachedPage, type Encoding } from './page-cache.ts';
 /** Newsroom session cookie: a request carrying it is never answered from, nor stored in, the shared cache. */
 export const SESSION_COOKIE = 'toasoan_session';
 
-export function isPrivateRequest(headers: IncomingHttpHeaders): boolean {
+/** The request headers a cache hit depends on (a subset of Node's, so a hand-parsed request can carry them too). */
+export type HitHeaders = Pick<IncomingHttpHeaders, 'accept-encoding' | 'if-none-match' | 'if-modified-since' | 'cookie'>;
+
+export function isPrivateRequest(headers: HitHeaders): boolean {
   const cookie = headers.cookie;
   return typeof cookie === 'string' && cookie.includes(SESSION_COOKIE);
 }
@@ -61,7 +64,7 @@ export function negotiate(acceptEncoding: string | undefined): Encoding {
  * True when the client's copy is current: If-None-Match names any representation of this page (or `*`), or, without
  * If-None-Match (it wins when both are sent, RFC 9110 §13.2.2), If-Modified-Since is not older than Last-Modified.
  */
-export function notModified(page: CachedPage, headers: IncomingHttpHeaders): boolean {
+export function notModified(page: CachedPage, headers: HitHeaders): boolean {
   if (page.status !== 200) return false;
   const inm = headers['if-none-match'];
   if (inm) return inm.trim() === '*' || inm.includes(`"${page.tag}`);
@@ -111,8 +114,12 @@ export interface PreparedPage {
   gzip: PreparedResponse;
   /** Identity bytes are made on first use (see PageCache.identityOf), so only its headers are ready. */
   identityHeaders: Record<string, string | number>;
-  notModified: Record<string, Record<string, string>>;
+  /** Made with the identity bytes, on first use. */
+  identity?: PreparedResponse;
+  notModified: Record<Encoding, PreparedResponse>;
 }
+
+const NO_BODY = Buffer.alloc(0);
 
 /** Every header of every answer for a page, built once so a hit only writes prepared values. */
 export function preparePage(page: CachedPage, appHeaders: Record<string, string>, policy: CdnPolicy, xCache: string): PreparedPage {
@@ -123,7 +130,11 @@ export function preparePage(page: CachedPage, appHeaders: Record<string, string>
     headers: { ...base, ...(enc === 'identity' ? {} : { 'content-encoding': enc }), etag: etagFor(page, enc), 'content-length': body.length },
     body,
   });
-  const notModified = (enc: Encoding) => ({ ...appHeaders, 'cache-control': own['cache-control']!, vary: 'Accept-Encoding', etag: etagFor(page, enc), ...(page.lastModified ? { 'last-modified': page.lastModified } : {}), 'x-cache': xCache });
+  const notModified = (enc: Encoding): PreparedResponse => ({
+    status: 304,
+    headers: { ...appHeaders, 'cache-control': own['cache-control']!, vary: 'Accept-Encoding', etag: etagFor(page, enc), ...(page.lastModified ? { 'last-modified': page.lastModified } : {}), 'x-cache': xCache },
+    body: NO_BODY,
+  });
   return {
     br: variant('br', page.br),
     gzip: variant('gzip', page.gzip),

@@ -5,9 +5,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ContentEvents } from '../domain/events.ts';
 import type { Store } from '../storage/database.ts';
 import { PageCache, type CachedPage, type PageSource } from './page-cache.ts';
-import { DEFAULT_CDN_POLICY, PRIVATE_CACHE_CONTROL, cacheKeyFor, isPrivateRequest, negotiate, notModified, preparePage, type CdnPolicy, type PreparedPage } from './http.ts';
+import { DEFAULT_CDN_POLICY, PRIVATE_CACHE_CONTROL, cacheKeyFor, isPrivateRequest, negotiate, notModified, preparePage, type CdnPolicy, type HitHeaders, type PreparedPage, type PreparedResponse } from './http.ts';
 import { keysForEvent, loadMembership, type Membership } from './invalidation.ts';
 import { ipcFanout, redisFanout, type Fanout, type InvalidationMessage } from './fanout.ts';
+import type { SocketHitStats } from './socket-hits.ts';
 import { httpPurgeHook, type PurgeHook } from './purge.ts';
 
 export interface SiteCacheOptions {
@@ -22,6 +23,8 @@ export interface SiteCacheOptions {
   /** Force IPC fan-out on or off (default: on in a cluster worker without Redis). */
   ipc?: boolean;
   purge?: PurgeHook;
+  /** Answer hits on the TCP socket before Node's HTTP parser (default on; TOASOAN_SOCKET_HITS=0 turns it off). */
+  socketHits?: boolean;
   /** Where failures of the purge hook go (default console.error). */
   log?: (message: string) => void;
 }
@@ -43,6 +46,7 @@ export function siteCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): S
     policy: { sMaxAge: num('TOASOAN_CDN_S_MAXAGE', DEFAULT_CDN_POLICY.sMaxAge), staleWhileRevalidate: num('TOASOAN_CDN_SWR', DEFAULT_CDN_POLICY.staleWhileRevalidate), staleIfError: num('TOASOAN_CDN_SIE', DEFAULT_CDN_POLICY.staleIfError) },
     redisUrl: env.REDIS_URL || undefined,
     redisChannel: env.TOASOAN_CACHE_CHANNEL || undefined,
+    socketHits: !/^(0|off|false|no)$/i.test(env.TOASOAN_SOCKET_HITS ?? ''),
     purge: env.TOASOAN_PURGE_URL ? httpPurgeHook(env.TOASOAN_PURGE_URL, env.TOASOAN_PURGE_TOKEN || undefined) : undefined,
   };
 }
@@ -69,12 +73,16 @@ export class SiteCache {
   private fanout: Fanout | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly purge: PurgeHook | undefined;
+  readonly socketHitsEnabled: boolean;
+  /** Counters of the socket fast path, when the server installed it. */
+  socketHits: SocketHitStats | undefined;
   private readonly log: (m: string) => void;
 
   constructor(opts: SiteCacheOptions = {}) {
     this.pages = new PageCache({ maxBytes: opts.maxBytes, maxAgeMs: opts.maxAgeMs, maxConcurrentRenders: opts.maxConcurrentRenders });
     this.policy = opts.policy ?? DEFAULT_CDN_POLICY;
     this.purge = opts.purge;
+    this.socketHitsEnabled = opts.socketHits ?? true;
     this.log = opts.log ?? ((m) => console.error(m));
   }
 
@@ -137,33 +145,36 @@ export class SiteCache {
   }
 
   /**
+   * The prepared answer to a reader request that the cache holds (200, 301, 410 or 304), or undefined when the
+   * request must go to the application: not GET/HEAD, not a reader URL, a logged-in newsroom user, or a miss.
+   */
+  answer(method: string | undefined, url: string, headers: HitHeaders): PreparedResponse | undefined {
+    if (method !== 'GET' && method !== 'HEAD') return undefined;
+    const key = cacheKeyFor(url);
+    if (key === null || isPrivateRequest(headers)) return undefined;
+    const page = this.pages.peek(key);
+    if (!page) return undefined;
+    const prepared = this.preparedFor(page);
+    if (!prepared) return undefined;
+    const enc = negotiate(headers['accept-encoding']);
+    if (notModified(page, headers)) return prepared.notModified[enc];
+    if (enc !== 'identity') return prepared[enc];
+    if (!prepared.identity) {
+      const body = this.pages.identityOf(page);
+      prepared.identity = { status: page.status, headers: { ...prepared.identityHeaders, 'content-length': body.length }, body };
+    }
+    return prepared.identity;
+  }
+
+  /**
    * Answers a cache hit straight from the HTTP server, before Fastify parses or routes anything.
    * Returns false to let Fastify handle the request (misses, non-reader URLs, logged-in newsroom users).
    */
   serveFast(req: IncomingMessage, res: ServerResponse): boolean {
-    const method = req.method;
-    if (method !== 'GET' && method !== 'HEAD') return false;
-    const key = cacheKeyFor(req.url ?? '/');
-    if (key === null || isPrivateRequest(req.headers)) return false;
-    const page = this.pages.peek(key);
-    if (!page) return false;
-    const prepared = this.preparedFor(page);
-    if (!prepared) return false;
-    const enc = negotiate(req.headers['accept-encoding'] as string | undefined);
-    if (notModified(page, req.headers)) {
-      res.writeHead(304, prepared.notModified[enc]);
-      res.end();
-      return true;
-    }
-    if (enc === 'identity') {
-      const body = this.pages.identityOf(page);
-      res.writeHead(page.status, { ...prepared.identityHeaders, 'content-length': body.length });
-      res.end(method === 'HEAD' ? undefined : body);
-      return true;
-    }
-    const v = prepared[enc];
-    res.writeHead(v.status, v.headers);
-    res.end(method === 'HEAD' ? undefined : v.body);
+    const r = this.answer(req.method, req.url ?? '/', req.headers);
+    if (!r) return false;
+    res.writeHead(r.status, r.headers);
+    res.end(req.method === 'HEAD' || r.status === 304 ? undefined : r.body);
     return true;
   }
 
@@ -187,7 +198,7 @@ export class SiteCache {
     const enc = negotiate(req.headers['accept-encoding']);
     const app = this.appHeaders.get(page.contentType) ?? {};
     const prepared = preparePage(page, app, this.policy, result.status);
-    if (notModified(page, req.headers)) return reply.code(304).headers(prepared.notModified[enc]!).send();
+    if (notModified(page, req.headers)) return reply.code(304).headers(prepared.notModified[enc].headers).send();
     if (enc === 'identity') {
       const { 'content-length': _length, ...headers } = prepared.identityHeaders;
       return reply.code(page.status).headers(headers).send(this.pages.identityOf(page));

@@ -8,6 +8,7 @@ import { registerApi } from './api/index.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
 import { registerApiDocs } from './api/openapi.ts';
 import { attachSearchIndex } from '../search/events.ts';
+import { answerHitsOnSocket } from '../cache/socket-hits.ts';
 import { createSiteCache, siteCacheOptionsFromEnv, type SiteCacheOptions } from '../cache/site-cache.ts';
 
 export interface ServerOptions {
@@ -29,9 +30,14 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   const siteCache = ctx.siteCache;
   const app = Fastify({
     // Cache hits are answered before Fastify parses or routes the request: ready bytes, prepared headers.
-    serverFactory: (handler) => createServer((req, res) => {
-      if (!siteCache?.serveFast(req, res)) handler(req, res);
-    }),
+    serverFactory: (handler) => {
+      const server = createServer((req, res) => {
+        if (!siteCache?.serveFast(req, res)) handler(req, res);
+      });
+      // Hits on keep-alive connections are answered on the socket, before Node's HTTP parser (src/cache/socket-hits.ts).
+      if (siteCache?.socketHitsEnabled) siteCache.socketHits = answerHitsOnSocket(server, siteCache, siteCache.socketHits);
+      return server;
+    },
     logger: opts.logger ? { level: 'info' } : false,
     trustProxy: opts.trustProxy ?? false,
     bodyLimit: 2 * 1024 * 1024,

@@ -1,0 +1,281 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type Socket } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { openTestSqlite, type TestStore } from '../storage/testing.ts';
+import { createContext, type AppContext } from '../web/context.ts';
+import { buildServer } from '../web/server.ts';
+import { articlePath } from '../domain/article.ts';
+import { getArticle } from '../storage/content.ts';
+import { parseHitRequest } from './socket-hits.ts';
+import { buildNewsroom, rawGet, type Newsroom } from './test-support.ts';
+
+interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** Reads HTTP/1.1 responses off a socket as they arrive (Content-Length framed; no body for HEAD and 304). */
+class WireClient {
+  private buf = Buffer.alloc(0);
+  private waiters: Array<() => void> = [];
+  closed = false;
+  constructor(readonly socket: Socket) {
+    socket.on('data', (c: Buffer) => {
+      this.buf = Buffer.concat([this.buf, c]);
+      this.wake();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
+    socket.on('error', () => {});
+  }
+  static open(port: number): Promise<WireClient> {
+    return new Promise((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => resolve(new WireClient(s)));
+      s.once('error', reject);
+    });
+  }
+  private wake() {
+    for (const w of this.waiters.splice(0)) w();
+  }
+  private async more(): Promise<void> {
+    if (this.closed) throw new Error(`connection closed; unread: ${JSON.stringify(this.buf.toString('latin1'))}`);
+    await new Promise<void>((r) => this.waiters.push(r));
+  }
+  send(text: string | Buffer): void {
+    this.socket.write(text);
+  }
+  async response(opts: { head?: boolean } = {}): Promise<WireResponse> {
+    let end: number;
+    while ((end = this.buf.indexOf('\r\n\r\n')) === -1) await this.more();
+    const lines = this.buf.toString('latin1', 0, end).split('\r\n');
+    const status = Number(lines[0]!.split(' ')[1]);
+    const headers: Record<string, string> = {};
+    for (const line of lines.slice(1)) {
+      const i = line.indexOf(':');
+      headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
+    }
+    const length = opts.head || status === 304 ? 0 : Number(headers['content-length'] ?? 0);
+    while (this.buf.length < end + 4 + length) await this.more();
+    const body = this.buf.subarray(end + 4, end + 4 + length);
+    this.buf = this.buf.subarray(end + 4 + length);
+    return { status, headers, body };
+  }
+  async waitClosed(): Promise<void> {
+    while (!this.closed) await this.more().catch(() => {});
+  }
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip, deflate, br\r\n${extra}\r\n`;
+
+describe('parseHitRequest', () => {
+  it('reads a plain GET or HEAD and the headers a hit depends on', () => {
+    expect(parseHitRequest('GET /a?b=1 HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nIf-None-Match: "t"\r\nCookie: c=1\r\nConnection: close')).toEqual({
+      method: 'GET',
+      url: '/a?b=1',
+      headers: { 'accept-encoding': 'gzip', 'if-none-match': '"t"', cookie: 'c=1' },
+      close: true,
+    });
+    expect(parseHitRequest('HEAD / HTTP/1.1\r\nhost: x')).toMatchObject({ method: 'HEAD', url: '/', close: false });
+  });
+
+  it.each([
+    ['another method', 'POST / HTTP/1.1\r\nHost: x'],
+    ['HTTP/1.0', 'GET / HTTP/1.0\r\nHost: x'],
+    ['no Host', 'GET / HTTP/1.1\r\nAccept: */*'],
+    ['two Hosts', 'GET / HTTP/1.1\r\nHost: x\r\nHost: y'],
+    ['absolute-form target', 'GET http://x/ HTTP/1.1\r\nHost: x'],
+    ['a space in the target', 'GET /a b HTTP/1.1\r\nHost: x'],
+    ['a non-ASCII target', 'GET /\u00e0 HTTP/1.1\r\nHost: x'],
+    ['whitespace before the colon', 'GET / HTTP/1.1\r\nHost : x'],
+    ['obs-fold', 'GET / HTTP/1.1\r\nHost: x\r\n  folded'],
+    ['a bare LF', 'GET / HTTP/1.1\r\nHost: x\nX: y'],
+    ['a bare CR', 'GET / HTTP/1.1\r\nHost: x\rX: y'],
+    ['a control character', 'GET / HTTP/1.1\r\nHost: x\r\nX: a\u0001b'],
+    ['a line without a colon', 'GET / HTTP/1.1\r\nHost: x\r\nnonsense'],
+    ['a body', 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5'],
+    ['chunked', 'GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked'],
+    ['an upgrade', 'GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket'],
+    ['Expect', 'GET / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue'],
+    ['two Accept-Encoding', 'GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br\r\nAccept-Encoding: gzip'],
+    ['an extra space in the request line', 'GET  / HTTP/1.1\r\nHost: x'],
+  ])('leaves %s to Node', (_what, head) => {
+    expect(parseHitRequest(head)).toBeNull();
+  });
+});
+
+describe('cache hits answered on the socket', () => {
+  let store: TestStore;
+  let ctx: AppContext;
+  let app: FastifyInstance;
+  let base: string;
+  let port: number;
+  let n: Newsroom;
+  let ricePath: string;
+  let policyPath: string;
+
+  beforeAll(async () => {
+    store = await openTestSqlite();
+    n = await buildNewsroom(store.db);
+    ctx = createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-')));
+    app = await buildServer(ctx, { cache: {} });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    port = Number(new URL(base).port);
+    ricePath = articlePath((await getArticle(store.db, n.stories.rice))!);
+    policyPath = articlePath((await getArticle(store.db, n.stories.policy))!);
+    // Warm two pages through Node's own path (a new connection's first request is a miss: handed over).
+    for (const path of [ricePath, '/kinh-te']) expect((await rawGet(base, path, { 'accept-encoding': 'gzip' })).headers['x-cache']).toBe('MISS');
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.dispose();
+  });
+
+  const stats = () => ({ ...ctx.siteCache!.socketHits! });
+
+  it('answers hits with the same status, headers and bytes as Node’s path', async () => {
+    // The same site with the socket path off: its hits are answered by serveFast on Node's HTTP path.
+    const plain = await buildServer(createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-'))), { cache: { socketHits: false } });
+    const plainBase = await plain.listen({ port: 0, host: '127.0.0.1' });
+    await rawGet(plainBase, ricePath, { 'accept-encoding': 'gzip' });
+    const viaNode = await rawGet(plainBase, ricePath, { 'accept-encoding': 'gzip', connection: 'keep-alive' });
+    await plain.close();
+    expect(viaNode.headers['x-cache']).toBe('HIT');
+    const before = stats();
+    const c = await WireClient.open(port);
+    c.send(get(ricePath));
+    const r = await c.response();
+    c.close();
+    expect(stats().answered).toBe(before.answered + 1);
+    expect(r.status).toBe(200);
+    expect(r.headers['x-cache']).toBe('HIT');
+    expect(r.headers['content-encoding']).toBe('br');
+    expect(r.headers.date).toMatch(/^\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT$/);
+    expect(r.headers.connection).toBe('keep-alive');
+    // Every header Node's path sends for the same page (security headers included) is here, with the same value.
+    const c2 = await WireClient.open(port);
+    c2.send(get(ricePath).replace('gzip, deflate, br', 'gzip'));
+    const gz = await c2.response();
+    c2.close();
+    for (const [name, value] of Object.entries(viaNode.headers)) {
+      if (name === 'date' || name === 'keep-alive') continue;
+      expect([name, gz.headers[name]]).toEqual([name, Array.isArray(value) ? value.join(', ') : value]);
+    }
+    expect(gunzipSync(gz.body).toString('utf8')).toBe(viaNode.text);
+  });
+
+  it('answers many requests on one connection, pipelined too, then hands a miss to Node in order', async () => {
+    const before = stats();
+    const c = await WireClient.open(port);
+    c.send(get(ricePath) + get('/kinh-te') + get(policyPath) + get(ricePath));
+    const a = await c.response();
+    const b = await c.response();
+    const miss = await c.response();
+    const after = await c.response();
+    expect([a.status, b.status, miss.status, after.status]).toEqual([200, 200, 200, 200]);
+    expect([a.headers['x-cache'], b.headers['x-cache'], miss.headers['x-cache'], after.headers['x-cache']]).toEqual(['HIT', 'HIT', 'MISS', 'HIT']);
+    expect(stats().answered).toBe(before.answered + 2);
+    expect(stats().handedOff).toBe(before.handedOff + 1);
+    // The connection now belongs to Node and stays usable.
+    c.send(get(policyPath));
+    expect((await c.response()).headers['x-cache']).toBe('HIT');
+    c.close();
+  });
+
+  it('reads a request that arrives a few bytes at a time', async () => {
+    const before = stats();
+    const c = await WireClient.open(port);
+    const text = get('/kinh-te');
+    for (let i = 0; i < text.length; i += 7) {
+      c.send(text.slice(i, i + 7));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    const r = await c.response();
+    c.close();
+    expect(r.status).toBe(200);
+    expect(stats().answered).toBe(before.answered + 1);
+  });
+
+  it('answers HEAD without a body and If-None-Match with 304, then goes on', async () => {
+    const c = await WireClient.open(port);
+    c.send(get(ricePath).replace('GET', 'HEAD'));
+    const head = await c.response({ head: true });
+    expect(head.status).toBe(200);
+    expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
+    c.send(get(ricePath, `If-None-Match: ${head.headers.etag}\r\n`));
+    const nm = await c.response();
+    expect(nm.status).toBe(304);
+    expect(nm.headers.etag).toBe(head.headers.etag);
+    c.send(get(ricePath));
+    expect((await c.response()).status).toBe(200);
+    c.close();
+  });
+
+  it('closes after answering Connection: close', async () => {
+    const c = await WireClient.open(port);
+    c.send(get(ricePath, 'Connection: close\r\n'));
+    const r = await c.response();
+    expect(r.headers.connection).toBe('close');
+    await c.waitClosed();
+    expect(c.closed).toBe(true);
+  });
+
+  it('leaves newsroom sessions, other methods, HTTP/1.0 and malformed requests to Node', async () => {
+    const before = stats();
+    const cases: Array<[string, number]> = [
+      [get(ricePath, 'Cookie: toasoan_session=abc\r\n'), 200],
+      ['POST /kinh-te HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n', 404],
+      [`GET ${ricePath} HTTP/1.0\r\n\r\n`, 200],
+      ['GET /kinh-te HTTP/1.1\r\nHost: localhost\r\nX-Bad : value\r\n\r\n', 400],
+      ['GET /kinh-te HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n', 400],
+    ];
+    for (const [request, status] of cases) {
+      const c = await WireClient.open(port);
+      c.send(request);
+      const r = await c.response();
+      c.close();
+      expect([request, r.status]).toEqual([request, status]);
+      if (status === 200) expect(r.headers['cache-control']).toBeDefined();
+    }
+    expect(stats().answered).toBe(before.answered);
+    expect(stats().handedOff).toBe(before.handedOff + cases.length);
+  });
+
+  it('hands an over-long head to Node, which answers 431', async () => {
+    const c = await WireClient.open(port);
+    c.send(get('/kinh-te', `X-Long: ${'a'.repeat(20_000)}\r\n`));
+    expect((await c.response()).status).toBe(431);
+    c.close();
+  });
+
+  it('a page invalidated between two requests on one connection is rendered again', async () => {
+    const c = await WireClient.open(port);
+    c.send(get('/kinh-te'));
+    expect((await c.response()).headers['x-cache']).toBe('HIT');
+    ctx.siteCache!.pages.invalidate([`c:${n.cat.kinhTe}`]);
+    c.send(get('/kinh-te'));
+    expect((await c.response()).headers['x-cache']).toBe('MISS');
+    c.close();
+  });
+
+  it('closing the server closes idle keep-alive connections it holds', async () => {
+    const other = await buildServer(ctx, { cache: {} });
+    const otherBase = await other.listen({ port: 0, host: '127.0.0.1' });
+    await rawGet(otherBase, ricePath);
+    const c = await WireClient.open(Number(new URL(otherBase).port));
+    c.send(get(ricePath));
+    expect((await c.response()).headers['x-cache']).toBe('HIT');
+    await other.close();
+    await c.waitClosed();
+    expect(c.closed).toBe(true);
+  });
+});

@@ -1,0 +1,284 @@
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { HitHeaders, PreparedResponse } from './http.ts';
+
+/**
+ * Cache hits answered on the TCP socket, before Node's HTTP parser and ServerResponse.
+ *
+ * Node's HTTP stack costs more per request than writing the prepared bytes (measured in docs/PERFORMANCE.md), so a
+ * keep-alive connection starts here: each request whose head is plain HTTP/1.1 GET or HEAD and that the page cache can
+ * answer gets prepared bytes in one write. The first request that is anything else (a miss, a body, a malformed or
+ * unusual head, HTTP/1.0, an upgrade) hands the connection, with every byte not yet answered, to Node's own HTTP
+ * server for good: parsing errors, limits and timeouts there stay Node's. This code only ever answers requests it
+ * fully understood; when in doubt it hands over.
+ */
+export interface SocketHitSource {
+  answer(method: string, url: string, headers: HitHeaders): PreparedResponse | undefined;
+}
+
+export interface SocketHitStats {
+  /** Requests answered on the socket. */
+  answered: number;
+  /** Connections handed to Node's HTTP server. */
+  handedOff: number;
+}
+
+/** Node's default --max-http-header-size: a longer head goes to Node, which answers 431. */
+const MAX_HEAD = 16 * 1024;
+const HEAD_END = Buffer.from('\r\n\r\n');
+/** Whole-response buffers (head and body in one write) are kept for this many of the hottest answers per second. */
+const WHOLE_RESPONSES = 64;
+// RFC 9110 token characters.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// Anything but visible ASCII in a request target, or control characters (except tab) in a field value.
+const BAD_TARGET = /[^\x21-\x7e]/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+
+interface ParsedRequest {
+  method: string;
+  url: string;
+  headers: HitHeaders;
+  close: boolean;
+}
+
+/** Parses a request head (without its final CRLFCRLF); null when it is not a plain HTTP/1.1 GET/HEAD without a body. */
+export function parseHitRequest(head: string): ParsedRequest | null {
+  const lineEnd = head.indexOf('\r\n');
+  const requestLine = lineEnd === -1 ? head : head.slice(0, lineEnd);
+  const sp1 = requestLine.indexOf(' ');
+  const sp2 = requestLine.indexOf(' ', sp1 + 1);
+  if (sp1 === -1 || sp2 === -1 || requestLine.indexOf(' ', sp2 + 1) !== -1) return null;
+  const method = requestLine.slice(0, sp1);
+  if (method !== 'GET' && method !== 'HEAD') return null;
+  if (requestLine.slice(sp2 + 1) !== 'HTTP/1.1') return null;
+  const url = requestLine.slice(sp1 + 1, sp2);
+  if (url.charCodeAt(0) !== 47 /* / */ || BAD_TARGET.test(url)) return null;
+  const headers: HitHeaders = {};
+  let host = false;
+  let close = false;
+  let pos = lineEnd === -1 ? head.length : lineEnd + 2;
+  while (pos < head.length) {
+    let end = head.indexOf('\r\n', pos);
+    if (end === -1) end = head.length;
+    const line = head.slice(pos, end);
+    pos = end + 2;
+    const colon = line.indexOf(':');
+    if (colon <= 0) return null;
+    const name = line.slice(0, colon);
+    // A bare CR or LF, a control character, or obs-fold / whitespace before the colon: Node decides (400).
+    if (!TOKEN.test(name)) return null;
+    const value = line.slice(colon + 1).trim();
+    if (BAD_VALUE.test(value) || value.includes('\r')) return null;
+    switch (name.toLowerCase()) {
+      case 'host':
+        if (host) return null;
+        host = true;
+        break;
+      case 'accept-encoding':
+      case 'if-none-match':
+      case 'if-modified-since':
+      case 'cookie': {
+        const key = name.toLowerCase() as keyof HitHeaders;
+        if (headers[key] !== undefined) return null;
+        headers[key] = value;
+        break;
+      }
+      case 'connection': {
+        const tokens = value.toLowerCase().split(',').map((t) => t.trim());
+        if (tokens.includes('upgrade')) return null;
+        if (tokens.includes('close')) close = true;
+        break;
+      }
+      case 'content-length':
+        if (value !== '0') return null;
+        break;
+      case 'transfer-encoding':
+      case 'upgrade':
+      case 'expect':
+        return null;
+    }
+  }
+  // HTTP/1.1 requires Host; Node answers 400 without it.
+  if (!host) return null;
+  return { method, url, headers, close };
+}
+
+/** The head of a prepared response, without Date and connection headers (added per request). */
+const heads = new WeakMap<PreparedResponse, string>();
+function headOf(r: PreparedResponse): string {
+  let head = heads.get(r);
+  if (head === undefined) {
+    head = `HTTP/1.1 ${r.status} ${STATUS_CODES[r.status] ?? ''}\r\n`;
+    for (const [name, value] of Object.entries(r.headers)) head += `${name}: ${value}\r\n`;
+    heads.set(r, head);
+  }
+  return head;
+}
+
+/**
+ * Puts the socket fast path in front of a Node HTTP server: takes over its 'connection' listener, answering hits
+ * itself and handing every other connection to Node's listener. Also makes `closeIdleConnections` and
+ * `closeAllConnections` (called by `server.close()`) close the connections it holds.
+ */
+export function answerHitsOnSocket(server: Server, source: SocketHitSource, stats: SocketHitStats = { answered: 0, handedOff: 0 }): SocketHitStats {
+  const nodeListeners = server.listeners('connection') as Array<(socket: Socket) => void>;
+  if (nodeListeners.length !== 1) throw new Error('answerHitsOnSocket: expected exactly Node’s own connection listener');
+  const nodeConnection = nodeListeners[0]!;
+  server.removeListener('connection', nodeConnection);
+  const held = new Set<Socket>();
+  let closing = false;
+
+  let second = 0;
+  let dateTail = '';
+  let closeTail = '';
+  let wholes = new Map<PreparedResponse, Buffer>();
+  const refreshDate = () => {
+    const now = Date.now();
+    const s = Math.floor(now / 1000);
+    if (s === second) return;
+    second = s;
+    const date = new Date(now).toUTCString();
+    const keepAlive = server.keepAliveTimeout > 0 ? `keep-alive: timeout=${Math.floor(server.keepAliveTimeout / 1000)}\r\n` : '';
+    dateTail = `date: ${date}\r\nconnection: keep-alive\r\n${keepAlive}\r\n`;
+    closeTail = `date: ${date}\r\nconnection: close\r\n\r\n`;
+    wholes = new Map();
+  };
+
+  const write = (socket: Socket, r: PreparedResponse, head: boolean, close: boolean): void => {
+    refreshDate();
+    const start = headOf(r) + (close ? closeTail : dateTail);
+    if (head || r.body.length === 0) {
+      socket.write(start, 'latin1');
+      return;
+    }
+    if (!close) {
+      // The hottest pages go out as one buffer (one write system call); the rest as head and body (writev).
+      let whole = wholes.get(r);
+      if (whole === undefined && wholes.size < WHOLE_RESPONSES) {
+        const headBytes = Buffer.from(start, 'latin1');
+        whole = Buffer.concat([headBytes, r.body], headBytes.length + r.body.length);
+        wholes.set(r, whole);
+      }
+      if (whole !== undefined) {
+        socket.write(whole);
+        return;
+      }
+    }
+    socket.cork();
+    socket.write(start, 'latin1');
+    socket.write(r.body);
+    socket.uncork();
+  };
+
+  server.on('connection', (socket: Socket) => {
+    if (closing) {
+      nodeConnection.call(server, socket);
+      return;
+    }
+    held.add(socket);
+    let pending: Buffer | null = null;
+
+    const release = () => {
+      held.delete(socket);
+      socket.removeListener('data', onData);
+      socket.removeListener('end', onEnd);
+      socket.removeListener('timeout', onTimeout);
+      socket.removeListener('error', onError);
+      socket.removeListener('drain', onDrain);
+      socket.removeListener('close', release);
+    };
+
+    const handOff = () => {
+      release();
+      stats.handedOff++;
+      socket.setTimeout(0);
+      // Paused, so the bytes put back wait for Node's parser, which then reads them before anything new.
+      socket.pause();
+      if (pending && pending.length > 0) socket.unshift(pending);
+      pending = null;
+      nodeConnection.call(server, socket);
+      socket.resume();
+    };
+
+    function onData(chunk: Buffer) {
+      let buf: Buffer = pending === null ? chunk : Buffer.concat([pending, chunk]);
+      pending = buf;
+      for (;;) {
+        const end: number = buf.indexOf(HEAD_END);
+        if (end === -1) {
+          if (buf.length > MAX_HEAD) handOff();
+          return;
+        }
+        const req = end <= MAX_HEAD && !closing ? parseHitRequest(buf.toString('latin1', 0, end)) : null;
+        const answer = req ? source.answer(req.method, req.url, req.headers) : undefined;
+        if (!req || !answer) {
+          handOff();
+          return;
+        }
+        write(socket, answer, req.method === 'HEAD', req.close);
+        stats.answered++;
+        if (req.close) {
+          pending = null;
+          release();
+          socket.end();
+          return;
+        }
+        if (buf.length === end + 4) {
+          pending = null;
+          break;
+        }
+        buf = buf.subarray(end + 4);
+        pending = buf;
+      }
+      // A client that does not read its answers is not read from either.
+      if (socket.writableNeedDrain) socket.pause();
+    }
+    function onDrain() {
+      socket.resume();
+    }
+    function onEnd() {
+      release();
+      socket.end();
+    }
+    function onTimeout() {
+      // A half-sent head goes to Node, whose own header timeout then applies; an idle connection is closed.
+      if (pending) handOff();
+      else socket.destroy();
+    }
+    function onError() {
+      release();
+      socket.destroy();
+    }
+
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('timeout', onTimeout);
+    socket.on('error', onError);
+    socket.on('drain', onDrain);
+    socket.on('close', release);
+    socket.setTimeout(server.keepAliveTimeout > 0 ? server.keepAliveTimeout : 5_000);
+  });
+
+  // server.close() closes idle connections; every connection held here is idle between requests.
+  const closeIdle = server.closeIdleConnections.bind(server);
+  const closeAll = server.closeAllConnections.bind(server);
+  const endHeld = () => {
+    closing = true;
+    // Between requests, but an answer may still be on its way out: let it go, then close.
+    for (const socket of held) {
+      if (socket.writableLength === 0) socket.destroy();
+      else socket.end();
+    }
+    held.clear();
+  };
+  server.closeIdleConnections = () => {
+    closeIdle();
+    endHeld();
+  };
+  server.closeAllConnections = () => {
+    closeAll();
+    endHeld();
+  };
+  return stats;
+}
