@@ -40,6 +40,23 @@ describe('PageCache', () => {
     expect(new Set(results.map((r) => r.page)).size).toBe(1);
   });
 
+  it('gives a free render slot to an urgent page before pages that queued earlier', async () => {
+    const cache = new PageCache({ maxConcurrentRenders: 1, urgent: (key) => key.startsWith('/listing') });
+    const order: string[] = [];
+    const first = deferred();
+    const render = (key: string, gate?: Promise<PageSource>) =>
+      cache.fetch(key, async () => {
+        order.push(key);
+        return gate ?? page(`<p>${key}</p>`, [key]);
+      });
+    const all = [render('/a1', first.promise), render('/a2'), render('/a3'), render('/listing'), render('/a4')];
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['/a1']);
+    first.resolve(page('<p>a1</p>', ['a1']));
+    await Promise.all(all);
+    expect(order).toEqual(['/a1', '/listing', '/a2', '/a3', '/a4']);
+  });
+
   it('runs at most maxConcurrentRenders renders at once; the others wait their turn', async () => {
     const cache = new PageCache({ maxConcurrentRenders: 2 });
     let running = 0;

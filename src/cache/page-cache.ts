@@ -64,6 +64,12 @@ export interface PageCacheOptions {
    * only adds memory (each render holds its rows and strings until it finishes), not throughput.
    */
   maxConcurrentRenders?: number;
+  /**
+   * Which waiting renders go first. A publish invalidates many article pages (their same-category blocks) and only a
+   * few listings; readers arriving at those articles must not keep the category page a newsroom just published to
+   * waiting behind them. Default: everything in arrival order.
+   */
+  urgent?: (cacheKey: string) => boolean;
 }
 
 export interface CacheStats {
@@ -107,6 +113,8 @@ export class PageCache {
   private readonly maxConcurrentRenders: number;
   private rendering = 0;
   private readonly renderQueue: Array<() => void> = [];
+  private readonly urgentQueue: Array<() => void> = [];
+  private readonly urgent: (cacheKey: string) => boolean;
   private bytes = 0;
   readonly stats: Omit<CacheStats, 'entries' | 'bytes'> = { hits: 0, misses: 0, renders: 0, stores: 0, evictions: 0, invalidatedPages: 0 };
 
@@ -117,15 +125,16 @@ export class PageCache {
     this.gzipLevel = opts.gzipLevel ?? 6;
     this.maxAgeMs = opts.maxAgeMs ?? 10 * 60_000;
     this.maxConcurrentRenders = Math.max(1, opts.maxConcurrentRenders ?? 8);
+    this.urgent = opts.urgent ?? (() => false);
   }
 
-  private async renderSlot<T>(work: () => Promise<T>): Promise<T> {
-    if (this.rendering >= this.maxConcurrentRenders) await new Promise<void>((r) => this.renderQueue.push(r));
+  private async renderSlot<T>(cacheKey: string, work: () => Promise<T>): Promise<T> {
+    if (this.rendering >= this.maxConcurrentRenders) await new Promise<void>((r) => (this.urgent(cacheKey) ? this.urgentQueue : this.renderQueue).push(r));
     else this.rendering++;
     try {
       return await work();
     } finally {
-      const next = this.renderQueue.shift();
+      const next = this.urgentQueue.shift() ?? this.renderQueue.shift();
       // The slot passes straight to the next waiter; only when nobody waits is it given back.
       if (next) next();
       else this.rendering--;
@@ -181,7 +190,7 @@ export class PageCache {
   }
 
   private async renderAndStore(cacheKey: string, render: () => Promise<PageSource>, flight: Flight): Promise<FetchResult> {
-    const source = await this.renderSlot(async () => {
+    const source = await this.renderSlot(cacheKey, async () => {
       this.stats.renders++;
       for (const l of this.renderListeners) l(cacheKey);
       return render();

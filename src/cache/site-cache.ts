@@ -58,6 +58,8 @@ const PER_RESPONSE = new Set(['content-length', 'last-modified', 'age', 'expires
 export type RenderedLike = RenderedPage;
 
 const MAX_MEMBERSHIPS = 50_000;
+/** A story's own page (`/{slug}-post{id}.html`, see articlePath). */
+const ARTICLE_PAGE = /-?post\d+\.html$/;
 
 /**
  * The reader site's cache as the web layer sees it: answers hits before Fastify routing (`serveFast`),
@@ -79,7 +81,8 @@ export class SiteCache {
   private readonly log: (m: string) => void;
 
   constructor(opts: SiteCacheOptions = {}) {
-    this.pages = new PageCache({ maxBytes: opts.maxBytes, maxAgeMs: opts.maxAgeMs, maxConcurrentRenders: opts.maxConcurrentRenders });
+    // Listings (home, categories, tags, authors, feeds) render before queued article pages: see PageCacheOptions.urgent.
+    this.pages = new PageCache({ maxBytes: opts.maxBytes, maxAgeMs: opts.maxAgeMs, maxConcurrentRenders: opts.maxConcurrentRenders, urgent: (key) => !ARTICLE_PAGE.test(key) });
     this.policy = opts.policy ?? DEFAULT_CDN_POLICY;
     this.purge = opts.purge;
     this.socketHitsEnabled = opts.socketHits ?? true;
