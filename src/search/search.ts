@@ -145,8 +145,11 @@ const sqliteIndex: EngineIndex = {
     ).rows;
   },
   async sample(db, t, lo, hi, cap) {
-    const r = await sql<{ n: number; m: number | null }>`SELECT count(*) AS n, min(rowid) AS m FROM (SELECT rowid FROM search_fts
-      WHERE search_fts MATCH ${fts5Term(t)} AND rowid BETWEEN ${lo} AND ${hi} ORDER BY rowid DESC LIMIT ${cap})`.execute(db);
+    // Only an upper bound on rowid: FTS5 walks a doclist newest-first from it and stops at the LIMIT, whereas a lower
+    // bound makes it read the doclist from its oldest entry up to the bound (about 45 ms for a common word at 500k
+    // stories against 0.1 ms). Matches below `lo` are then left out of the count here.
+    const r = await sql<{ n: number | null; m: number | null }>`SELECT sum(rowid >= ${lo}) AS n, min(rowid) AS m FROM (SELECT rowid FROM search_fts
+      WHERE search_fts MATCH ${fts5Term(t)} AND rowid <= ${hi} ORDER BY rowid DESC LIMIT ${cap})`.execute(db);
     return { n: Number(r.rows[0]?.n ?? 0), m: r.rows[0]?.m == null ? null : Number(r.rows[0].m) };
   },
 };
