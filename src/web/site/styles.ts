@@ -1,42 +1,50 @@
-/** Reader site stylesheet, inlined in every page: small enough that a separate request would cost more. */
+/**
+ * Reader site stylesheet, inlined in every page: small enough that a separate request would cost more.
+ *
+ * Type scale: few sizes (14, 17, 20, 24 px on a phone) and two weights (400, 700), no italics in the page chrome.
+ * Each distinct size/weight/style of the system font is a separate font instance the renderer must set up before
+ * it can lay text out (on Linux Chromium one synchronous round trip to the browser process each), and that work
+ * was most of the article page's layout time in the Lighthouse trace (docs/PERFORMANCE.md, Lighthouse).
+ */
 export const SITE_CSS = `
 *,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
-body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;color:#1a1a1a;background:#fff;line-height:1.6;font-size:1rem}
+body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;color:#1a1a1a;background:#fff;line-height:1.6;font-size:1.0625rem}
 a{color:#0b4f8a;text-decoration:none}a:hover,a:focus{text-decoration:underline}
 :focus-visible{outline:3px solid #0b4f8a;outline-offset:2px}
 img{max-width:100%;height:auto;background:#eceff3}
+input,button{font:inherit}
 .wrap{max-width:1140px;margin:0 auto;padding:0 16px}
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:8px;z-index:10}.skip:focus{left:8px}
 .masthead{border-bottom:3px solid #a50e0e}
 .masthead .top{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:8px;padding:12px 0}
-.brand{font-size:1.75rem;font-weight:800;color:#a50e0e;letter-spacing:-.5px}.brand:hover{text-decoration:none}
+.brand{font-size:1.5rem;font-weight:700;color:#a50e0e;letter-spacing:-.5px}.brand:hover{text-decoration:none}
 .tagline{margin:0;color:#555;font-size:.875rem}
 .today{color:#555;font-size:.875rem}
-.search{display:flex;gap:4px}.search input{padding:6px 8px;border:1px solid #767676;border-radius:4px;font:inherit;min-width:0}
-.search button,.btn{padding:6px 12px;border:0;border-radius:4px;background:#a50e0e;color:#fff;font:inherit;cursor:pointer}
+.search{display:flex;gap:4px}.search input{padding:6px 8px;border:1px solid #767676;border-radius:4px;min-width:0}
+.search button,.btn{padding:6px 12px;border:0;border-radius:4px;background:#a50e0e;color:#fff;cursor:pointer}
 nav.sections ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:0 4px}
-nav.sections a{display:block;padding:10px 10px;color:#1a1a1a;font-weight:600;font-size:.9375rem}
+nav.sections a{display:block;padding:10px 10px;color:#1a1a1a;font-weight:700;font-size:.875rem}
 nav.sections a[aria-current]{color:#a50e0e}
 main{padding:16px 0 32px}
 .crumbs ol{list-style:none;margin:0 0 8px;padding:0;display:flex;flex-wrap:wrap;gap:6px;font-size:.875rem}
 .crumbs li+li::before{content:"›";margin-right:6px;color:#767676}
-.crumbs a{color:#a50e0e;font-weight:600}
+.crumbs a{color:#a50e0e;font-weight:700}
 .layout{display:grid;gap:32px}
 @media(min-width:960px){.layout{grid-template-columns:minmax(0,1fr) 320px}}
 article.story{max-width:760px}
-.story h1{font-size:clamp(1.5rem,4vw,2.125rem);line-height:1.25;margin:.25em 0 .4em;font-weight:800}
+h1{font-size:clamp(1.5rem,4vw,2.125rem);line-height:1.25;margin:.25em 0 .4em;font-weight:700}
 .label{color:#a50e0e;font-weight:700}
 .meta{color:#555;font-size:.875rem;display:flex;flex-wrap:wrap;gap:4px 16px;margin-bottom:12px}
-.sapo{font-weight:700;font-size:1.0625rem;line-height:1.55;margin:0 0 16px}
+.sapo{font-weight:700;line-height:1.55;margin:0 0 16px}
 .body{font-size:var(--fs,1.0625rem)}
 .body p{margin:0 0 1em}
-.body h2,.body h3,.body h4{line-height:1.3;margin:1.4em 0 .6em}
+.body h2,.body h3,.body h4{font-size:1.25rem;line-height:1.3;margin:1.4em 0 .6em}.body h3,.body h4{font-size:1em}
 .body blockquote{margin:1em 0;padding:.2em 1em;border-left:4px solid #a50e0e;background:#faf6f6}
 .figure{margin:1.25em 0;text-align:center}
 .figure img{display:block;margin:0 auto}
-.figure figcaption{font-size:.9375rem;color:#333;background:#f3f4f6;padding:8px 12px;text-align:center;font-style:italic}
-.credit{font-style:normal;color:#555}
+.figure figcaption{font-size:.875rem;color:#333;background:#f3f4f6;padding:8px 12px;text-align:center}
+.credit{color:#555}
 .gallery{display:grid;gap:8px;grid-template-columns:repeat(auto-fill,minmax(220px,1fr))}
 .box{background:#f1f5f9;border-left:4px solid #0b4f8a;padding:12px 16px;margin:1.25em 0}
 .correction{margin:1em 0;padding:10px 14px;border-left:4px solid #b45309;background:#fffbeb}.correction p{margin:0}
@@ -46,7 +54,7 @@ article.story{max-width:760px}
 .tags a{display:inline-block;padding:4px 10px;border:1px solid #c8ccd2;border-radius:16px;color:#333;font-size:.875rem}
 .share{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:16px 0;font-size:.875rem}
 .share a{padding:6px 10px;border-radius:4px;background:#eef2f7;color:#1a1a1a}
-.share input{flex:1;min-width:180px;padding:6px;border:1px solid #767676;border-radius:4px;font:inherit;font-size:.8125rem}
+.share input{flex:1;min-width:180px;padding:6px;border:1px solid #767676;border-radius:4px}
 .fontsize{display:flex;gap:6px;align-items:center;font-size:.875rem;margin:0 0 12px}
 .fontsize a{padding:2px 8px;border:1px solid #c8ccd2;border-radius:4px;color:#1a1a1a}
 .fs-toggle{position:absolute;opacity:0;width:1px;height:1px}.fs-toggle:focus-visible+.fontsize label{outline:3px solid #0b4f8a}.fs-toggle:checked~.body{--fs:1.3rem}.fontsize label{padding:2px 8px;border:1px solid #c8ccd2;border-radius:4px;cursor:pointer}
@@ -55,14 +63,14 @@ section.block>h2{font-size:1.25rem;margin:0 0 12px;padding-bottom:6px;border-bot
 .cards{list-style:none;margin:0;padding:0;display:grid;gap:16px}
 .card{display:grid;grid-template-columns:160px minmax(0,1fr);gap:12px;align-items:start}
 .card img{width:160px;height:100px;object-fit:cover;border-radius:2px}
-.card h2,.card h3{font-size:1rem;line-height:1.35;margin:0 0 4px}
+.card h2,.card h3{font-size:1em;line-height:1.35;margin:0 0 4px}
 .card h2 a,.card h3 a{color:#1a1a1a}
 .card p{margin:0;color:#444;font-size:.875rem;display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}
-.card time{color:#666;font-size:.8125rem}
+.card time{color:#666;font-size:.875rem}
 .cards.compact .card{grid-template-columns:100px minmax(0,1fr)}.cards.compact .card img{width:100px;height:64px}
 .lead{display:grid;gap:16px;margin-bottom:24px}
 @media(min-width:720px){.lead{grid-template-columns:3fr 2fr}}
-.lead h2{font-size:1.625rem;line-height:1.25;margin:0 0 8px}.lead h2 a{color:#1a1a1a}
+.lead h2{font-size:1.5rem;line-height:1.25;margin:0 0 8px}.lead h2 a{color:#1a1a1a}
 .lead img{width:100%;height:auto;aspect-ratio:3/2;object-fit:cover}
 .sections-grid{display:grid;gap:24px}
 @media(min-width:720px){.sections-grid{grid-template-columns:1fr 1fr}}
@@ -72,7 +80,7 @@ section.block>h2{font-size:1.25rem;margin:0 0 12px;padding-bottom:6px;border-bot
 .notice{padding:16px;background:#fff7e6;border:1px solid #f0c36d;border-radius:4px}
 footer.site{background:#1f2937;color:#e5e7eb;padding:24px 0;font-size:.875rem}
 footer.site a{color:#fff;text-decoration:underline}
-footer.site .name{font-size:1.125rem;font-weight:700;color:#fff;margin:0 0 8px}
+footer.site .name{font-size:1.25rem;font-weight:700;color:#fff;margin:0 0 8px}
 footer.site p{margin:.25em 0}
 .social{display:flex;gap:12px;list-style:none;padding:0;margin:12px 0 0}
 .subnav{display:flex;flex-wrap:wrap;gap:8px;list-style:none;padding:0;margin:0 0 16px}
