@@ -20,7 +20,8 @@ export interface ServerOptions {
   cache?: SiteCacheOptions | false;
 }
 
-const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#a50e0e"/><text x="32" y="44" font-family="Arial,sans-serif" font-size="34" font-weight="700" text-anchor="middle" fill="#fff">TS</text></svg>`;
+// The letters "TS" drawn as strokes, not <text>: an SVG icon with text makes the browser look up a system font for it.
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#a50e0e"/><path d="M8 19h22M19 19v28M53 22c-2-3-5-4-8-4-4 0-7 2-7 6 0 8 16 5 16 14 0 4-4 7-9 7-4 0-7-2-9-5" fill="none" stroke="#fff" stroke-width="6"/></svg>`;
 
 /** The whole HTTP application: reader site, media, newsroom API. */
 export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Promise<FastifyInstance> {
