@@ -28,6 +28,15 @@ describe('PageCache', () => {
     expect(cache.stats.renders).toBe(1);
   });
 
+  it('keeps compressed bytes in buffers of their own size, so the byte bound is the memory held', async () => {
+    const cache = new PageCache();
+    const small = await cache.fetch('/small', async () => page('<p>ngắn</p>', ['a:1']));
+    const large = await cache.fetch('/large', async () => page(`<p>${'Tin tức tỉnh nhà hôm nay. '.repeat(2000)}</p>`, ['a:2']));
+    for (const p of [small.page!, large.page!]) {
+      for (const b of [p.gzip, p.br, cache.identityOf(p)]) expect([b.length, b.buffer.byteLength]).toEqual([b.length, b.length]);
+    }
+  });
+
   it('concurrent misses for one key render once', async () => {
     const cache = new PageCache();
     const d = deferred();
