@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from '../media/sharp.ts';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createUser } from '../storage/newsroom.ts';
@@ -18,6 +18,7 @@ import { DEMO_CATEGORIES, DEMO_SETTINGS, DEMO_STORIES, type DemoStory } from './
  * Deterministic for a given seed so the demo looks the same on every machine.
  */
 export async function drawDemoImage(seed: number, hue: number, width = 1200, height = 800): Promise<Buffer> {
+  const sharp = await loadSharp();
   let x = seed * 9301 + 49297;
   const rnd = () => ((x = (x * 9301 + 49297) % 233280) / 233280);
   const layers: string[] = [];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import sharp from 'sharp';
+import { loadSharp } from './sharp.ts';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../web/context.ts';
 import { getArticle, getMediaByIds, getSettings } from '../storage/content.ts';
@@ -107,6 +107,7 @@ function brandBandSvg(siteName: string): string {
 
 /** Draws the social card as a JPEG. */
 export async function renderSocialImage(s: SocialSource, coverFile: Buffer | null): Promise<Buffer> {
+  const sharp = await loadSharp();
   if (coverFile) {
     const base = await sharp(coverFile, { limitInputPixels: MAX_IMAGE_PIXELS }).rotate().resize(SOCIAL_WIDTH, SOCIAL_HEIGHT, { fit: 'cover', position: 'attention' }).toBuffer();
     return sharp(base)

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile, access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import sharp from 'sharp';
+import { loadSharp } from './sharp.ts';
 
 export interface StoredImage {
   storageKey: string;
@@ -28,6 +28,7 @@ export const MAX_IMAGE_PIXELS = 60_000_000;
  * so the same file stored twice is one file and its URL can be cached forever.
  */
 export async function storeImage(mediaDir: string, data: Buffer): Promise<StoredImage> {
+  const sharp = await loadSharp();
   if (data.length === 0) throw new Error('Tệp ảnh rỗng');
   if (data.length > MAX_IMAGE_BYTES) throw new Error(`Tệp ảnh quá lớn (${data.length} byte, tối đa ${MAX_IMAGE_BYTES})`);
   const meta = await sharp(data, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata().catch(() => null);

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from './sharp.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { insertMedia } from '../storage/content.ts';
@@ -78,6 +78,7 @@ export interface PreparedImage {
 
 /** Checks an upload and returns the bytes to store. */
 export async function prepareUpload(data: Buffer): Promise<PreparedImage> {
+  const sharp = await loadSharp();
   if (data.length === 0) throw new UploadError('Tệp rỗng.', 422);
   if (data.length > MAX_IMAGE_BYTES) throw new UploadError(`Tệp quá lớn (tối đa ${Math.round(MAX_IMAGE_BYTES / 1024 / 1024)} MB).`, 413);
   // Header only (no pixels decoded), so the pixel count below can be refused with a clear message.

@@ -1,6 +1,6 @@
 import { access, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import sharp from 'sharp';
+import { loadSharp } from './sharp.ts';
 import { MAX_IMAGE_PIXELS } from './store.ts';
 
 /**
@@ -96,6 +96,7 @@ async function findOriginal(mediaDir: string, base: string): Promise<string | nu
 }
 
 export async function encodeVariant(input: Buffer | string, spec: VariantSpec): Promise<Buffer> {
+  const sharp = await loadSharp();
   const img = sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS, animated: false }).rotate();
   if (spec.kind === 'ratio') {
     const meta = await sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
