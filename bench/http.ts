@@ -14,7 +14,8 @@
  * Measures: hot article page (gzip) and hot home page vs nginx gzip_static on the exact same bytes; a mix of
  * 10,000 article URLs, first uncached (every request renders) then cached; the same mix while a writer
  * publishes one story per second through the newsroom API (with publish-to-visible latency); peak RSS per
- * worker; the page cache hit ratio. Prints a table and writes bench/.work/http-results.json.
+ * worker; the page cache hit ratio. With fewer workers than cores, nginx also runs with that many workers on the
+ * article page, for the per-core comparison. Prints a table and writes bench/.work/http-results.json.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -142,8 +143,8 @@ interface Nginx {
   stop(): void;
 }
 
-async function startNginx(nginx: string, files: Record<string, { plain: Buffer; gzip: Buffer }>): Promise<Nginx> {
-  const dir = join(WORK, 'nginx');
+async function startNginx(nginx: string, files: Record<string, { plain: Buffer; gzip: Buffer }>, workerProcesses = CORES): Promise<Nginx> {
+  const dir = join(WORK, `nginx-${workerProcesses}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'root'), { recursive: true });
   mkdirSync(join(dir, 'tmp'), { recursive: true });
@@ -153,7 +154,7 @@ async function startNginx(nginx: string, files: Record<string, { plain: Buffer; 
   }
   const port = await freePort();
   const conf = `
-worker_processes ${CORES};
+worker_processes ${workerProcesses};
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 daemon off;
@@ -373,20 +374,30 @@ async function main(): Promise<void> {
     }
     log(`  article page: ${files['article.html']!.plain.length} bytes, ${files['article.html']!.gzip.length} gzipped; home: ${files['index.html']!.plain.length} / ${files['index.html']!.gzip.length}`);
     const ng = await startNginx(nginx, files);
+    // For scale per core: nginx with as many workers as ours (the targets compare with nginx on all cores).
+    const ngSame = workers < CORES ? await startNginx(nginx, files, workers) : undefined;
     // Warm every worker's cache for the hot pages.
     for (let i = 0; i < workers * 4; i++) for (const p of [hotArticle, '/']) await get(ours.base, p, { 'accept-encoding': 'gzip' });
 
     const hot: Record<string, { nginx: LoadResult[]; ours: LoadResult[] }> = { article: { nginx: [], ours: [] }, home: { nginx: [], ours: [] } };
+    const sameWorkers: LoadResult[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       for (const [page, ngPath, ourPath] of [['article', '/article.html', hotArticle], ['home', '/', '/']] as const) {
         const n = await wrk(ng.base, [ngPath]);
         const o = await wrk(ours.base, [ourPath]);
         hot[page]!.nginx.push(n);
         hot[page]!.ours.push(o);
-        log(`  round ${round} ${page.padEnd(8)} nginx ${fmt(n.rps).padStart(7)} req/s, ours ${fmt(o.rps).padStart(7)} req/s  ×${fmt(o.rps / n.rps, 2)}`);
+        let same = '';
+        if (ngSame && page === 'article') {
+          const n1 = await wrk(ngSame.base, [ngPath]);
+          sameWorkers.push(n1);
+          same = `; nginx with ${workers} worker${workers > 1 ? 's' : ''} ${fmt(n1.rps)} req/s ×${fmt(o.rps / n1.rps, 2)}`;
+        }
+        log(`  round ${round} ${page.padEnd(8)} nginx ${fmt(n.rps).padStart(7)} req/s, ours ${fmt(o.rps).padStart(7)} req/s  ×${fmt(o.rps / n.rps, 2)}${same}`);
       }
     }
     ng.stop();
+    ngSame?.stop();
 
     // Render every URL of the mix once (as many at a time as there are workers), so the cached passes measure hits.
     const warming = performance.now();
@@ -403,7 +414,8 @@ async function main(): Promise<void> {
     const warmMix2 = await wrk(ours.base, mixPaths, { order: 'random', count: true });
     const token = await apiToken(site.file);
     const writer = startWriter(ours.base, token);
-    const publishing = await wrk(ours.base, mixPaths, { order: 'random', count: true });
+    // Three measurement lengths, so the publish-to-visible percentiles rest on more than a handful of publishes.
+    const publishing = await wrk(ours.base, mixPaths, { order: 'random', count: true, duration: 3 * DURATION });
     const w = await writer.stop();
     const rss = ours.pids().map(peakRssMb);
     await ours.stop();
@@ -413,6 +425,7 @@ async function main(): Promise<void> {
     log(`  --- medians of ${ROUNDS} rounds ---`);
     log(row('nginx gzip_static, article page', art.nginx));
     log(row(`ours, hot article page (gzip)`, art.ours, art.nginx));
+    if (sameWorkers.length) log(row(`nginx gzip_static with ${workers} worker${workers > 1 ? 's' : ''}, article`, median(sameWorkers), undefined) + `   ours ×${fmt(art.ours.rps / median(sameWorkers).rps, 2)}`);
     log(row('nginx gzip_static, home page', home.nginx));
     log(row('ours, hot home page (gzip)', home.ours, home.nginx));
     log(row(`article mix, uncached (${cold.misses} renders)`, cold));
@@ -422,7 +435,7 @@ async function main(): Promise<void> {
     log(row(`mix + 1 publish/s (hit ratio ${fmt((100 * publishing.hits) / (publishing.hits + publishing.misses), 1)}%)`, publishing));
     log(`    published ${w.published} stories through the API (${w.failures} failures); publish-to-visible on the category page: p50 ${fmt(pct(w.visibleMs, 50), 1)} ms, p99 ${fmt(pct(w.visibleMs, 99), 1)} ms, max ${fmt(Math.max(...w.visibleMs), 1)} ms`);
     log(`    peak RSS per worker: ${rss.map((r) => `${fmt(r)} MB`).join(', ')}`);
-    runs[`workers-${workers}`] = { hot, medians: { article: art, home }, cold, warmMix, warmMix2, publishing, writer: { ...w, p50: pct(w.visibleMs, 50), p99: pct(w.visibleMs, 99) }, peakRssMb: rss, articleBytes: files['article.html']!.plain.length, articleGzipBytes: files['article.html']!.gzip.length };
+    runs[`workers-${workers}`] = { hot, sameWorkers, medians: { article: art, home }, cold, warmMix, warmMix2, publishing, writer: { ...w, p50: pct(w.visibleMs, 50), p99: pct(w.visibleMs, 99) }, peakRssMb: rss, articleBytes: files['article.html']!.plain.length, articleGzipBytes: files['article.html']!.gzip.length };
   }
   writeFileSync(join(WORK, 'http-results.json'), JSON.stringify(results, null, 2));
   for (const f of readdirSync(WORK)) if (f.startsWith('paths-')) rmSync(join(WORK, f), { force: true });
