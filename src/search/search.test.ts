@@ -157,6 +157,10 @@ describe.each(engines)('search on $engine', ({ open }) => {
     const s = await suggestTitles(store.db, 'festival song ho');
     expect(s.map((x) => x.id)).toEqual([ids.festival]);
     expect(s[0]?.titleHtml).toContain('<mark>');
+    // A one-letter last word is a word being typed: suggestions follow the words before it.
+    expect((await suggestTitles(store.db, 'festival song h')).map((x) => x.id)).toEqual([ids.festival]);
+    // Once a space follows it, it is a whole word and must match.
+    expect(await suggestTitles(store.db, 'festival song h ')).toEqual([]);
   });
 
   it('lists the other seed story as related, never the story itself', async () => {
