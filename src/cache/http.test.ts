@@ -112,9 +112,19 @@ describe.each(engines)('cached reader pages over HTTP on $engine', ({ open }) =>
     const miss = await rawGet(base, '/kinh-te', { 'accept-encoding': 'gzip' });
     const hit = await rawGet(base, '/kinh-te', { 'accept-encoding': 'gzip' });
     expect(hit.headers['x-cache']).toBe('HIT');
-    for (const h of ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options', 'content-type', 'cross-origin-opener-policy', 'permissions-policy']) {
+    for (const h of ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options', 'content-type', 'permissions-policy']) {
       expect(hit.headers[h], h).toBe(miss.headers[h]);
       expect(hit.headers[h], h).toBeDefined();
+    }
+  });
+
+  it('sends Cross-Origin-Opener-Policy to the newsroom and logged-in members, not with public reader pages', async () => {
+    const reader = await rawGet(base, '/kinh-te', { 'accept-encoding': 'gzip' });
+    expect(reader.headers['cross-origin-opener-policy']).toBeUndefined();
+    const member = await rawGet(base, '/kinh-te', { cookie: 'toasoan_session=khong-hop-le' });
+    expect(member.headers['cross-origin-opener-policy']).toBe('same-origin');
+    for (const path of ['/admin', '/admin/bai-viet', '/api/v1/me', '/api/docs']) {
+      expect((await rawGet(base, path)).headers['cross-origin-opener-policy'], path).toBe('same-origin');
     }
   });
 
