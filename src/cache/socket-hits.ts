@@ -181,12 +181,7 @@ export function answerHitsOnSocket(server: Server, source: SocketHitSource, stat
 
     const release = () => {
       held.delete(socket);
-      socket.removeListener('data', onData);
-      socket.removeListener('end', onEnd);
-      socket.removeListener('timeout', onTimeout);
-      socket.removeListener('error', onError);
-      socket.removeListener('drain', onDrain);
-      socket.removeListener('close', release);
+      for (const [event, listener] of listeners) socket.removeListener(event, listener);
     };
 
     const handOff = () => {
@@ -251,12 +246,8 @@ export function answerHitsOnSocket(server: Server, source: SocketHitSource, stat
       socket.destroy();
     }
 
-    socket.on('data', onData);
-    socket.on('end', onEnd);
-    socket.on('timeout', onTimeout);
-    socket.on('error', onError);
-    socket.on('drain', onDrain);
-    socket.on('close', release);
+    const listeners: Array<[string, Parameters<Socket['removeListener']>[1]]> = [['data', onData], ['end', onEnd], ['timeout', onTimeout], ['error', onError], ['drain', onDrain], ['close', release]];
+    for (const [event, listener] of listeners) socket.on(event, listener);
     socket.setTimeout(server.keepAliveTimeout > 0 ? server.keepAliveTimeout : 5_000);
   });
 
