@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ensureAdminBuilt, launchBrowser, PASSWORD, startSite, type TestSite } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { PASSWORD, useSiteAndBrowser } from './support.ts';
 
 /** The editor's main actions with the keyboard alone: log in, create, write with marks, insert an image dialog, save, submit. */
 describe('newsroom app: keyboard only', () => {
-  let site: TestSite;
-  let browser: Browser;
-  beforeAll(async () => {
-    ensureAdminBuilt();
-    site = await startSite();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.dispose();
-  });
+  const e2e = useSiteAndBrowser();
 
   /** Presses Tab until the focused element matches, as a keyboard user would. */
   const tabTo = async (page: Page, matches: (el: { tag: string; text: string; label: string; id: string }) => boolean, max = 60) => {
@@ -31,11 +21,11 @@ describe('newsroom app: keyboard only', () => {
   };
 
   it('works without a mouse', { timeout: 120_000 }, async () => {
-    const page = await (await browser.newContext({ locale: 'vi-VN' })).newPage();
-    await page.goto(`${site.base}/admin/`);
+    const page = await (await e2e.browser.newContext({ locale: 'vi-VN' })).newPage();
+    await page.goto(`${e2e.site.base}/admin/`);
     // The email field has focus on arrival.
     await page.getByLabel('Email').waitFor();
-    await page.keyboard.type(site.users.reporter.email);
+    await page.keyboard.type(e2e.site.users.reporter.email);
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
     await page.keyboard.press('Enter');
@@ -63,7 +53,7 @@ describe('newsroom app: keyboard only', () => {
     expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('story-body');
     await page.keyboard.press('Control+s');
     await page.getByTestId('save-state').filter({ hasText: 'Đã lưu' }).waitFor({ timeout: 15_000 });
-    const row = await site.store.db.selectFrom('articles').select('body').where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await e2e.site.store.db.selectFrom('articles').select('body').where('id', '=', id).executeTakeFirstOrThrow();
     const para = (JSON.parse(row.body) as { content: Array<{ content: Array<{ text: string; marks?: Array<{ type: string }> }> }> }).content[0]!.content;
     expect(para.map((n) => n.text).join('')).toBe('Chợ chỉ họp mỗi năm một lần.');
     expect(para.find((n) => n.marks?.some((m) => m.type === 'bold'))?.text.trim()).toBe('mỗi năm một lần');
@@ -72,7 +62,7 @@ describe('newsroom app: keyboard only', () => {
     await tabTo(page, (e) => e.tag === 'button' && e.text === 'Gửi biên tập');
     await page.keyboard.press('Enter');
     await page.getByTestId('story-status').filter({ hasText: 'Đã gửi' }).waitFor();
-    const status = await site.store.db.selectFrom('articles').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+    const status = await e2e.site.store.db.selectFrom('articles').select('status').where('id', '=', id).executeTakeFirstOrThrow();
     expect(status.status).toBe('submitted');
   });
 });

@@ -1,38 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ensureAdminBuilt, launchBrowser, login, phonePhoto, screenshot, seriousViolations, startSite, type TestSite } from './support.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { login, phonePhoto, screenshot, seriousViolations, useSiteAndBrowser } from './support.ts';
 
 /** The issue's acceptance story, in real Chromium against a real server. */
 describe('newsroom app: a story from reporter to reader', () => {
-  let site: TestSite;
-  let browser: Browser;
+  const e2e = useSiteAndBrowser();
   const contexts: BrowserContext[] = [];
   const newPage = async () => {
-    const c = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1360, height: 900 } });
+    const c = await e2e.browser.newContext({ locale: 'vi-VN', viewport: { width: 1360, height: 900 } });
     contexts.push(c);
     const page = await c.newPage();
     page.on('pageerror', (e) => console.log('[pageerror]', e.message));
     return page;
   };
 
-  beforeAll(async () => {
-    ensureAdminBuilt();
-    site = await startSite();
-    browser = await launchBrowser();
-  });
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await site?.dispose();
   });
 
   const statusIs = (page: Page, label: string) => page.getByTestId('story-status').filter({ hasText: label }).waitFor();
   const saved = (page: Page) => page.getByTestId('save-state').filter({ hasText: 'Đã lưu' }).waitFor({ timeout: 15_000 });
   const openStory = async (page: Page, title: string) => {
-    await page.goto(`${site.base}/admin/?tab=waiting`);
+    await page.goto(`${e2e.site.base}/admin/?tab=waiting`);
     await page.getByRole('link', { name: title }).click();
     await page.getByTestId('story-status').waitFor();
   };
@@ -46,11 +38,11 @@ describe('newsroom app: a story from reporter to reader', () => {
     const caption = 'Người dân gùi măng xuống chợ phiên buổi sớm';
     // --- reporter
     const reporter = await newPage();
-    await reporter.goto(`${site.base}/admin/`);
+    await reporter.goto(`${e2e.site.base}/admin/`);
     await reporter.getByLabel('Email').waitFor();
     await screenshot(reporter, '01-login');
     expect(await seriousViolations(reporter), 'login').toEqual([]);
-    await login(reporter, site.base, site.users.reporter.email);
+    await login(reporter, e2e.site.base, e2e.site.users.reporter.email);
     await screenshot(reporter, '02-queue');
     expect(await seriousViolations(reporter), 'queue').toEqual([]);
 
@@ -87,15 +79,15 @@ describe('newsroom app: a story from reporter to reader', () => {
 
     // --- editor returns it with a note
     const editor = await newPage();
-    await login(editor, site.base, site.users.editor.email);
+    await login(editor, e2e.site.base, e2e.site.users.editor.email);
     await openStory(editor, title);
     await editor.getByLabel('Ghi chú kèm thao tác').fill('Thêm tên xã và thời điểm cụ thể ở đoạn hai.');
     await act(editor, 'Trả lại tác giả');
     // Leaving the story gives back the edit lock.
-    await editor.goto(`${site.base}/admin/`);
+    await editor.goto(`${e2e.site.base}/admin/`);
 
     // --- reporter sees the note, fixes, resubmits
-    await reporter.goto(`${site.base}/admin/articles/${storyId}`);
+    await reporter.goto(`${e2e.site.base}/admin/articles/${storyId}`);
     await expect.poll(() => reporter.getByTestId('return-note').textContent(), { timeout: 15_000 }).toContain('Thêm tên xã');
     expect(await reporter.getByText('đang sửa').count()).toBe(0);
     await screenshot(reporter, '05-returned');
@@ -112,11 +104,11 @@ describe('newsroom app: a story from reporter to reader', () => {
     if (await editor.getByRole('button', { name: 'Nhận biên tập', exact: true }).count()) await act(editor, 'Nhận biên tập');
     await act(editor, 'Trình duyệt');
     await statusIs(editor, 'Chờ duyệt');
-    await editor.goto(`${site.base}/admin/`);
+    await editor.goto(`${e2e.site.base}/admin/`);
 
     // --- editor-in-chief approves and publishes
     const chief = await newPage();
-    await login(chief, site.base, site.users.chief.email);
+    await login(chief, e2e.site.base, e2e.site.users.chief.email);
     await openStory(chief, title);
     await screenshot(chief, '06-approval');
     if (await chief.getByRole('button', { name: 'Duyệt', exact: true }).count()) await act(chief, 'Duyệt');
@@ -127,7 +119,7 @@ describe('newsroom app: a story from reporter to reader', () => {
     const href = await chief.getByRole('link', { name: 'Xem trên trang' }).getAttribute('href');
     expect(href).toMatch(/-post\d+\.html$/);
     const reader = await newPage();
-    const res = await reader.goto(`${site.base}${href}`);
+    const res = await reader.goto(`${e2e.site.base}${href}`);
     expect(res?.status()).toBe(200);
     await expect.poll(() => reader.locator('h1').first().textContent(), { timeout: 15_000 }).toContain(title);
     await expect.poll(() => reader.locator('figure figcaption').first().textContent(), { timeout: 15_000 }).toContain(caption);
@@ -136,7 +128,7 @@ describe('newsroom app: a story from reporter to reader', () => {
     await screenshot(reader, '07-reader-article');
 
     // --- media library screen
-    await reporter.goto(`${site.base}/admin/media`);
+    await reporter.goto(`${e2e.site.base}/admin/media`);
     await reporter.getByRole('heading', { name: 'Thư viện ảnh' }).waitFor();
     await reporter.locator('.media-tile').first().waitFor();
     await screenshot(reporter, '08-media');

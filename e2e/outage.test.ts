@@ -1,31 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ensureAdminBuilt, launchBrowser, login, screenshot, startSite, type TestSite } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { login, screenshot, useSiteAndBrowser } from './support.ts';
 import { plainText, parseDoc } from '../src/domain/document.ts';
 
 /** Typing while the server is gone for ten seconds: nothing is lost. */
 describe('newsroom app: server outage while typing', () => {
-  let site: TestSite;
-  let browser: Browser;
-  beforeAll(async () => {
-    ensureAdminBuilt();
-    site = await startSite();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.dispose();
-  });
+  const e2e = useSiteAndBrowser();
 
   const storedText = async (id: number) => {
-    const row = await site.store.db.selectFrom('articles').select(['body', 'title']).where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await e2e.site.store.db.selectFrom('articles').select(['body', 'title']).where('id', '=', id).executeTakeFirstOrThrow();
     return { title: row.title, text: plainText(parseDoc(JSON.parse(row.body))) };
   };
 
   it('keeps typing locally while the server is down and saves all of it when it is back', { timeout: 120_000 }, async () => {
-    const context = await browser.newContext({ locale: 'vi-VN' });
+    const context = await e2e.browser.newContext({ locale: 'vi-VN' });
     const page = await context.newPage();
-    await login(page, site.base, site.users.reporter.email);
+    await login(page, e2e.site.base, e2e.site.users.reporter.email);
     await page.getByRole('link', { name: 'Viết bài mới' }).click();
     await page.getByLabel('Tiêu đề').fill('Đường lên bản mùa lũ');
     await page.getByRole('button', { name: 'Tạo bản nháp' }).click();
@@ -39,7 +28,7 @@ describe('newsroom app: server outage while typing', () => {
     expect((await storedText(id)).text).toContain('con đường đất đỏ');
 
     // The server goes away: close it, keep the database.
-    await site.stop();
+    await e2e.site.stop();
     const downAt = Date.now();
     await page.keyboard.press('Enter');
     await page.keyboard.type('Trong lúc máy chủ tắt: nước dâng qua ngầm, xe phải dừng lại.');
@@ -50,16 +39,16 @@ describe('newsroom app: server outage while typing', () => {
     await page.getByLabel('Sapo').fill('Sapo viết khi không có mạng.');
     // Ten seconds without a server, then it comes back on the same port with the same database.
     await page.waitForTimeout(Math.max(0, 10_000 - (Date.now() - downAt)));
-    await site.restart();
+    await e2e.site.restart();
 
     await saveState.filter({ hasText: 'Đã lưu' }).waitFor({ timeout: 30_000 });
     const stored = await storedText(id);
     expect(stored.text).toContain('Trước khi mất mạng: con đường đất đỏ men theo suối.');
     expect(stored.text).toContain('Trong lúc máy chủ tắt: nước dâng qua ngầm, xe phải dừng lại.');
     expect(stored.text).toContain('Vẫn gõ tiếp: bà con mang thuyền ra đón khách.');
-    const sapo = await site.store.db.selectFrom('articles').select('sapo').where('id', '=', id).executeTakeFirstOrThrow();
+    const sapo = await e2e.site.store.db.selectFrom('articles').select('sapo').where('id', '=', id).executeTakeFirstOrThrow();
     expect(sapo.sapo).toBe('Sapo viết khi không có mạng.');
-    // Nothing left waiting in the browser.
+    // Nothing left waiting in the e2e.browser.
     expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('toasoan:draft:')))).toEqual([]);
     await context.close();
   });

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,4 +143,30 @@ export async function login(page: Page, base: string, email: string): Promise<vo
   await page.getByLabel('Mật khẩu').fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await page.getByRole('heading', { name: 'Tin bài' }).waitFor();
+}
+
+/**
+ * The real site and Chromium for one describe block: started before its tests, stopped after them. Hooks the block
+ * adds later run their teardown first (vitest runs after-hooks in reverse), so they can close their pages.
+ */
+export function useSiteAndBrowser(): { readonly site: TestSite; readonly browser: Browser } {
+  let site: TestSite | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    ensureAdminBuilt();
+    site = await startSite();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.dispose();
+  });
+  return {
+    get site() {
+      return site!;
+    },
+    get browser() {
+      return browser!;
+    },
+  };
 }
