@@ -50,7 +50,8 @@ describe('newsroom app: keyboard only', () => {
     await page.getByRole('dialog', { name: 'Chọn ảnh' }).waitFor();
     await page.keyboard.press('Escape');
     await page.getByRole('dialog', { name: 'Chọn ảnh' }).waitFor({ state: 'detached' });
-    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('story-body');
+    // TipTap gives focus back on the next animation frame, so wait for it rather than read it at once.
+    await page.waitForFunction(`document.activeElement && document.activeElement.id === 'story-body'`, undefined, { timeout: 5_000 });
     await page.keyboard.press('Control+s');
     await page.getByTestId('save-state').filter({ hasText: 'Đã lưu' }).waitFor({ timeout: 15_000 });
     const row = await e2e.site.store.db.selectFrom('articles').select('body').where('id', '=', id).executeTakeFirstOrThrow();
