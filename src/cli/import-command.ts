@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
-import { openStore } from '../storage/database.ts';
+import { openStore, refreshPlannerStatistics } from '../storage/database.ts';
 import { importFiles } from '../importer/import.ts';
 import { ensureDefaultCategories } from '../demo/seed.ts';
 
@@ -50,6 +50,7 @@ export async function runImport(args: string[], config: Config): Promise<number>
       }
     }
     const imported = results.filter((r) => r.status === 'imported').length;
+    if (imported > 0) await refreshPlannerStatistics(store);
     console.log(`Tổng: ${imported} bài mới, ${results.length - imported - failed} bài trùng, ${failed} tệp lỗi.`);
     return failed > 0 ? 1 : 0;
   } finally {

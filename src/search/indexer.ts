@@ -1,8 +1,9 @@
-import { sql, SqliteAdapter, type Kysely } from 'kysely';
+import { CompiledQuery, sql, SqliteAdapter, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { Engine } from '../storage/database.ts';
-import { plainText, type Doc } from '../domain/document.ts';
+import { Worker } from 'node:worker_threads';
 import { foldText, indexKeys } from './vietnamese-text.ts';
+import { articleText, indexBatch, type ArticleText, type IndexBatch } from './index-rows.ts';
 import { pgLexeme } from './query.ts';
 import { forgetRelated } from './related.ts';
 
@@ -13,22 +14,7 @@ export function engineOf(db: { getExecutor(): { adapter: unknown } }): Engine {
   return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres';
 }
 
-/** The searchable text of an article, field by field. */
-export interface ArticleText {
-  id: number;
-  title: string;
-  sapo: string;
-  tags: string;
-  body: string;
-}
-
-export function bodyText(bodyJson: string): string {
-  try {
-    return plainText(JSON.parse(bodyJson) as Doc);
-  } catch {
-    return '';
-  }
-}
+export { articleText, bodyText, fts5Row, type ArticleText } from './index-rows.ts';
 
 export async function loadTexts(db: Db, ids: number[]): Promise<ArticleText[]> {
   if (ids.length === 0) return [];
@@ -37,32 +23,33 @@ export async function loadTexts(db: Db, ids: number[]): Promise<ArticleText[]> {
     db.selectFrom('article_tags').innerJoin('tags', 'tags.id', 'article_tags.tag_id').select(['article_tags.article_id', 'tags.name']).where('article_tags.article_id', 'in', ids).orderBy('article_tags.position').execute(),
   ]);
   const tagsOf = new Map<number, string[]>();
-  for (const t of tags) tagsOf.set(t.article_id, [...(tagsOf.get(t.article_id) ?? []), t.name]);
-  return rows.map((r) => ({
-    id: r.id,
-    // The short title is how the story is often referred to; index it with the title when it differs.
-    title: r.short_title && r.short_title !== r.title ? `${r.title}\n${r.short_title}` : r.title,
-    sapo: r.sapo,
-    tags: (tagsOf.get(r.id) ?? []).join('\n'),
-    body: bodyText(r.body),
-  }));
+  for (const t of tags) {
+    let list = tagsOf.get(t.article_id);
+    if (!list) tagsOf.set(t.article_id, (list = []));
+    list.push(t.name);
+  }
+  return rows.map((r) => articleText(r, tagsOf.get(r.id) ?? []));
 }
 
 // ---------- SQLite ----------
 
-/**
- * Column values of search_fts: folded keys of title, sapo, tags, body; accent keys of title, sapo, tags.
- * The body has no accent column: exact-accent ranking looks at the parts a reader sees in a result list,
- * and leaving it out halves the indexing work.
- */
-export function fts5Row(t: ArticleText): string[] {
-  const heads = [t.title, t.sapo, t.tags].map(indexKeys);
-  return [...heads.map((f) => f.folded.join(' ')), foldText(t.body), ...heads.map((f) => f.accent.join(' '))];
-}
-
-/** Stories per INSERT (8 values each: well under SQLite's limit of 32,766 variables). */
+/** Stories per INSERT (at most 7 values each: well under SQLite's limit of 32,766 variables). */
 const ROWS_PER_STATEMENT = 1000;
 const TERMS_PER_STATEMENT = 5000;
+
+/**
+ * A multi-row INSERT with `columns` placeholders per row, run as compiled SQL: building it through Kysely's `sql`
+ * template (thousands of parameters per statement) cost more CPU than the insert into search_heads itself.
+ */
+async function insertRows(db: Db, head: string, rows: unknown[][], perStatement: number): Promise<void> {
+  if (rows.length === 0) return;
+  const width = rows[0]!.length;
+  const tuple = `(${Array.from({ length: width }, () => '?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const part = rows.slice(i, i + perStatement);
+    await db.executeQuery(CompiledQuery.raw(`${head} VALUES ${Array.from(part, () => tuple).join(', ')}`, part.flat()));
+  }
+}
 
 /**
  * Writes the index rows of these stories. Order matters for speed: FTS5 flushes its in-memory pending terms to a new
@@ -73,17 +60,21 @@ const TERMS_PER_STATEMENT = 5000;
  * json_each were slower: every `value->>n` parses the row again.)
  */
 async function insertFts(db: Db, texts: ArticleText[]): Promise<void> {
-  if (texts.length === 0) return;
-  const rows = texts.map((t) => [t.id, ...fts5Row(t)] as [number, ...string[]]);
-  const values = (cols: number[]) => (part: Array<[number, ...string[]]>) => sql.join(part.map((r) => sql`(${sql.join(cols.map((c) => r[c]))})`));
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await sql`INSERT INTO search_heads(article_id, title_f, sapo_f, tags_f, title_a, sapo_a, tags_a) VALUES ${values([0, 1, 2, 3, 5, 6, 7])(rows.slice(i, i + ROWS_PER_STATEMENT))}`.execute(db);
+  if (texts.length) await writeBatch(db, indexBatch(texts));
+}
+
+/** search_fts rows (id and the four folded columns) of a prepared batch. */
+function insertFtsRows(db: Db, rows: IndexBatch['rows']): Promise<void> {
+  return insertRows(db, 'INSERT INTO search_fts(rowid, title_f, sapo_f, tags_f, body_f)', rows.map((r) => r.slice(0, 5)), ROWS_PER_STATEMENT);
+}
+
+async function writeBatch(db: Db, { rows, terms }: IndexBatch): Promise<void> {
+  if (rows.length === 0) return;
+  await insertRows(db, 'INSERT INTO search_heads(article_id, title_f, sapo_f, tags_f, title_a, sapo_a, tags_a)', rows.map((r) => [r[0], r[1], r[2], r[3], r[5], r[6], r[7]]), ROWS_PER_STATEMENT);
   // Every folded key (vocabulary for prefix expansion): distinct keys of the batch.
-  const terms = new Set<string>();
-  for (const [, tf, sf, kf, bf] of rows) for (const field of [tf, sf, kf, bf]) for (const k of field!.split(' ')) if (k) terms.add(k);
-  const list = [...terms];
-  for (let i = 0; i < list.length; i += TERMS_PER_STATEMENT) await sql`INSERT OR IGNORE INTO search_terms(term) VALUES ${sql.join(list.slice(i, i + TERMS_PER_STATEMENT).map((k) => sql`(${k})`))}`.execute(db);
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await sql`INSERT INTO search_titles(rowid, title_f, tags_f) VALUES ${values([0, 1, 3])(rows.slice(i, i + ROWS_PER_STATEMENT))}`.execute(db);
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) await sql`INSERT INTO search_fts(rowid, title_f, sapo_f, tags_f, body_f, title_a, sapo_a, tags_a) VALUES ${values([0, 1, 2, 3, 4, 5, 6, 7])(rows.slice(i, i + ROWS_PER_STATEMENT))}`.execute(db);
+  await insertRows(db, 'INSERT OR IGNORE INTO search_terms(term)', terms.map((k) => [k]), TERMS_PER_STATEMENT);
+  await insertRows(db, 'INSERT INTO search_titles(rowid, title_f, tags_f)', rows.map((r) => [r[0], r[1], r[3]]), ROWS_PER_STATEMENT);
+  await insertFtsRows(db, rows);
 }
 
 async function writeSqlite(db: Db, texts: ArticleText[], ids: number[]): Promise<void> {
@@ -178,11 +169,93 @@ export async function indexArticle(db: Db, id: number): Promise<void> {
   await indexArticles(db, [id]);
 }
 
-/** Rebuilds the whole index in batches; returns the number of articles indexed. */
-export async function reindexAll(db: Db, engine: Engine = engineOf(db), batchSize = 500): Promise<number> {
+/** Below this many articles a bulk pass prepares its batches in-thread: a worker costs more to start than it saves. */
+const WORKER_MIN_ARTICLES = 5_000;
+
+export interface BulkOptions {
+  /** Stories per batch (and per transaction, when not already in one). */
+  batchSize?: number;
+  /** Prepare batches in a worker thread: 'auto' (default) for a SQLite file with enough articles. */
+  worker?: boolean | 'auto';
+}
+
+/** The SQLite file behind a connection, or null (in-memory database). */
+async function sqliteFile(db: Db): Promise<string | null> {
+  const r = await sql<{ file: string }>`SELECT file FROM pragma_database_list WHERE name = 'main'`.execute(db);
+  return r.rows[0]?.file || null;
+}
+
+/**
+ * Every article's index rows, in id order, batch by batch (SQLite bulk passes). With a worker, the next batch is read,
+ * parsed and folded on the other core while the caller writes the current one: preparing is about a third of the
+ * indexing CPU, and SQLite writes from one thread only.
+ */
+async function* preparedBatches(db: Db, opts: BulkOptions): AsyncGenerator<IndexBatch> {
+  const limit = opts.batchSize ?? 1000;
+  const file = opts.worker === false ? null : await sqliteFile(db);
+  const count = file && opts.worker !== true ? Number((await sql<{ n: number }>`SELECT count(*) AS n FROM articles`.execute(db)).rows[0]?.n ?? 0) : 0;
+  if (!file || (opts.worker !== true && count < WORKER_MIN_ARTICLES)) {
+    for (let after = 0; ; ) {
+      const ids = (await db.selectFrom('articles').select('id').where('id', '>', after).orderBy('id').limit(limit).execute()).map((r) => r.id);
+      if (ids.length === 0) return;
+      yield indexBatch(await loadTexts(db, ids));
+      after = ids[ids.length - 1]!;
+    }
+  }
+  const worker = new Worker(new URL('./index-worker.ts', import.meta.url), { workerData: { path: file } });
+  const replies: Array<(b: IndexBatch & { last: number }) => void> = [];
+  let failure: Error | null = null;
+  const failed = new Promise<never>((_, reject) => {
+    worker.on('error', (err) => reject((failure = err)));
+    worker.on('exit', (code) => reject((failure ??= new Error(`index worker exited with code ${code}`))));
+  });
+  failed.catch(() => undefined);
+  worker.on('message', (m: IndexBatch & { last: number }) => replies.shift()?.(m));
+  const request = (after: number) => {
+    if (failure) throw failure;
+    const reply = new Promise<IndexBatch & { last: number }>((resolve) => replies.push(resolve));
+    worker.postMessage({ after, limit });
+    return Promise.race([reply, failed]);
+  };
+  try {
+    let next = request(0);
+    for (;;) {
+      const batch = await next;
+      if (batch.rows.length === 0) return;
+      // Ask for the following batch before handing this one over to be written.
+      next = request(batch.last);
+      yield batch;
+    }
+  } finally {
+    worker.removeAllListeners('exit');
+    await worker.terminate();
+  }
+}
+
+/** Writes a batch in a transaction of its own unless the caller is already in one. */
+async function inTransaction(db: Db, write: (trx: Db) => Promise<void>): Promise<void> {
+  if (db.isTransaction) await write(db);
+  else await db.transaction().execute(write);
+}
+
+/**
+ * Fills an empty search_fts from the articles (a migration that recreates the table): the other index tables and the
+ * stored related lists stay as they are. Returns the number of articles indexed.
+ */
+export async function refillSearchFts(db: Db, opts: BulkOptions = {}): Promise<number> {
+  let total = 0;
+  for await (const { rows } of preparedBatches(db, opts)) {
+    await inTransaction(db, (trx) => insertFtsRows(trx, rows));
+    total += rows.length;
+  }
+  return total;
+}
+
+/** Rebuilds the whole index in batches (the bulk path on SQLite, see preparedBatches); returns the number of articles indexed. */
+export async function reindexAll(db: Db, engine: Engine = engineOf(db), opts: BulkOptions = {}): Promise<number> {
   if (engine === 'sqlite') {
-    await sql`DELETE FROM search_fts`.execute(db);
-    await sql`DELETE FROM search_titles`.execute(db);
+    await sql`INSERT INTO search_fts(search_fts) VALUES ('delete-all')`.execute(db);
+    await sql`INSERT INTO search_titles(search_titles) VALUES ('delete-all')`.execute(db);
     await sql`DELETE FROM search_heads`.execute(db);
   } else {
     await sql`DELETE FROM search_documents`.execute(db);
@@ -190,15 +263,19 @@ export async function reindexAll(db: Db, engine: Engine = engineOf(db), batchSiz
   }
   await sql`DELETE FROM related_articles`.execute(db);
   await sql`DELETE FROM related_state`.execute(db);
-  let after = 0;
   let total = 0;
-  for (;;) {
-    const ids = (await db.selectFrom('articles').select('id').where('id', '>', after).orderBy('id').limit(batchSize).execute()).map((r) => r.id);
+  if (engine === 'sqlite') {
+    for await (const batch of preparedBatches(db, opts)) {
+      await inTransaction(db, (trx) => writeBatch(trx, batch));
+      total += batch.rows.length;
+    }
+    return total;
+  }
+  for (let after = 0; ; ) {
+    const ids = (await db.selectFrom('articles').select('id').where('id', '>', after).orderBy('id').limit(opts.batchSize ?? 500).execute()).map((r) => r.id);
     if (ids.length === 0) break;
     const texts = await loadTexts(db, ids);
-    if (engine === 'sqlite') {
-      await insertFts(db, texts);
-    } else await writePostgres(db, texts, []);
+    await writePostgres(db, texts, []);
     total += texts.length;
     after = ids[ids.length - 1]!;
   }

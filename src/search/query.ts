@@ -101,29 +101,13 @@ function fts5Phrase(keys: string[], prefix: boolean, expansions?: string[]): str
   return keys.map(fts5String).join(' + ') + (prefix ? ' *' : '');
 }
 
-/** A folded key that an accent key could equal (letters and a trailing digit: "u230" is the accent key of "U23"). */
-function mayMeetAccentKey(k: string): boolean {
-  return /\p{L}/u.test(k) && /\d$/.test(k);
-}
-
-/** The term needs the folded-column filter: a native prefix, or a key that could equal an accent key. */
-function needsColumnFilter(t: QueryTerm): boolean {
-  if (t.prefix && !t.expansions?.length) return true;
-  return t.folded.some(mayMeetAccentKey) || (t.expansions ?? []).some(mayMeetAccentKey);
-}
-
 /**
- * The set of stories a query selects, as an FTS5 expression on folded keys (no ranking part). Without a column
- * filter when that selects the same rows: folded keys never end in a tone digit while accent keys of words with a
- * letter always do, so a folded key can only meet an accent column through a number, which the same field's folded
- * column holds too. A key with letters and a trailing digit ("u230") could meet an accent key ("U23" → "u230"):
- * then the filter is kept. (The filter makes FTS5 read position lists: about ten times slower on common words.)
+ * The set of stories a query selects, as an FTS5 expression on folded keys (no ranking part). search_fts holds
+ * folded columns only (migration 004; the accent keys that once sat beside them were never matched), so no column
+ * filter is needed: a filter makes FTS5 read position lists, about ten times slower on common words.
  */
 export function fts5Filter(q: ParsedQuery): string | null {
-  const folded = fts5Plain(q);
-  if (folded === null) return null;
-  const ambiguous = q.terms.some(needsColumnFilter);
-  return ambiguous ? `${FOLDED_COLUMNS} : (${folded})` : folded;
+  return fts5Plain(q);
 }
 
 /** The folded expression with no column filter (for a table of folded columns only, such as search_titles). */
@@ -135,31 +119,9 @@ export function fts5Plain(q: ParsedQuery): string | null {
   return folded;
 }
 
-/** One term alone, for counting how common it is (see fts5Filter for when the column filter is needed). */
+/** One term alone, for counting how common it is. */
 export function fts5Term(t: QueryTerm): string {
-  const phrase = fts5Phrase(t.folded, t.prefix, t.expansions);
-  return needsColumnFilter(t) ? `${FOLDED_COLUMNS} : (${phrase})` : phrase;
-}
-
-export const FOLDED_COLUMNS = '{title_f sapo_f tags_f body_f}';
-export const ACCENT_COLUMNS = '{title_a sapo_a tags_a}';
-
-/**
- * FTS5 MATCH expression, or null when nothing positive is left to search for.
- * Matching is on folded keys (so "lao cai" and "Lào Cai" find the same stories); when the reader typed
- * accents, an OR-branch on the accent columns adds the exact-accent hits to bm25 without changing the set:
- *   F AND (A OR F)  ≡  F  as a set.
- */
-export function fts5Match(q: ParsedQuery, columns = FOLDED_COLUMNS): string | null {
-  const pos = positiveTerms(q);
-  if (pos.length === 0) return null;
-  let folded = pos.map((t) => fts5Phrase(t.folded, t.prefix)).join(' AND ');
-  for (const t of q.terms.filter((x) => x.negated)) folded = `(${folded}) NOT ${fts5Phrase(t.folded, t.prefix)}`;
-  const base = `${columns} : (${folded})`;
-  const exact = pos.filter((t) => !t.prefix);
-  if (!isAccented(q) || exact.length === 0 || columns !== FOLDED_COLUMNS) return base;
-  const accent = exact.map((t) => fts5Phrase(t.accent, false)).join(' OR ');
-  return `${base} AND (${ACCENT_COLUMNS} : (${accent}) OR ${base})`;
+  return fts5Phrase(t.folded, t.prefix, t.expansions);
 }
 
 // ---------- PostgreSQL tsquery ----------

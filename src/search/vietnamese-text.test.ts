@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { accentKey, cleanText, foldedSyllables, foldText, foldTextReference, foldWord, hasAccents, indexKeys, indexKeysReference, placeTones, sameVietnamese, syllables } from './vietnamese-text.ts';
+import { FoldedKeySet, accentKey, cleanText, foldedSyllables, foldText, foldTextReference, foldWord, hasAccents, indexKeys, indexKeysReference, placeTones, sameVietnamese, syllables } from './vietnamese-text.ts';
 
 describe('cleanText', () => {
   it('turns no-break spaces, non-breaking hyphens, dashes and curly quotes into plain ones', () => {
@@ -129,5 +129,33 @@ describe('one-pass folding (the indexing hot path)', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('FoldedKeySet (distinct keys of an indexing batch)', () => {
+  const pieces = fc.constantFrom('Đoàn', 'hòa', 'thuỷ', 'ỘỮẶẼ', ' ', '\u00A0', '\u200B', '-', 'Æ', '\u0301', '漢', 'ß', '.', '\n', '1990', 'lao', 'cai', 'a'.repeat(45));
+  const texts = fc.oneof(fc.string({ unit: 'grapheme' }), fc.array(pieces, { maxLength: 30 }).map((a) => a.join('')));
+  const distinct = (texts: string[]) => new Set(texts.flatMap((t) => foldText(t).split(' ').filter(Boolean)));
+  it('collects each folded key of a batch once, batch after batch', () => {
+    const keys = new FoldedKeySet();
+    fc.assert(
+      fc.property(fc.array(texts, { maxLength: 6 }), (batch) => {
+        const folded = batch.map((t) => foldText(t, keys));
+        expect(folded).toEqual(batch.map((t) => foldText(t)));
+        const taken = keys.take();
+        expect(new Set(taken).size).toBe(taken.length);
+        expect(new Set(taken)).toEqual(distinct(batch));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('stays correct when its table fills and is cleared', () => {
+    const keys = new FoldedKeySet();
+    const words = Array.from({ length: 80_000 }, (_, i) => `k${i.toString(36)}`);
+    foldText(words.join(' '), keys);
+    expect(new Set(keys.take())).toEqual(new Set(words));
+    foldText('lao cai k0 k1', keys);
+    keys.add('lao');
+    expect(new Set(keys.take())).toEqual(new Set(['lao', 'cai', 'k0', 'k1']));
   });
 });

@@ -153,31 +153,83 @@ function indexKeysFast(text: string): { folded: string[]; accent: string[] } | n
   const folded: string[] = [];
   const accent: string[] = [];
   let start = -1;
-  let word = '';
-  const flush = () => {
-    if (word && word.length <= MAX_TOKEN_LENGTH) {
-      const [f, a] = wordKeys(word);
-      if (f) {
-        folded.push(f);
-        accent.push(a);
-      }
+  let hash = 0;
+  // The word holds a character cleanText removes (zero-width, soft hyphen): it is not a plain slice of the text.
+  let dirty = false;
+  const flush = (end: number) => {
+    let keys: [string, string] | undefined;
+    if (!dirty) keys = end - start <= MAX_TOKEN_LENGTH ? rawWordKeys.get(text, start, end, hash) : undefined;
+    else {
+      let word = '';
+      for (let i = start; i < end; i++) if (foldTable[text.charCodeAt(i)] !== '') word += text[i];
+      keys = word && word.length <= MAX_TOKEN_LENGTH ? wordKeys(word) : undefined;
     }
-    word = '';
+    if (keys && keys[0]) {
+      folded.push(keys[0]);
+      accent.push(keys[1]);
+    }
     start = -1;
   };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const f = foldTable[c];
     if (f === undefined) return null;
-    if (f === '') continue; // removed by cleanText (zero-width, soft hyphen)
+    if (f === '') {
+      if (start >= 0) dirty = true;
+      continue;
+    }
     if (wordChar[c]) {
-      if (start < 0) start = i;
-      word += text[i];
-    } else if (start >= 0) flush();
+      if (start < 0) {
+        start = i;
+        hash = 0;
+        dirty = false;
+      }
+      hash = (Math.imul(hash, 31) + c) | 0;
+    } else if (start >= 0) flush(i);
   }
-  flush();
+  if (start >= 0) flush(text.length);
   return { folded, accent };
 }
+
+/**
+ * wordKeys looked up by the word's characters in place (open addressing on a running hash), so the hot path makes no
+ * string per word; a word not seen before is sliced once and memoized. Cleared when half full.
+ */
+class RawWordKeys {
+  private static readonly SLOTS = 1 << 16;
+  private readonly words: Array<string | undefined> = new Array<string | undefined>(RawWordKeys.SLOTS);
+  private readonly values: Array<[string, string]> = new Array<[string, string]>(RawWordKeys.SLOTS);
+  private readonly hashes = new Int32Array(RawWordKeys.SLOTS);
+  private used = 0;
+
+  get(text: string, from: number, to: number, hash: number): [string, string] {
+    const mask = RawWordKeys.SLOTS - 1;
+    const len = to - from;
+    for (let s = hash & mask; ; s = (s + 1) & mask) {
+      const w = this.words[s];
+      if (w === undefined) {
+        const word = text.slice(from, to);
+        const keys = wordKeys(word);
+        if (this.used >= RawWordKeys.SLOTS >> 1) {
+          this.words.fill(undefined);
+          this.used = 0;
+          return keys;
+        }
+        this.words[s] = word;
+        this.values[s] = keys;
+        this.hashes[s] = hash;
+        this.used++;
+        return keys;
+      }
+      if (this.hashes[s] === hash && w.length === len) {
+        let i = 0;
+        while (i < len && w.charCodeAt(i) === text.charCodeAt(from + i)) i++;
+        if (i === len) return this.values[s]!;
+      }
+    }
+  }
+}
+const rawWordKeys = new RawWordKeys();
 
 export function indexKeysReference(text: string): { folded: string[]; accent: string[] } {
   const folded: string[] = [];
@@ -196,8 +248,12 @@ export function indexKeysReference(text: string): { folded: string[]; accent: st
  * Folded, space-separated keys of a whole text ("Lào Cai" → "lao cai"): the same keys as `indexKeys(text).folded`,
  * computed on the whole string at once (the hot path for story bodies).
  */
-export function foldText(text: string): string {
-  return foldTextFast(text) ?? foldTextReference(text);
+export function foldText(text: string, keys?: FoldedKeySet): string {
+  const fast = foldTextFast(text, keys);
+  if (fast !== null) return fast;
+  const folded = foldTextReference(text);
+  if (keys) for (const k of folded.split(' ')) keys.add(k);
+  return folded;
 }
 
 /** The definition of foldText: whole-string normalization (slow on long bodies: several ICU passes). */
@@ -248,29 +304,117 @@ for (let c = 0; c < foldCode.length; c++) {
 const utf16 = new TextDecoder('utf-16le');
 let foldBuffer = new Uint16Array(4096);
 
-function foldTextFast(text: string): string | null {
+function foldTextFast(text: string, keys?: FoldedKeySet): string | null {
   // Folded text is never longer than the input when every character folds to one (checked below).
   if (foldBuffer.length < text.length) foldBuffer = new Uint16Array(text.length * 2);
   const buf = foldBuffer;
   let n = 0;
   let inWord = false;
+  // Start and running hash of the current word, for collecting distinct keys without making a string per word.
+  let from = 0;
+  let hash = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const f = c < 0x2070 ? foldCode[c]! : -2;
     if (f > 0) {
-      if (!inWord && n > 0) buf[n++] = 32;
+      if (!inWord) {
+        if (n > 0) buf[n++] = 32;
+        from = n;
+        hash = 0;
+        inWord = true;
+      }
       buf[n++] = f;
-      inWord = true;
-    } else if (f === 0) inWord = false;
-    else if (f === -2) return foldTextStrings(text);
+      hash = (Math.imul(hash, 31) + f) | 0;
+    } else if (f === 0) {
+      if (inWord && keys) keys.addChars(buf, from, n, hash);
+      inWord = false;
+    } else if (f === -2) return foldTextStrings(text, keys);
   }
+  if (inWord && keys) keys.addChars(buf, from, n, hash);
   return utf16.decode(buf.subarray(0, n));
 }
 
-function foldTextStrings(text: string): string | null {
+/** The hash FoldedKeySet uses, over a string's UTF-16 codes. */
+function keyHash(key: string): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
+  return h;
+}
+
+/**
+ * Distinct folded keys of a batch of texts (for search_terms), gathered while folding: an open-addressing table of
+ * every key seen so far, each stamped with the batch that last took it, so a known key costs a probe and a short
+ * comparison instead of a substring and a Set insertion. The table is cleared when it fills (keys of the batch
+ * then may come out twice: harmless for INSERT OR IGNORE).
+ */
+export class FoldedKeySet {
+  private static readonly SLOTS = 1 << 17;
+  private readonly slotKeys: Array<string | undefined> = new Array<string | undefined>(FoldedKeySet.SLOTS);
+  private readonly slotHashes = new Int32Array(FoldedKeySet.SLOTS);
+  private readonly slotStamps = new Int32Array(FoldedKeySet.SLOTS);
+  private used = 0;
+  private stamp = 1;
+  private batch: string[] = [];
+
+  /** Keys added since the last take(), each once; starts the next batch. */
+  take(): string[] {
+    const out = this.batch;
+    this.batch = [];
+    this.stamp++;
+    return out;
+  }
+
+  add(key: string): void {
+    if (!key) return;
+    const mask = FoldedKeySet.SLOTS - 1;
+    const hash = keyHash(key);
+    for (let s = hash & mask; ; s = (s + 1) & mask) {
+      const k = this.slotKeys[s];
+      if (k === undefined) return this.insert(s, key, hash);
+      if (this.slotHashes[s] === hash && k === key) return this.mark(s, k);
+    }
+  }
+
+  addChars(buf: Uint16Array, from: number, to: number, hash: number): void {
+    const mask = FoldedKeySet.SLOTS - 1;
+    const len = to - from;
+    for (let s = hash & mask; ; s = (s + 1) & mask) {
+      const k = this.slotKeys[s];
+      if (k === undefined) return this.insert(s, utf16.decode(buf.subarray(from, to)), hash);
+      if (this.slotHashes[s] === hash && k.length === len) {
+        let i = 0;
+        while (i < len && k.charCodeAt(i) === buf[from + i]) i++;
+        if (i === len) return this.mark(s, k);
+      }
+    }
+  }
+
+  private mark(slot: number, key: string): void {
+    if (this.slotStamps[slot] === this.stamp) return;
+    this.slotStamps[slot] = this.stamp;
+    this.batch.push(key);
+  }
+
+  private insert(slot: number, key: string, hash: number): void {
+    if (this.used >= FoldedKeySet.SLOTS >> 1) {
+      this.slotKeys.fill(undefined);
+      this.slotStamps.fill(0);
+      this.used = 0;
+      return this.add(key);
+    }
+    this.slotKeys[slot] = key;
+    this.slotHashes[slot] = hash;
+    this.slotStamps[slot] = this.stamp;
+    this.used++;
+    this.batch.push(key);
+  }
+}
+
+function foldTextStrings(text: string, keys?: FoldedKeySet): string | null {
   let out = '';
   let pending = false;
   let word = '';
+  const words: string[] = [];
   for (let i = 0; i < text.length; i++) {
     const f = foldTable[text.charCodeAt(i)];
     if (f === undefined) return null;
@@ -278,11 +422,16 @@ function foldTextStrings(text: string): string | null {
       if (word) {
         out += pending ? ' ' + word : word;
         pending = true;
+        words.push(word);
         word = '';
       }
     } else word += f;
   }
-  if (word) out += pending ? ' ' + word : word;
+  if (word) {
+    out += pending ? ' ' + word : word;
+    words.push(word);
+  }
+  if (keys) for (const w of words) keys.add(w);
   return out;
 }
 

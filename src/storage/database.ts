@@ -68,3 +68,14 @@ export async function ping(store: Store): Promise<boolean> {
   await sql`select 1`.execute(store.db);
   return true;
 }
+
+/**
+ * Brings the query planner's statistics up to date after a bulk load. PostgreSQL otherwise plans with what it knew
+ * before the load until autovacuum gets there (measured: a common search word 1.7 s before ANALYZE, 6.5 ms after,
+ * docs/PERFORMANCE.md); SQLite's `PRAGMA optimize` analyzes the tables whose statistics are stale.
+ */
+export async function refreshPlannerStatistics(store: Store): Promise<void> {
+  if (store.engine === 'postgres') await sql`ANALYZE`.execute(store.db);
+  else await sql`PRAGMA optimize`.execute(store.db);
+}
+

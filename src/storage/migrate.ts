@@ -4,6 +4,7 @@ import type { Engine } from './database.ts';
 import * as m001 from './migrations/001_content.ts';
 import * as m002 from './migrations/002_newsroom.ts';
 import * as m003 from './migrations/003_search.ts';
+import * as m004 from './migrations/004_search_fts_folded.ts';
 
 export interface MigrationContext {
   engine: Engine;
@@ -20,6 +21,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['001_content', m001],
   ['002_newsroom', m002],
   ['003_search', m003],
+  ['004_search_fts_folded', m004],
 ];
 
 export function registerMigration(name: string, mod: MigrationModule): void {

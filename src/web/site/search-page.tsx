@@ -2,7 +2,7 @@ import { h, Fragment, raw, renderDocument, type Html } from '../jsx.ts';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { Cards, Layout } from './pages.tsx';
-import { keys, loadChrome, type Chrome } from './data.ts';
+import { chromeFor, keys, type Chrome } from './data.ts';
 import type { RenderedPage } from './routes.ts';
 import { ARTICLE_TYPES, ARTICLE_TYPE_LABELS, type ArticleType } from '../../domain/article.ts';
 import { formatDateVi, isoWithOffset } from '../../domain/vietnamese.ts';
@@ -172,7 +172,7 @@ async function Latest({ ctx, chrome }: { ctx: AppContext; chrome: Chrome }): Pro
 }
 
 export async function renderSearchPage(ctx: AppContext, req: FastifyRequest): Promise<RenderedPage> {
-  const chrome = await loadChrome(ctx.store.db);
+  const chrome = await chromeFor(ctx);
   const { form, problems } = readForm(req);
   const title = form.q.trim() ? `Tìm kiếm: ${form.q.trim().slice(0, 80)}` : 'Tìm kiếm';
   const done = (status: number, body: Html): RenderedPage => ({
