@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import { etagFor, type CachedPage, type Encoding } from './page-cache.ts';
 
 /** Newsroom session cookie: a request carrying it is never answered from, nor stored in, the shared cache. */
@@ -103,42 +103,97 @@ export function pageHeaders(page: CachedPage, policy: CdnPolicy): Record<string,
   return h;
 }
 
-export interface PreparedResponse {
-  status: number;
-  headers: Record<string, string | number>;
-  body: Buffer;
+/** Headers the rest of the app adds to every response of a content type (security headers), shared by every page. */
+export class SharedHeaders {
+  /** The same headers as head lines (`name: value\r\n` each). */
+  readonly lines: string;
+  constructor(readonly headers: Readonly<Record<string, string>>) {
+    this.lines = headLines(headers);
+  }
 }
 
-export interface PreparedPage {
-  br: PreparedResponse;
-  gzip: PreparedResponse;
-  /** Identity bytes are made on first use (see PageCache.identityOf), so only its headers are ready. */
-  identityHeaders: Record<string, string | number>;
-  /** Made with the identity bytes, on first use. */
-  identity?: PreparedResponse;
-  notModified: Record<Encoding, PreparedResponse>;
+function headLines(headers: Record<string, string | number>): string {
+  const out: string[] = [];
+  for (const name in headers) out.push(`${name}: ${headers[name]}\r\n`);
+  // join() makes one flat string; `+=` would keep a rope of one node per piece alive as long as the page.
+  return out.join('');
+}
+
+const statusLines = new Map<number, string>();
+function statusLine(status: number): string {
+  let line = statusLines.get(status);
+  if (line === undefined) statusLines.set(status, (line = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n`));
+  return line;
+}
+
+/**
+ * A prepared answer: status, headers and body, ready to write. What is kept per page is one flat string of the page's
+ * own header lines; the app's shared headers are referenced, and a headers object is only made when Node's HTTP path
+ * needs one. (Kept as objects, a page's headers and head cost about 5 KB of heap, more than half of its gzip bytes.)
+ */
+export class PreparedResponse {
+  constructor(
+    readonly status: number,
+    private readonly shared: SharedHeaders,
+    /** This page's own header lines (content type, cache control, keys, ETag, length…). */
+    private readonly own: string,
+    readonly body: Buffer,
+  ) {}
+
+  /** The status line and every header but Date and Connection (added per response), as head text. */
+  get head(): string {
+    return statusLine(this.status) + this.shared.lines + this.own;
+  }
+
+  /** All headers as an object, for Node's ServerResponse and Fastify (made per call: those paths are rare). */
+  get headers(): Record<string, string> {
+    const out: Record<string, string> = { ...this.shared.headers };
+    for (const line of this.own.split('\r\n')) {
+      const colon = line.indexOf(': ');
+      if (colon > 0) out[line.slice(0, colon)] = line.slice(colon + 2);
+    }
+    return out;
+  }
 }
 
 const NO_BODY = Buffer.alloc(0);
 
-/** Every header of every answer for a page, built once so a hit only writes prepared values. */
-export function preparePage(page: CachedPage, appHeaders: Record<string, string>, policy: CdnPolicy, xCache: string): PreparedPage {
-  const own = pageHeaders(page, policy);
-  const base: Record<string, string> = { ...appHeaders, ...own, 'x-cache': xCache };
-  const variant = (enc: Encoding, body: Buffer): PreparedResponse => ({
-    status: page.status,
-    headers: { ...base, ...(enc === 'identity' ? {} : { 'content-encoding': enc }), etag: etagFor(page, enc), 'content-length': body.length },
-    body,
-  });
-  const notModified = (enc: Encoding): PreparedResponse => ({
-    status: 304,
-    headers: { ...appHeaders, 'cache-control': own['cache-control']!, vary: 'Accept-Encoding', etag: etagFor(page, enc), ...(page.lastModified ? { 'last-modified': page.lastModified } : {}), 'x-cache': xCache },
-    body: NO_BODY,
-  });
-  return {
-    br: variant('br', page.br),
-    gzip: variant('gzip', page.gzip),
-    identityHeaders: { ...base, etag: etagFor(page, 'identity') },
-    notModified: { br: notModified('br'), gzip: notModified('gzip'), identity: notModified('identity') },
-  };
+/**
+ * The answers for one page, each built the first time it is sent, so a hit only writes prepared values. Built
+ * lazily because most pages are only ever sent in one or two of their six forms (three encodings, full or 304),
+ * and every form held costs memory for as long as the page is cached.
+ */
+export class PreparedPage {
+  private readonly full: Partial<Record<Encoding, PreparedResponse>> = {};
+  private readonly unchanged: Partial<Record<Encoding, PreparedResponse>> = {};
+
+  constructor(
+    private readonly page: CachedPage,
+    private readonly shared: SharedHeaders,
+    private readonly policy: CdnPolicy,
+    private readonly xCache: string,
+  ) {}
+
+  /** The full answer in this encoding; `body` gives the page's bytes in it (made on first use by the page cache). */
+  response(enc: Encoding, body: () => Buffer): PreparedResponse {
+    const known = this.full[enc];
+    if (known) return known;
+    const bytes = body();
+    const headers: Record<string, string | number> = { ...pageHeaders(this.page, this.policy), 'x-cache': this.xCache };
+    if (enc !== 'identity') headers['content-encoding'] = enc;
+    headers.etag = etagFor(this.page, enc);
+    headers['content-length'] = bytes.length;
+    return (this.full[enc] = new PreparedResponse(this.page.status, this.shared, headLines(headers), bytes));
+  }
+
+  /** The 304 answer for a client holding this encoding's representation. */
+  notModified(enc: Encoding): PreparedResponse {
+    const known = this.unchanged[enc];
+    if (known) return known;
+    const page = this.page;
+    const headers: Record<string, string | number> = { 'cache-control': publicCacheControl(this.policy), vary: 'Accept-Encoding', etag: etagFor(page, enc) };
+    if (page.lastModified) headers['last-modified'] = page.lastModified;
+    headers['x-cache'] = this.xCache;
+    return (this.unchanged[enc] = new PreparedResponse(304, this.shared, headLines(headers), NO_BODY));
+  }
 }

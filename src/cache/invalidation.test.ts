@@ -168,4 +168,14 @@ describe.each(engines)('exact invalidation on $engine', ({ open }) => {
     });
     expect(missed).toEqual(warm);
   });
+
+  it('renaming a category re-renders every page, each showing the new name (the chrome kept between renders is dropped)', async () => {
+    const before = await snapshot();
+    const missed = await expectExact(before, async () => {
+      await store.db.updateTable('categories').set({ name: 'Thời sự – Chính trị' }).where('id', '=', n.cat.thoiSu).execute();
+      await ctx.events.emit({ type: 'taxonomy.changed' });
+    });
+    expect(missed).toEqual(warm);
+    expect((await rawGet(base, '/')).text).toContain('Thời sự – Chính trị');
+  });
 });

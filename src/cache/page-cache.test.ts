@@ -14,18 +14,34 @@ function deferred(): { promise: Promise<PageSource>; resolve: (p: PageSource) =>
 }
 
 describe('PageCache', () => {
-  it('stores gzip and brotli made once, both decoding to the rendered HTML', async () => {
+  it('stores the encoding the first client asked for, makes each other one once when asked, all decoding to the rendered HTML', async () => {
     const cache = new PageCache();
     const html = `<!doctype html><p>${'Tin tức Việt Nam – '.repeat(500)}</p>`;
-    const first = await cache.fetch('/a', async () => page(html, ['a:1']));
+    const first = await cache.fetch('/a', async () => page(html, ['a:1']), 'gzip');
     expect(first.status).toBe('MISS');
-    expect(gunzipSync(first.page!.gzip).toString()).toBe(html);
-    expect(brotliDecompressSync(first.page!.br).toString()).toBe(html);
-    expect(cache.identityOf(first.page!).toString()).toBe(html);
-    const second = await cache.fetch('/a', async () => page('other', []));
+    const p = first.page!;
+    expect(Object.keys(p.bodies)).toEqual(['gzip']);
+    expect(gunzipSync(p.bodies.gzip!).toString()).toBe(html);
+    const sizeBefore = cache.snapshot().bytes;
+    const br = cache.body(p, 'br');
+    expect(brotliDecompressSync(br).toString()).toBe(html);
+    expect(cache.body(p, 'br')).toBe(br);
+    expect(cache.snapshot().bytes).toBe(sizeBefore + br.length);
+    expect(cache.body(p, 'identity').toString()).toBe(html);
+    expect(Object.keys(p.bodies).sort()).toEqual(['br', 'gzip', 'identity']);
+    const second = await cache.fetch('/a', async () => page('other', []), 'br');
     expect(second.status).toBe('HIT');
     expect(second.page).toBe(first.page);
     expect(cache.stats.renders).toBe(1);
+  });
+
+  it('a brotli-first page makes its gzip bytes from the brotli ones', async () => {
+    const cache = new PageCache();
+    const html = `<p>${'Đoàn công tác làm việc tại Lào Cai. '.repeat(300)}</p>`;
+    const { page: p } = await cache.fetch('/b', async () => page(html, ['a:2']), 'br');
+    expect(Object.keys(p!.bodies)).toEqual(['br']);
+    expect(gunzipSync(cache.body(p!, 'gzip')).toString()).toBe(html);
+    expect(cache.body(p!, 'identity').toString()).toBe(html);
   });
 
   it('keeps compressed bytes in buffers of their own size, so the byte bound is the memory held', async () => {
@@ -33,7 +49,7 @@ describe('PageCache', () => {
     const small = await cache.fetch('/small', async () => page('<p>ngắn</p>', ['a:1']));
     const large = await cache.fetch('/large', async () => page(`<p>${'Tin tức tỉnh nhà hôm nay. '.repeat(2000)}</p>`, ['a:2']));
     for (const p of [small.page!, large.page!]) {
-      for (const b of [p.gzip, p.br, cache.identityOf(p)]) expect([b.length, b.buffer.byteLength]).toEqual([b.length, b.length]);
+      for (const b of [cache.body(p, 'gzip'), cache.body(p, 'br'), cache.body(p, 'identity')]) expect([b.length, b.buffer.byteLength]).toEqual([b.length, b.length]);
     }
   });
 
@@ -108,9 +124,9 @@ describe('PageCache', () => {
     const late = cache.fetch('/story', () => fresh.promise);
     stale.resolve(page('<p>old</p>', ['a:7']));
     fresh.resolve(page('<p>new</p>', ['a:7']));
-    expect(cache.identityOf((await early).page!).toString()).toBe('<p>old</p>');
-    expect(cache.identityOf((await late).page!).toString()).toBe('<p>new</p>');
-    expect(cache.identityOf(cache.peek('/story')!).toString()).toBe('<p>new</p>');
+    expect(cache.body((await early).page!, 'identity').toString()).toBe('<p>old</p>');
+    expect(cache.body((await late).page!, 'identity').toString()).toBe('<p>new</p>');
+    expect(cache.body(cache.peek('/story')!, 'identity').toString()).toBe('<p>new</p>');
   });
 
   it('a render running across an unrelated invalidation is stored', async () => {

@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
-import { brotliCompress, constants as zc, gunzipSync, gzip } from 'node:zlib';
-
-const gzipAsync = promisify(gzip);
+import { brotliCompressSync, brotliDecompressSync, constants as zc, gunzipSync, gzipSync } from 'node:zlib';
 
 /**
  * A copy in memory of its own size. zlib's results and small Buffer.from() are views into 64 KiB blocks (zlib's
@@ -15,7 +12,6 @@ function exact(b: Buffer): Buffer {
   b.copy(out);
   return out;
 }
-const brotliAsync = promisify(brotliCompress);
 
 /** What the cache stores about a page: the render's outcome, before any bytes are made. */
 export interface PageSource {
@@ -30,7 +26,10 @@ export interface PageSource {
 
 export type Encoding = 'br' | 'gzip' | 'identity';
 
-/** A page as ready bytes: compressed once when stored, never per request. */
+/**
+ * A page as ready bytes. Each encoding is made once, the first time a client asks for it, never per request: a page
+ * only gzip clients read (crawlers, most CDNs) never costs a brotli pass nor holds brotli bytes, and the reverse.
+ */
 export interface CachedPage {
   readonly cacheKey: string;
   readonly status: number;
@@ -42,10 +41,8 @@ export interface CachedPage {
   readonly keys: readonly string[];
   /** Opaque validator shared by all encodings; each encoding's ETag adds a suffix (strong ETags differ per representation). */
   readonly tag: string;
-  readonly gzip: Buffer;
-  readonly br: Buffer;
-  /** Made from the gzip bytes the first time a client without compression asks, then kept. */
-  identity: Buffer | undefined;
+  /** The encodings made so far (see PageCache.body). */
+  readonly bodies: { br?: Buffer; gzip?: Buffer; identity?: Buffer };
   readonly storedAt: number;
   size: number;
   /** Response headers per encoding, prepared once (see http.ts). */
@@ -101,7 +98,20 @@ interface Flight {
   invalidated: Set<string> | 'all';
 }
 
-const ENTRY_OVERHEAD = 512;
+/**
+ * What an entry costs besides its bytes, counted against maxBytes so the bound is the memory held: the page object,
+ * its key strings and their places in the key index, the prepared headers and response head of an encoding served
+ * (src/cache/http.ts, socket-hits.ts). Measured: 2.0 KB of heap per cached article page served in one encoding, hits through the socket path (docs/PERFORMANCE.md).
+ */
+const ENTRY_OVERHEAD = 2048;
+/** Bodies this small are kept uncompressed as well: compressing saves nothing worth a decompression. */
+const SMALL_BODY = 2048;
+
+/** Brotli's window fitted to the page (10–24 bits): the same bytes out, far less encoder memory than the 4 MiB default. */
+function windowBits(length: number): number {
+  // Brotli's usable window is 16 bytes short of 2^bits.
+  return Math.min(24, Math.max(10, Math.ceil(Math.log2(length + 17))));
+}
 
 export function etagFor(page: CachedPage, encoding: Encoding): string {
   return encoding === 'identity' ? `"${page.tag}"` : `"${page.tag}-${encoding === 'br' ? 'br' : 'gz'}"`;
@@ -128,6 +138,8 @@ export class PageCache {
   private readonly urgentQueue: Array<() => void> = [];
   private readonly urgent: (cacheKey: string) => boolean;
   private bytes = 0;
+  /** Bumped by clear(): whatever was derived from the content before then must be derived again. */
+  epoch = 0;
   readonly stats: Omit<CacheStats, 'entries' | 'bytes'> = { hits: 0, misses: 0, renders: 0, stores: 0, evictions: 0, invalidatedPages: 0 };
 
   constructor(opts: PageCacheOptions = {}) {
@@ -186,43 +198,55 @@ export class PageCache {
     return this.entries.has(cacheKey);
   }
 
-  /** The stored page, or a render joined with every concurrent request for the same key. */
-  async fetch(cacheKey: string, render: () => Promise<PageSource>): Promise<FetchResult> {
+  /**
+   * The stored page, or a render joined with every concurrent request for the same key. A render stores the
+   * encoding `encoding` (what the asking client takes); others are made when first asked (`body`).
+   */
+  async fetch(cacheKey: string, render: () => Promise<PageSource>, encoding: Encoding = 'gzip'): Promise<FetchResult> {
     const hit = this.peek(cacheKey);
     if (hit) return { page: hit, status: 'HIT' };
     const running = this.flights.get(cacheKey);
     if (running) return running.promise;
     this.stats.misses++;
     const flight: Flight = { promise: undefined as unknown as Promise<FetchResult>, invalidated: new Set() };
-    flight.promise = this.renderAndStore(cacheKey, render, flight).finally(() => {
+    flight.promise = this.renderAndStore(cacheKey, render, flight, encoding).finally(() => {
       if (this.flights.get(cacheKey) === flight) this.flights.delete(cacheKey);
     });
     this.flights.set(cacheKey, flight);
     return flight.promise;
   }
 
-  private async renderAndStore(cacheKey: string, render: () => Promise<PageSource>, flight: Flight): Promise<FetchResult> {
+  private async renderAndStore(cacheKey: string, render: () => Promise<PageSource>, flight: Flight, encoding: Encoding): Promise<FetchResult> {
     const source = await this.renderSlot(cacheKey, async () => {
       this.stats.renders++;
       for (const l of this.renderListeners) l(cacheKey);
       return render();
     });
     if (!this.cacheable.has(source.status)) return { page: undefined, uncacheable: source, status: 'MISS' };
-    const page = await this.build(cacheKey, source);
+    const page = this.build(cacheKey, source, encoding);
     const stale = flight.invalidated === 'all' || page.keys.some((k) => (flight.invalidated as Set<string>).has(k));
     if (!stale && page.size <= this.maxBytes / 4) this.store(page);
     return { page, status: 'MISS' };
   }
 
-  private async build(cacheKey: string, source: PageSource): Promise<CachedPage> {
+  private compress(raw: Buffer, encoding: 'br' | 'gzip'): Buffer {
+    // Synchronous: a page is 10–60 KB and takes a fraction of a millisecond; the async convenience functions ran
+    // every call through a stream and the thread pool, costing the event loop more than the compression itself
+    // (CPU profile of an uncached pass, docs/PERFORMANCE.md), and held an encoder's memory per render in flight.
+    return exact(
+      encoding === 'gzip'
+        ? gzipSync(raw, { level: this.gzipLevel })
+        : brotliCompressSync(raw, { params: { [zc.BROTLI_PARAM_QUALITY]: this.brotliQuality, [zc.BROTLI_PARAM_MODE]: zc.BROTLI_MODE_TEXT, [zc.BROTLI_PARAM_SIZE_HINT]: raw.length, [zc.BROTLI_PARAM_LGWIN]: windowBits(raw.length) } }),
+    );
+  }
+
+  private build(cacheKey: string, source: PageSource, encoding: Encoding): CachedPage {
     const raw = Buffer.from(source.body, 'utf8');
-    // Both run on the libuv thread pool, in parallel, off the event loop.
-    const [gz, br] = await Promise.all([
-      gzipAsync(raw, { level: this.gzipLevel }),
-      brotliAsync(raw, { params: { [zc.BROTLI_PARAM_QUALITY]: this.brotliQuality, [zc.BROTLI_PARAM_MODE]: zc.BROTLI_MODE_TEXT, [zc.BROTLI_PARAM_SIZE_HINT]: raw.length } }),
-    ]);
     const tag = createHash('sha256').update(source.contentType).update('\0').update(String(source.status)).update('\0').update(source.location ?? '').update('\0').update(raw).digest('base64url').slice(0, 27);
     const keys = [...new Set(source.keys)];
+    const bodies: CachedPage['bodies'] = {};
+    if (encoding === 'identity' || raw.length <= SMALL_BODY) bodies.identity = exact(raw);
+    if (encoding !== 'identity') bodies[encoding] = this.compress(raw, encoding);
     return {
       cacheKey,
       status: source.status,
@@ -232,25 +256,29 @@ export class PageCache {
       lastModifiedMs: source.lastModified ? Date.parse(source.lastModified) : NaN,
       keys,
       tag,
-      gzip: exact(gz),
-      br: exact(br),
-      identity: raw.length <= 2048 ? exact(raw) : undefined,
+      bodies,
       storedAt: Date.now(),
-      size: ENTRY_OVERHEAD + cacheKey.length + gz.length + br.length + (raw.length <= 2048 ? raw.length : 0) + keys.reduce((n, k) => n + k.length + 16, 0),
+      size: ENTRY_OVERHEAD + cacheKey.length + (bodies.identity?.length ?? 0) + (bodies.gzip?.length ?? 0) + (bodies.br?.length ?? 0) + keys.reduce((n, k) => n + k.length + 16, 0),
     };
   }
 
-  /** The uncompressed bytes of a page, made once from its gzip variant. */
-  identityOf(page: CachedPage): Buffer {
-    if (page.identity) return page.identity;
-    const raw = exact(gunzipSync(page.gzip));
-    page.identity = raw;
+  /**
+   * The page's bytes in this encoding, made (once) the first time they are asked for, from the bytes it already has.
+   * A page still in the cache grows by them and the cache evicts to stay within its bound.
+   */
+  body(page: CachedPage, encoding: Encoding): Buffer {
+    const have = page.bodies[encoding];
+    if (have) return have;
+    const { identity, gzip, br } = page.bodies;
+    const raw = identity ?? (gzip ? gunzipSync(gzip) : brotliDecompressSync(br!));
+    const made = encoding === 'identity' ? exact(raw) : this.compress(raw, encoding);
+    page.bodies[encoding] = made;
     if (this.entries.get(page.cacheKey) === page) {
-      page.size += raw.length;
-      this.bytes += raw.length;
+      page.size += made.length;
+      this.bytes += made.length;
       this.evictOverflow();
     }
-    return raw;
+    return made;
   }
 
   private store(page: CachedPage): void {
@@ -314,6 +342,7 @@ export class PageCache {
   }
 
   clear(): void {
+    this.epoch++;
     for (const flight of this.flights.values()) flight.invalidated = 'all';
     this.flights.clear();
     this.entries.clear();

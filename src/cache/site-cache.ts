@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ContentEvents } from '../domain/events.ts';
 import type { Store } from '../storage/database.ts';
 import { PageCache, type CachedPage, type PageSource } from './page-cache.ts';
-import { DEFAULT_CDN_POLICY, PRIVATE_CACHE_CONTROL, cacheKeyFor, isPrivateRequest, negotiate, notModified, preparePage, type CdnPolicy, type HitHeaders, type PreparedPage, type PreparedResponse } from './http.ts';
+import { DEFAULT_CDN_POLICY, PRIVATE_CACHE_CONTROL, PreparedPage, SharedHeaders, cacheKeyFor, isPrivateRequest, negotiate, notModified, type CdnPolicy, type HitHeaders, type PreparedResponse } from './http.ts';
 import { keysForEvent, loadMembership, type Membership } from './invalidation.ts';
 import { ipcFanout, redisFanout, type Fanout, type InvalidationMessage } from './fanout.ts';
 import type { SocketHitStats } from './socket-hits.ts';
@@ -58,6 +58,7 @@ const PER_RESPONSE = new Set(['content-length', 'last-modified', 'age', 'expires
 export type RenderedLike = RenderedPage;
 
 const MAX_MEMBERSHIPS = 50_000;
+const NO_SHARED_HEADERS = new SharedHeaders({});
 /** A story's own page (`/{slug}-post{id}.html`, see articlePath). */
 const ARTICLE_PAGE = /-?post\d+\.html$/;
 
@@ -68,7 +69,7 @@ const ARTICLE_PAGE = /-?post\d+\.html$/;
 export class SiteCache {
   readonly pages: PageCache;
   readonly policy: CdnPolicy;
-  private readonly appHeaders = new Map<string, Record<string, string>>();
+  private readonly appHeaders = new Map<string, SharedHeaders>();
   private readonly prepared = new WeakMap<CachedPage, PreparedPage>();
   private readonly served = new WeakMap<FastifyRequest, CachedPage>();
   private readonly memberships = new Map<number, Membership>();
@@ -142,7 +143,7 @@ export class SiteCache {
     if (p) return p;
     const app = this.appHeaders.get(page.contentType);
     if (!app) return undefined;
-    p = preparePage(page, app, this.policy, 'HIT');
+    p = new PreparedPage(page, app, this.policy, 'HIT');
     this.prepared.set(page, p);
     return p;
   }
@@ -160,13 +161,8 @@ export class SiteCache {
     const prepared = this.preparedFor(page);
     if (!prepared) return undefined;
     const enc = negotiate(headers['accept-encoding']);
-    if (notModified(page, headers)) return prepared.notModified[enc];
-    if (enc !== 'identity') return prepared[enc];
-    if (!prepared.identity) {
-      const body = this.pages.identityOf(page);
-      prepared.identity = { status: page.status, headers: { ...prepared.identityHeaders, 'content-length': body.length }, body };
-    }
-    return prepared.identity;
+    if (notModified(page, headers)) return prepared.notModified(enc);
+    return prepared.response(enc, () => this.pages.body(page, enc));
   }
 
   /**
@@ -187,10 +183,15 @@ export class SiteCache {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || key === null || isPrivateRequest(req.headers)) {
       return sendUncached(reply.header('cache-control', PRIVATE_CACHE_CONTROL), await render());
     }
-    const result = await this.pages.fetch(key, async (): Promise<PageSource> => {
-      const r = await render();
-      return { status: r.status, body: r.html, keys: r.keys, contentType: r.contentType ?? 'text/html; charset=utf-8', location: r.redirect, lastModified: r.lastModified };
-    });
+    const enc = negotiate(req.headers['accept-encoding']);
+    const result = await this.pages.fetch(
+      key,
+      async (): Promise<PageSource> => {
+        const r = await render();
+        return { status: r.status, body: r.html, keys: r.keys, contentType: r.contentType ?? 'text/html; charset=utf-8', location: r.redirect, lastModified: r.lastModified };
+      },
+      enc,
+    );
     if (!result.page) {
       const s = result.uncacheable!;
       // Not kept here (404s would let bots fill the cache); a CDN may hold one briefly.
@@ -198,16 +199,11 @@ export class SiteCache {
     }
     const page = result.page;
     this.served.set(req, page);
-    const enc = negotiate(req.headers['accept-encoding']);
-    const app = this.appHeaders.get(page.contentType) ?? {};
-    const prepared = preparePage(page, app, this.policy, result.status);
-    if (notModified(page, req.headers)) return reply.code(304).headers(prepared.notModified[enc].headers).send();
-    if (enc === 'identity') {
-      const { 'content-length': _length, ...headers } = prepared.identityHeaders;
-      return reply.code(page.status).headers(headers).send(this.pages.identityOf(page));
-    }
-    const { 'content-length': _length, ...headers } = prepared[enc].headers;
-    return reply.code(page.status).headers(headers).send(prepared[enc].body);
+    const prepared = new PreparedPage(page, this.appHeaders.get(page.contentType) ?? NO_SHARED_HEADERS, this.policy, result.status);
+    const answer = notModified(page, req.headers) ? prepared.notModified(enc) : prepared.response(enc, () => this.pages.body(page, enc));
+    // Fastify sets Content-Length itself (and leaves the body out for HEAD).
+    const { 'content-length': _length, ...headers } = answer.headers;
+    return answer.status === 304 ? reply.code(304).headers(headers).send() : reply.code(answer.status).headers(headers).send(answer.body);
   }
 
   /**
@@ -222,7 +218,7 @@ export class SiteCache {
         for (const [name, value] of Object.entries(reply.getHeaders())) {
           if (!PER_RESPONSE.has(name.toLowerCase()) && value !== undefined) captured[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
         }
-        this.appHeaders.set(page.contentType, captured);
+        this.appHeaders.set(page.contentType, new SharedHeaders(captured));
       }
       return payload;
     });

@@ -1,4 +1,4 @@
-import { STATUS_CODES, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { HitHeaders, PreparedResponse } from './http.ts';
 
@@ -104,18 +104,6 @@ export function parseHitRequest(head: string): ParsedRequest | null {
   return { method, url, headers, close };
 }
 
-/** The head of a prepared response, without Date and connection headers (added per request). */
-const heads = new WeakMap<PreparedResponse, string>();
-function headOf(r: PreparedResponse): string {
-  let head = heads.get(r);
-  if (head === undefined) {
-    head = `HTTP/1.1 ${r.status} ${STATUS_CODES[r.status] ?? ''}\r\n`;
-    for (const [name, value] of Object.entries(r.headers)) head += `${name}: ${value}\r\n`;
-    heads.set(r, head);
-  }
-  return head;
-}
-
 /**
  * Puts the socket fast path in front of a Node HTTP server: takes over its 'connection' listener, answering hits
  * itself and handing every other connection to Node's listener. Also makes `closeIdleConnections` and
@@ -147,7 +135,7 @@ export function answerHitsOnSocket(server: Server, source: SocketHitSource, stat
 
   const write = (socket: Socket, r: PreparedResponse, head: boolean, close: boolean): void => {
     refreshDate();
-    const start = headOf(r) + (close ? closeTail : dateTail);
+    const start = r.head + (close ? closeTail : dateTail);
     if (head || r.body.length === 0) {
       socket.write(start, 'latin1');
       return;

@@ -201,8 +201,9 @@ export interface ArticleDetail {
   bylines: Byline[];
 }
 
-export async function getArticleDetail(db: Db, id: number): Promise<ArticleDetail | undefined> {
-  const article = await getArticle(db, id);
+/** A story with its body, tags and bylines; pass the row when the caller already read it. */
+export async function getArticleDetail(db: Db, id: number, row?: ArticleRow): Promise<ArticleDetail | undefined> {
+  const article = row ?? (await getArticle(db, id));
   if (!article) return undefined;
   const [tags, bylines] = await Promise.all([
     db.selectFrom('article_tags').innerJoin('tags', 'tags.id', 'article_tags.tag_id').selectAll('tags').where('article_tags.article_id', '=', id).orderBy('article_tags.position').execute(),

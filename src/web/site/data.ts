@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { CategoryRow, Database, MediaRow, PersonRow, TagRow } from '../../storage/schema.ts';
+import type { AppContext } from '../context.ts';
+import type { ArticleRow, CategoryRow, Database, MediaRow, PersonRow, TagRow } from '../../storage/schema.ts';
 import { getHomeCuration } from '../../storage/curation.ts';
 import { countPublished, listPublishedByIds, getArticleDetail, getMediaByIds, getPersonBySlug, getSettings, getTagBySlug, listCategories, listPublished, type ArticleDetail, type ArticleSummary } from '../../storage/content.ts';
 import { figures } from '../../domain/document.ts';
@@ -58,6 +59,48 @@ export async function loadChrome(db: Db): Promise<Chrome> {
     byId.set(r.id, node);
   }
   return { settings, categories: top, byId };
+}
+
+/**
+ * The chrome kept between renders while a page cache watches for changes: every page needs it and it changes only
+ * with settings or categories. `forget` (on a `settings` or `taxonomy` invalidation, local or from another process)
+ * drops it; a load that started before a change is dropped with it, so no render after the change sees the old one.
+ */
+export class ChromeMemo {
+  private loading: Promise<Chrome> | undefined;
+  private epoch = -1;
+
+  get(db: Db, epoch: number): Promise<Chrome> {
+    if (this.loading && epoch === this.epoch) return this.loading;
+    const loading = loadChrome(db);
+    this.loading = loading;
+    this.epoch = epoch;
+    loading.catch(() => {
+      if (this.loading === loading) this.loading = undefined;
+    });
+    return loading;
+  }
+
+  forget(): void {
+    this.loading = undefined;
+  }
+}
+
+const chromes = new WeakMap<AppContext, ChromeMemo>();
+
+/** Settings and categories for a render: kept between renders when the page cache tells us of changes, else read. */
+export function chromeFor(ctx: AppContext): Promise<Chrome> {
+  const cache = ctx.siteCache;
+  if (!cache) return loadChrome(ctx.store.db);
+  let memo = chromes.get(ctx);
+  if (!memo) {
+    const created = new ChromeMemo();
+    cache.pages.onInvalidate((changed) => {
+      if (changed.includes(keys.settings) || changed.includes(keys.taxonomy)) created.forget();
+    });
+    chromes.set(ctx, (memo = created));
+  }
+  return memo.get(ctx.store.db, cache.pages.epoch);
 }
 
 async function withMedia(db: Db, items: ArticleSummary[]): Promise<Listing> {
@@ -139,8 +182,8 @@ export interface ArticleData {
   keys: string[];
 }
 
-export async function loadArticle(db: Db, id: number): Promise<ArticleData | undefined> {
-  const detail = await getArticleDetail(db, id);
+export async function loadArticle(db: Db, id: number, row?: ArticleRow): Promise<ArticleData | undefined> {
+  const detail = await getArticleDetail(db, id, row);
   if (!detail) return undefined;
   const [meta, data] = await Promise.all([db.selectFrom('newsroom_articles').select(['correction_note', 'corrected_at']).where('article_id', '=', id).executeTakeFirst(), surroundArticle(db, detail, null)]);
   if (meta?.correction_note && meta.corrected_at) data.correction = { note: meta.correction_note, at: meta.corrected_at };

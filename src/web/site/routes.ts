@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { renderDocument, type Html } from '../jsx.ts';
-import { loadArticle, loadAuthor, loadCategoryListing, loadChrome, loadHome, loadTag, keys, type Chrome } from './data.ts';
+import { chromeFor, loadArticle, loadAuthor, loadCategoryListing, loadHome, loadTag, keys, type Chrome } from './data.ts';
 import { ArticlePage, HomePage, ListingPage, MessagePage, categoryCrumbs } from './pages.tsx';
 import { articlePath, parseArticleFile } from '../../domain/article.ts';
 import { getArticle } from '../../storage/content.ts';
@@ -36,7 +36,7 @@ function pageNumber(req: FastifyRequest): number | null {
 /** Renders the page for a public URL path. Pure with respect to HTTP: the cache layer calls this on a miss. */
 export async function renderPath(ctx: AppContext, path: string, req: FastifyRequest): Promise<RenderedPage> {
   const db = ctx.store.db;
-  const chrome = await loadChrome(db);
+  const chrome = await chromeFor(ctx);
   const machineRead = await renderDistribution(ctx, chrome, path, req);
   if (machineRead) return machineRead;
   const segments = path.split('/').filter(Boolean).map(safeDecode);
@@ -71,7 +71,7 @@ export async function renderPath(ctx: AppContext, path: string, req: FastifyRequ
         return page(410, MessagePage({ chrome, status: 410, path, title: 'Tin bài đã được gỡ', message: 'Tin bài này đã được tòa soạn gỡ xuống và không còn hiển thị với bạn đọc.' }), [keys.article(article.id)]);
       }
       if (file.slug !== article.slug) return { status: 301, html: '', keys: [keys.article(article.id)], redirect: articlePath(article) };
-      const data = await loadArticle(db, article.id);
+      const data = await loadArticle(db, article.id, article);
       if (!data) return notFound(chrome, path);
       return page(200, ArticlePage({ chrome, data }), data.keys);
     }
@@ -129,7 +129,7 @@ export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void 
     if (req.url.startsWith('/api/')) {
       return reply.code(404).type('application/problem+json').send({ type: 'about:blank#not-found', title: 'Không tìm thấy', status: 404 });
     }
-    const chrome = await loadChrome(ctx.store.db);
+    const chrome = await chromeFor(ctx);
     return sendPage(reply, notFound(chrome, req.url.split('?')[0] ?? '/'));
   });
 }
