@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -159,6 +159,16 @@ describe.runIf(pgUp && redisUp)('two `toasoan serve` processes over PostgreSQL a
     const onB = await rawGet(b.base, '/kinh-te');
     expect(onB.headers['x-cache']).toBe('MISS');
     expect(onB.text).toContain('Giá cà phê lập đỉnh mới');
+  });
+
+  it.runIf(process.platform === 'linux')('serve runs with its memory settings (bin/toasoan.mjs re-executes itself once with them)', () => {
+    const pid = servers[0]!.child.pid!;
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(args).toContain('--max-semi-space-size=8');
+    expect(args).toContain('--heap-growing-percent=25');
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    expect(environ).toContain(`MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '2'}`);
+    expect(environ).toContain(`MALLOC_MMAP_THRESHOLD_=${process.env.MALLOC_MMAP_THRESHOLD_ ?? '65536'}`);
   });
 
   it('an invalidation sent on the channel by a third process is applied by both before it is acknowledged', async () => {
