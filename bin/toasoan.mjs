@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Entry for `npx toasoan …` and `npm start`: TypeScript sources run through tsx's loader.
+import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
@@ -31,4 +32,9 @@ if (process.argv[2] === 'serve' && process.platform === 'linux' && settings.leng
 register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
 const { main } = await import('../src/cli/main.ts');
 const code = await main(process.argv.slice(2));
-if (typeof code === 'number') process.exitCode = code;
+if (typeof code === 'number') {
+  process.exitCode = code;
+  // A cluster worker that could not start must end (its IPC channel and the app's timers would keep it alive), so
+  // that the primary starts another.
+  if (cluster.isWorker) process.exit(code);
+}

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { openTestPostgres, openTestSqlite, postgresAvailable, type TestStore } from '../storage/testing.ts';
 import { createContext, type AppContext } from '../web/context.ts';
@@ -216,5 +217,27 @@ describe('`toasoan serve --workers 2`: one machine, invalidation over IPC', () =
     await publishThroughApi(base, token, { title: 'Giải chạy việt dã mùa xuân', categoryId: n.cat.theThao });
     const after = await Promise.all(Array.from({ length: 6 }, () => rawGet(base, '/the-thao')));
     for (const r of after) expect(r.text).toContain('Giải chạy việt dã mùa xuân');
+  });
+
+  it('a worker that cannot start ends, and the primary starts another in its place', { timeout: 30_000 }, async () => {
+    // The port is taken, so every worker's listen fails.
+    const taken = createNetServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as AddressInfo).port;
+    const child = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'bin/toasoan.mjs'), 'serve', '--no-demo', '--workers', '2', '--host', '127.0.0.1', '--port', String(port)], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: store.url, REDIS_URL: '', MEDIA_DIR: mkdtempSync(join(tmpdir(), 'toasoan-media-')) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await expect.poll(() => out, { timeout: 20_000, interval: 100 }).toMatch(/worker \d+ stopped \(1\); starting a new one/);
+      expect(out).toContain('EADDRINUSE');
+    } finally {
+      await stop(child);
+      taken.close();
+    }
   });
 });

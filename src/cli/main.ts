@@ -45,9 +45,11 @@ async function serve(args: string[], config: Config): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const store = await openStore(config.databaseUrl);
+  // With several workers the primary migrates and seeds once, then forks; workers only serve. A worker migrating
+  // again would also run PRAGMA optimize, whose ANALYZE on a large archive can hold the write lock longer than the
+  // other workers' busy timeout ("database is locked" at start-up, seen with 2 workers on the 100,000-story file).
+  const store = await openStore(config.databaseUrl, { migrate: !cluster.isWorker });
   const ctx = createContext(store, config.mediaDir);
-  // With several workers the primary migrates and seeds once, then forks; workers only serve.
   if (config.demo && !values['no-demo'] && cluster.isPrimary) {
     const demo = await seedDemo(ctx);
     if (demo.seeded) console.log(`Demo newsroom created: ${demo.articles} stories.`);
