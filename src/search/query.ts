@@ -102,15 +102,11 @@ function fts5Phrase(keys: string[], prefix: boolean, expansions?: string[]): str
 }
 
 /**
- * The set of stories a query selects, as an FTS5 expression on folded keys (no ranking part). search_fts holds
- * folded columns only (migration 004; the accent keys that once sat beside them were never matched), so no column
- * filter is needed: a filter makes FTS5 read position lists, about ten times slower on common words.
+ * The set of stories a query selects, as an FTS5 expression on folded keys (no ranking part), for search_fts and
+ * search_titles. Both hold folded columns only (migration 004 dropped search_fts's accent columns, which no query
+ * matched), so there is no column filter: a filter makes FTS5 read position lists, about ten times slower on common
+ * words.
  */
-export function fts5Filter(q: ParsedQuery): string | null {
-  return fts5Plain(q);
-}
-
-/** The folded expression with no column filter (for a table of folded columns only, such as search_titles). */
 export function fts5Plain(q: ParsedQuery): string | null {
   const pos = positiveTerms(q);
   if (pos.length === 0) return null;

@@ -12,7 +12,7 @@ import { buildServer } from '../web/server.ts';
 import { searchArticles, suggestTitles } from './search.ts';
 import { relatedArticles } from './related.ts';
 import { indexArticle } from './indexer.ts';
-import { parseQuery, fts5Filter, pgMatch } from './query.ts';
+import { parseQuery, fts5Plain, pgMatch } from './query.ts';
 import { sql } from 'kysely';
 import { keysForEvent } from '../cache/invalidation.ts';
 import { keys } from '../web/site/data.ts';
@@ -278,7 +278,7 @@ describe.each(engines)('search on $engine', ({ open }) => {
 
   it('builds engine syntax only from parsed keys', async () => {
     const q = parseQuery('NEAR("a" b) OR c:* \'; --');
-    const match = store.engine === 'sqlite' ? fts5Filter(q) : pgMatch(q);
+    const match = store.engine === 'sqlite' ? fts5Plain(q) : pgMatch(q);
     expect(match).not.toBeNull();
     // The built expression is valid engine syntax.
     if (store.engine === 'sqlite') await sql`SELECT count(*) FROM search_fts WHERE search_fts MATCH ${match}`.execute(store.db);

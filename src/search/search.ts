@@ -3,7 +3,7 @@ import type { Database } from '../storage/schema.ts';
 import type { ArticleSummary } from '../storage/content.ts';
 import { articlePath } from '../domain/article.ts';
 import { bodyText, engineOf } from './indexer.ts';
-import { MIN_PREFIX, fts5Filter, fts5Plain, fts5Term, isAccented, parseQuery, pgMatch, pgTerm, positiveTerms, type ParsedQuery, type QueryTerm } from './query.ts';
+import { MIN_PREFIX, fts5Plain, fts5Term, isAccented, parseQuery, pgMatch, pgTerm, positiveTerms, type ParsedQuery, type QueryTerm } from './query.ts';
 import { highlightAll, snippet } from './snippet.ts';
 
 type Db = Kysely<Database>;
@@ -135,7 +135,7 @@ const sqliteIndex: EngineIndex = {
     return { ...q, terms };
   },
   async newest(db, q, where) {
-    const filter = fts5Filter(q);
+    const filter = fts5Plain(q);
     if (!filter) return null;
     const conds = sql.join([sql`search_fts MATCH ${filter}`, ...where], sql` AND `);
     return (

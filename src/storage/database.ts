@@ -78,4 +78,3 @@ export async function refreshPlannerStatistics(store: Store): Promise<void> {
   if (store.engine === 'postgres') await sql`ANALYZE`.execute(store.db);
   else await sql`PRAGMA optimize`.execute(store.db);
 }
-
