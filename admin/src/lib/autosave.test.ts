@@ -156,6 +156,36 @@ describe('autosave queue', () => {
     expect(server.received).toEqual(['gửi ngay']);
   });
 
+  it('flush() during a save also sends what was typed after it started, before it answers', async () => {
+    const received: string[] = [];
+    const releases: Array<() => void> = [];
+    const save = (v: string) =>
+      new Promise<SaveOutcome>((resolve) => {
+        releases.push(() => {
+          received.push(v);
+          resolve({ ok: true });
+        });
+      });
+    const storage = new MemoryStorage();
+    const q = new AutosaveQueue<string>({ key: 'd', storage, save, debounceMs: 10 });
+    q.update('ảnh');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(q.status).toBe('saving');
+    q.update('ảnh và chú thích');
+    let flushed: boolean | undefined;
+    void q.flush().then((ok) => (flushed = ok));
+    releases.shift()!();
+    await vi.advanceTimersByTimeAsync(0);
+    // The second save is under way and flush() is still waiting for it.
+    expect(flushed).toBeUndefined();
+    expect(releases).toHaveLength(1);
+    releases.shift()!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(flushed).toBe(true);
+    expect(received).toEqual(['ảnh', 'ảnh và chú thích']);
+    expect(storage.getItem('d')).toBeNull();
+  });
+
   it('recover() ignores garbage', () => {
     const storage = new MemoryStorage();
     storage.setItem('d', '{not json');

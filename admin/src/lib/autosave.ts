@@ -157,16 +157,21 @@ export class AutosaveQueue<T> {
     }
   }
 
-  /** Sends what is pending now (before a workflow action, on leaving the page). */
+  /** Sends what is pending now (before a workflow action, on leaving the page), including changes made while a save was under way. */
   async flush(): Promise<boolean> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
+    for (;;) {
+      // A save under way may leave newer changes behind it: wait for it, then send those too.
+      while (this.inFlight) await this.inFlight;
+      if (this.timer) {
+        clearTimeout(this.timer);
+        this.timer = null;
+      }
+      if (this.status === 'unauthenticated' || this.status === 'conflict' || this.status === 'rejected') return !this.dirty;
+      if (!this.dirty) return true;
+      await this.send();
+      // The server could not be reached: the retry stays scheduled, and the caller hears that not all is saved.
+      if (this.status === 'offline') return false;
     }
-    if (this.status === 'unauthenticated' || this.status === 'conflict' || this.status === 'rejected') return !this.dirty;
-    await this.send();
-    if (this.inFlight) await this.inFlight;
-    return !this.dirty;
   }
 
   /** After a new login, or after the writer resolved a conflict or fixed a rejected field. */
