@@ -69,13 +69,22 @@ describe('newsroom app: a story from reporter to reader', () => {
     await reporter.getByTestId('media-file-input').setInputFiles(photo);
     const figure = reporter.locator('.figure-node');
     await figure.waitFor();
-    await figure.getByLabel('Chú thích ảnh').fill(caption);
+    // Inserting the image gives focus back to the story on the next animation frame; typing the caption before that
+    // frame would see the keystrokes land in the story instead.
+    await reporter.waitForFunction(`document.activeElement && document.activeElement.id === 'story-body'`, undefined, { timeout: 5_000 });
+    const captionField = figure.getByLabel('Chú thích ảnh');
+    await captionField.fill(caption);
+    await expect.poll(() => captionField.inputValue()).toBe(caption);
+    await reporter.getByRole('button', { name: 'Lưu ngay' }).click();
     await saved(reporter);
     await screenshot(reporter, '03-editor');
     expect(await seriousViolations(reporter), 'editor').toEqual([]);
 
     await act(reporter, 'Gửi biên tập');
     await statusIs(reporter, 'Đã gửi');
+    const stored = await e2e.site.store.db.selectFrom('articles').select('body').where('id', '=', storyId).executeTakeFirstOrThrow();
+    const figures = (JSON.parse(stored.body) as { content: Array<{ type: string; attrs?: { caption?: string } }> }).content.filter((b) => b.type === 'figure');
+    expect(figures.map((f) => f.attrs?.caption)).toEqual([caption]);
 
     // --- editor returns it with a note
     const editor = await newPage();
