@@ -5,6 +5,7 @@ import * as m001 from './migrations/001_content.ts';
 import * as m002 from './migrations/002_newsroom.ts';
 import * as m003 from './migrations/003_search.ts';
 import * as m004 from './migrations/004_search_fts_folded.ts';
+import * as m005 from './migrations/005_login_attempts.ts';
 
 export interface MigrationContext {
   engine: Engine;
@@ -22,6 +23,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['002_newsroom', m002],
   ['003_search', m003],
   ['004_search_fts_folded', m004],
+  ['005_login_attempts', m005],
 ];
 
 export function registerMigration(name: string, mod: MigrationModule): void {

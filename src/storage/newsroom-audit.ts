@@ -102,3 +102,52 @@ export async function listAudit(db: Db, f: AuditFilter): Promise<{ items: AuditE
   ]);
   return { items: rows.map(toEntry), total: Number(count.n) };
 }
+
+export interface LoginLimits {
+  /** Failed attempts per account within the window, counted since its last successful login. */
+  perAccount: number;
+  /** Failed attempts per client address within the window, whatever the account. */
+  perAddress: number;
+  windowMs: number;
+}
+
+/**
+ * Seconds to wait before another login attempt for this account from this address (0: it may proceed now). Counted
+ * from the audit log's `login_failed` and `login` entries, so every app process and every machine on the database
+ * shares one count: with workers = cores, an in-process count would have let an attacker guess N times as often.
+ */
+export async function loginRetryAfter(db: Db, emailAddress: string, ip: string, limits: LoginLimits, now = Date.now()): Promise<number> {
+  // As the login route writes them to the audit log.
+  const email = emailAddress.slice(0, 254);
+  const since = new Date(now - limits.windowMs).toISOString();
+  const lastLogin = await db
+    .selectFrom('audit_log')
+    .select('at')
+    .where('action', '=', 'login')
+    .where('user_email', '=', email)
+    .where('at', '>', since)
+    .orderBy('at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const byAccount = await db
+    .selectFrom('audit_log')
+    .select('at')
+    .where('action', '=', 'login_failed')
+    .where('user_email', '=', email)
+    .where('at', '>', lastLogin?.at ?? since)
+    .orderBy('at', 'desc')
+    .limit(limits.perAccount)
+    .execute();
+  const byAddress = ip
+    ? await db.selectFrom('audit_log').select('at').where('action', '=', 'login_failed').where('ip', '=', ip.slice(0, 100)).where('at', '>', since).orderBy('at', 'desc').limit(limits.perAddress).execute()
+    : [];
+  let wait = 0;
+  for (const [rows, limit] of [
+    [byAccount, limits.perAccount],
+    [byAddress, limits.perAddress],
+  ] as const) {
+    // The attempt that opens the window again is the limit-th most recent one.
+    if (rows.length >= limit) wait = Math.max(wait, Math.ceil((Date.parse(rows[limit - 1]!.at) + limits.windowMs - now) / 1000));
+  }
+  return Math.max(wait, 0);
+}

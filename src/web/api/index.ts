@@ -3,7 +3,6 @@ import type { AppContext } from '../context.ts';
 import type { ServerOptions } from '../server.ts';
 import { registerNinjsApi } from './ninjs.ts';
 import { ApiProblem, registerProblemHandler, sendProblem } from './problem.ts';
-import { LoginRateLimiter } from './auth.ts';
 import { registerSessionRoutes } from './session.ts';
 import { registerArticleRoutes } from './articles.ts';
 import { registerAdminRoutes } from './admin.ts';
@@ -43,9 +42,7 @@ export async function registerApi(api: FastifyInstance, ctx: AppContext, opts: S
   });
   api.get('/', async () => ({ name: 'toasoan', version: 1, docs: '/api/docs' }));
   registerNinjsApi(api, ctx);
-  // One limiter per application instance (in-process; see LoginRateLimiter).
-  const limiter = new LoginRateLimiter();
-  registerSessionRoutes(api, ctx, opts, limiter);
+  registerSessionRoutes(api, ctx, opts);
   registerArticleRoutes(api, ctx);
   registerAdminRoutes(api, ctx);
   registerSearchApi(api, ctx);

@@ -3,6 +3,11 @@ import { sql } from 'kysely';
 import { testEngines } from '../../storage/testing.ts';
 import { openNewsroom, type Member, type Newsroom } from '../../newsroom/testing.ts';
 import { paragraph } from '../../domain/document.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildServer } from '../server.ts';
+import { createContext } from '../context.ts';
 
 const engines = await testEngines();
 const doc = (...paras: string[]) => ({ type: 'doc', content: paras.map(paragraph) });
@@ -329,6 +334,14 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     for (let i = 0; i < 20; i++) await login(`nguoi${i}@example.vn`, 'sai', '10.9.9.9');
     expect((await login(m.editor.user.email, m.editor.password, '10.9.9.9')).statusCode).toBe(429);
     expect((await login(m.editor.user.email, m.editor.password, '10.9.9.10')).statusCode).toBe(200);
+    // The count lives in the database: another app process (here a second server over the same database) refuses too.
+    const other = await buildServer(createContext(nr.store, mkdtempSync(join(tmpdir(), 'toasoan-second-app-'))), { cache: false });
+    try {
+      const elsewhere = await other.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: '10.0.3.1', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email: m.contributor.user.email, password: m.contributor.password }) });
+      expect(elsewhere.statusCode).toBe(429);
+    } finally {
+      await other.close();
+    }
 
     // Session info and logout.
     const who = { ...m.reporter, cookie: cookie.split(';')[0]!, csrf: ok.json().csrfToken as string };

@@ -3,11 +3,11 @@ import type { AppContext } from '../context.ts';
 import type { ServerOptions } from '../server.ts';
 import { route } from './route.ts';
 import { ApiProblem } from './problem.ts';
-import { clearSessionCookie, requestMeta, sessionCookie, type Authenticated, type LoginRateLimiter } from './auth.ts';
+import { clearSessionCookie, requestMeta, sessionCookie, type Authenticated } from './auth.ts';
 import { LoginSchema, PasswordChangeSchema, SessionSchema } from './schemas.ts';
 import { createSession, deleteSession, getUserRowByEmail, normalizeEmail, setPassword, SESSION_TTL_MS, toUser, type User } from '../../storage/newsroom.ts';
 import { DUMMY_HASH, verifyPassword } from '../../newsroom/passwords.ts';
-import { appendAudit } from '../../storage/newsroom-audit.ts';
+import { appendAudit, loginRetryAfter } from '../../storage/newsroom-audit.ts';
 import { ROLE_LABELS } from '../../domain/roles.ts';
 
 export async function sessionBody(ctx: AppContext, user: User, auth: Pick<Authenticated, 'via' | 'csrfToken' | 'expiresAt'>) {
@@ -23,25 +23,25 @@ export async function sessionBody(ctx: AppContext, user: User, auth: Pick<Authen
 }
 
 const LOGIN_FAILED = 'Email hoặc mật khẩu không đúng.';
+/** Failed logins allowed per account and per client address in 15 minutes (the audit log counts them: shared by every process). */
+const LOGIN_LIMITS = { perAccount: 5, perAddress: 20, windowMs: 15 * 60_000 };
 
-export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext, opts: ServerOptions, limiter: LoginRateLimiter): void {
+export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext, opts: ServerOptions): void {
   const secure = !!opts.https;
   const db = ctx.store.db;
 
   route(api, ctx, { method: 'POST', url: '/session', summary: 'Đăng nhập: đặt cookie phiên (HttpOnly, SameSite=Lax) và trả mã CSRF', tag: 'Phiên', auth: false, body: LoginSchema, success: { status: 200, schema: SessionSchema }, problems: [400, 401, 429] }, async ({ body, reply, req }) => {
     const email = normalizeEmail(body.email);
     const meta = requestMeta(req);
-    const wait = limiter.retryAfter(email, meta.ip);
+    const wait = await loginRetryAfter(db, email, meta.ip, LOGIN_LIMITS);
     if (wait > 0) throw new ApiProblem('rate_limited', 'Bạn đã thử đăng nhập quá nhiều lần; vui lòng đợi rồi thử lại.', { retryAfter: wait }, { 'retry-after': String(wait) });
     const row = await getUserRowByEmail(db, email);
     // Same work whether or not the account exists, so timing does not reveal which emails are registered.
     const ok = await verifyPassword(body.password, row?.password_hash ?? DUMMY_HASH);
     if (!row || !ok || row.active !== 1) {
-      limiter.fail(email, meta.ip);
       await appendAudit(db, { userId: row?.id ?? null, userEmail: email.slice(0, 254), action: 'login_failed', ip: meta.ip, userAgent: meta.userAgent });
       throw new ApiProblem('unauthenticated', LOGIN_FAILED);
     }
-    limiter.succeed(email);
     const user = toUser(row);
     const session = await createSession(db, user.id, meta);
     await appendAudit(db, { userId: user.id, userEmail: user.email, action: 'login', ip: meta.ip, userAgent: meta.userAgent });
