@@ -219,7 +219,7 @@ describe('`toasoan serve --workers 2`: one machine, invalidation over IPC', () =
     for (const r of after) expect(r.text).toContain('Giải chạy việt dã mùa xuân');
   });
 
-  it('a worker that cannot start ends, and the primary starts another in its place', { timeout: 30_000 }, async () => {
+  it('a worker that cannot start ends, the primary starts others with a growing wait, then gives up with exit code 1', { timeout: 60_000 }, async () => {
     // The port is taken, so every worker's listen fails.
     const taken = createNetServer();
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
@@ -232,9 +232,15 @@ describe('`toasoan serve --workers 2`: one machine, invalidation over IPC', () =
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
-      await expect.poll(() => out, { timeout: 20_000, interval: 100 }).toMatch(/worker \d+ stopped \(1\); starting a new one/);
+      await expect.poll(() => out, { timeout: 20_000, interval: 100 }).toMatch(/worker \d+ stopped \(1\); starting a new one in 0\.5 s/);
       expect(out).toContain('EADDRINUSE');
+      // Six failed starts in a row (0.5, 1, 2, 4, 8 s apart at most) and no worker serving: the primary stops.
+      expect(await exited).toBe(1);
+      expect(out).toMatch(/starting a new one in 1 s/);
+      expect(out).toMatch(/starting a new one in 2 s/);
+      expect(out).toMatch(/6 workers in a row failed to start and none is serving: stopping/);
     } finally {
       await stop(child);
       taken.close();

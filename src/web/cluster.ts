@@ -11,36 +11,50 @@ export function workerCount(flag: string | undefined, env: NodeJS.ProcessEnv = p
   return n;
 }
 
+/** How the primary replaces workers that stop. */
+export interface RestartPolicy {
+  /** Wait before the first replacement; it doubles with each worker in a row that fails to start or dies soon after. */
+  firstDelayMs: number;
+  maxDelayMs: number;
+  /** A worker that served this long before it stopped is a crash, not a failed start: the backoff starts again. */
+  stableMs: number;
+  /** With no worker serving, this many failed starts in a row (port taken, database unreachable) end the primary. */
+  maxStartFailures: number;
+}
+
+export const DEFAULT_RESTART_POLICY: RestartPolicy = { firstDelayMs: 500, maxDelayMs: 30_000, stableMs: 10_000, maxStartFailures: 6 };
+
 /**
  * The primary of `toasoan serve --workers N`: forks the workers (each runs the same command and shares the port),
- * relays cache invalidations between them over IPC, replaces a worker that crashes, and stops them all on SIGTERM/SIGINT.
+ * relays cache invalidations between them over IPC, replaces a worker that stops (with a growing wait while they keep
+ * failing), gives up with exit code 1 when none can start, and stops them all on SIGTERM/SIGINT.
  * It never serves requests itself.
  */
-export function runPrimary(workers: number, log: (m: string) => void = console.log): Promise<number> {
+export function runPrimary(workers: number, log: (m: string) => void = console.log, policy: RestartPolicy = DEFAULT_RESTART_POLICY): Promise<number> {
   const live = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
   const relay = relayInvalidations(live);
   let stopping = false;
+  const servingSince = new Map<number, number>();
+  const pending = new Set<NodeJS.Timeout>();
+  let failuresInRow = 0;
   const fork = () => {
     const w = cluster.fork();
     w.on('message', (m: unknown) => relay(w, m));
+    w.on('listening', () => servingSince.set(w.id, Date.now()));
     return w;
   };
   for (let i = 0; i < workers; i++) fork();
-  cluster.on('exit', (w, code, signal) => {
-    if (stopping) return;
-    log(`worker ${w.process.pid} stopped (${signal ?? code}); starting a new one`);
-    setTimeout(fork, 500).unref();
-  });
   return new Promise<number>((resolve) => {
-    const stop = () => {
+    const stop = (exitCode: number) => {
       if (stopping) return;
       stopping = true;
+      for (const t of pending) clearTimeout(t);
       const running = live();
-      if (running.length === 0) return resolve(0);
+      if (running.length === 0) return resolve(exitCode);
       let left = running.length;
       for (const w of running) {
         w.once('exit', () => {
-          if (--left === 0) resolve(0);
+          if (--left === 0) resolve(exitCode);
         });
         w.process.kill('SIGTERM');
       }
@@ -49,7 +63,25 @@ export function runPrimary(workers: number, log: (m: string) => void = console.l
         for (const w of live()) w.process.kill('SIGKILL');
       }, 10_000).unref();
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    cluster.on('exit', (w, code, signal) => {
+      if (stopping) return;
+      const since = servingSince.get(w.id);
+      servingSince.delete(w.id);
+      const failedEarly = since === undefined || Date.now() - since < policy.stableMs;
+      failuresInRow = failedEarly ? failuresInRow + 1 : 0;
+      if (failuresInRow >= policy.maxStartFailures && servingSince.size === 0) {
+        log(`worker ${w.process.pid} stopped (${signal ?? code}); ${failuresInRow} workers in a row failed to start and none is serving: stopping`);
+        return stop(1);
+      }
+      const delay = failedEarly ? Math.min(policy.firstDelayMs * 2 ** (failuresInRow - 1), policy.maxDelayMs) : policy.firstDelayMs;
+      log(`worker ${w.process.pid} stopped (${signal ?? code}); starting a new one in ${delay / 1000} s`);
+      const t = setTimeout(() => {
+        pending.delete(t);
+        if (!stopping) fork();
+      }, delay);
+      pending.add(t);
+    });
+    process.once('SIGINT', () => stop(0));
+    process.once('SIGTERM', () => stop(0));
   });
 }
