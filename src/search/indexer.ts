@@ -4,7 +4,7 @@ import type { Engine } from '../storage/database.ts';
 import { Worker } from 'node:worker_threads';
 import { foldText, indexKeys } from './vietnamese-text.ts';
 import { articleText, indexBatch, type ArticleText, type IndexBatch } from './index-rows.ts';
-import { pgLexeme } from './query.ts';
+import { pgLexeme, pgPairKey } from './query.ts';
 import { forgetRelated } from './related.ts';
 
 type Db = Kysely<Database>;
@@ -97,7 +97,17 @@ const PG_MAX_POSITIONS_PER_LEXEME = 256;
  * both; the body has folded lexemes only), weighted A title, B sapo, C tags, D body; a gap of one position between fields.
  */
 export function pgTsvector(t: ArticleText): string {
+  return pgVectors(t).tsv;
+}
+
+/**
+ * The tsvector (above) and the pairs vector: every two adjacent folded keys within a field as one lexeme `a_b`, without
+ * positions (search_documents.pairs, what phrase queries narrow by; src/search/query.ts pgPairs). Pairs are taken
+ * from the keys themselves, not from tsvector positions, so they hold even where the tsvector drops positions.
+ */
+export function pgVectors(t: ArticleText): { tsv: string; pairs: string } {
   const positions = new Map<string, string[]>();
+  const pairs = new Set<string>();
   let pos = 1;
   const add = (lexeme: string, entry: string) => {
     let list = positions.get(lexeme);
@@ -118,13 +128,16 @@ export function pgTsvector(t: ArticleText): string {
       add(keys.folded[i]!, entry);
       const accent = keys.accent[i];
       if (accent !== undefined && accent !== keys.folded[i]) add(accent, entry);
+      if (i > 0) pairs.add(pgPairKey(keys.folded[i - 1]!, keys.folded[i]!));
       pos++;
     }
     pos++;
   }
-  let out = '';
-  for (const [lexeme, list] of positions) out += `${out ? ' ' : ''}${pgLexeme(lexeme)}:${list.join(',')}`;
-  return out;
+  let tsv = '';
+  for (const [lexeme, list] of positions) tsv += `${tsv ? ' ' : ''}${pgLexeme(lexeme)}:${list.join(',')}`;
+  let pairText = '';
+  for (const pair of pairs) pairText += `${pairText ? ' ' : ''}${pgLexeme(pair)}`;
+  return { tsv, pairs: pairText };
 }
 
 /** search_heads rows: folded and accent keys of title, sapo and tags (what ranking reads, on both engines). */
@@ -141,11 +154,12 @@ async function writePostgres(db: Db, texts: ArticleText[], ids: number[]): Promi
   if (texts.length === 0) return;
   await sql`INSERT INTO search_heads(article_id, title_f, sapo_f, tags_f, title_a, sapo_a, tags_a)
     VALUES ${sql.join(texts.map((t) => sql`(${sql.join(headRow(t))})`))}`.execute(db);
-  await db
-    .insertInto('search_documents')
-    .values(texts.map((t) => ({ article_id: t.id, tsv: sql<string>`${pgTsvector(t)}::tsvector` as unknown as string })))
-    .onConflict((oc) => oc.column('article_id').doUpdateSet({ tsv: (eb) => eb.ref('excluded.tsv') }))
-    .execute();
+  const rows = texts.map((t) => {
+    const v = pgVectors(t);
+    return sql`(${t.id}, ${v.tsv}::tsvector, ${v.pairs}::tsvector)`;
+  });
+  await sql`INSERT INTO search_documents (article_id, tsv, pairs) VALUES ${sql.join(rows)}
+    ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv, pairs = excluded.pairs`.execute(db);
 }
 
 // ---------- public ----------
@@ -271,11 +285,50 @@ export async function reindexAll(db: Db, engine: Engine = engineOf(db), opts: Bu
     }
     return total;
   }
+  // GIN indexes built once after the fill cost far less than kept up story by story (the pairs' most of all).
+  const build = async (conn: Db) => {
+    // GIN builds sort their entries in maintenance_work_mem (64 MB by default); a transaction's setting ends with it.
+    await sql`SET ${sql.raw(db.isTransaction ? 'LOCAL ' : '')}maintenance_work_mem = '256MB'`.execute(conn);
+    try {
+      await sql`CREATE INDEX IF NOT EXISTS search_documents_tsv ON search_documents USING gin (tsv)`.execute(conn);
+      await sql`CREATE INDEX IF NOT EXISTS search_documents_pairs ON search_documents USING gin (pairs)`.execute(conn);
+      await sql`ANALYZE search_documents`.execute(conn);
+    } finally {
+      if (!db.isTransaction) await sql`RESET maintenance_work_mem`.execute(conn);
+    }
+  };
+  const buildIndexes = () => (db.isTransaction ? build(db) : db.connection().execute(build));
+  await sql`DROP INDEX IF EXISTS search_documents_tsv`.execute(db);
+  await sql`DROP INDEX IF EXISTS search_documents_pairs`.execute(db);
+  try {
+    for (let after = 0; ; ) {
+      const ids = (await db.selectFrom('articles').select('id').where('id', '>', after).orderBy('id').limit(opts.batchSize ?? 500).execute()).map((r) => r.id);
+      if (ids.length === 0) break;
+      const texts = await loadTexts(db, ids);
+      await writePostgres(db, texts, []);
+      total += texts.length;
+      after = ids[ids.length - 1]!;
+    }
+  } catch (err) {
+    // Outside a transaction the indexes must come back even so; inside one the rollback restores them.
+    await buildIndexes().catch(() => undefined);
+    throw err;
+  }
+  await buildIndexes();
+  return total;
+}
+
+/** PostgreSQL: fills search_documents.pairs for every indexed story from its text (migration 006), in batches. */
+export async function refillPgPairs(db: Db, batchSize = 500): Promise<number> {
+  let total = 0;
   for (let after = 0; ; ) {
-    const ids = (await db.selectFrom('articles').select('id').where('id', '>', after).orderBy('id').limit(opts.batchSize ?? 500).execute()).map((r) => r.id);
+    const ids = (await sql<{ id: number }>`SELECT article_id AS id FROM search_documents WHERE article_id > ${after} ORDER BY article_id LIMIT ${batchSize}`.execute(db)).rows.map((r) => Number(r.id));
     if (ids.length === 0) break;
     const texts = await loadTexts(db, ids);
-    await writePostgres(db, texts, []);
+    if (texts.length) {
+      const values = texts.map((t) => sql`(${t.id}::integer, ${pgVectors(t).pairs}::tsvector)`);
+      await sql`UPDATE search_documents d SET pairs = v.pairs FROM (VALUES ${sql.join(values)}) AS v(id, pairs) WHERE d.article_id = v.id`.execute(db);
+    }
     total += texts.length;
     after = ids[ids.length - 1]!;
   }

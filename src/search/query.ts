@@ -137,6 +137,30 @@ export function pgTerm(t: QueryTerm): string {
   return pgPhrase(t.folded, t.prefix);
 }
 
+/** The lexeme for two adjacent folded keys in search_documents.pairs (PostgreSQL). */
+export function pgPairKey(a: string, b: string): string {
+  return `${a}_${b}`;
+}
+
+/** Adjacent pairs of whole keys in one term (a prefix's last key is not whole). */
+function termPairs(t: QueryTerm): string[] {
+  const whole = t.prefix ? t.folded.slice(0, -1) : t.folded;
+  const out: string[] = [];
+  for (let i = 0; i + 1 < whole.length; i++) out.push(pgLexeme(pgPairKey(whole[i]!, whole[i + 1]!)));
+  return out;
+}
+
+/**
+ * tsquery over search_documents.pairs that every story matching the positive phrases of `q` satisfies, or null when
+ * `q` has no phrase. It narrows a phrase of common syllables to a few candidates through the pairs' GIN index; the
+ * tsv condition still decides (PostgreSQL otherwise rechecked the tsvector of every story holding all the syllables).
+ */
+export function pgPairs(q: ParsedQuery | QueryTerm[]): string | null {
+  const terms = Array.isArray(q) ? q : positiveTerms(q);
+  const pairs = [...new Set(terms.flatMap(termPairs))];
+  return pairs.length ? pairs.join(' & ') : null;
+}
+
 /** tsquery literal that selects the matching stories (folded keys), or null when nothing positive is left. */
 export function pgMatch(q: ParsedQuery, weights = ''): string | null {
   const pos = positiveTerms(q);

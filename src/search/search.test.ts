@@ -11,8 +11,8 @@ import { createContext } from '../web/context.ts';
 import { buildServer } from '../web/server.ts';
 import { searchArticles, suggestTitles } from './search.ts';
 import { relatedArticles } from './related.ts';
-import { indexArticle } from './indexer.ts';
-import { parseQuery, fts5Plain, pgMatch } from './query.ts';
+import { indexArticle, refillPgPairs, reindexAll } from './indexer.ts';
+import { parseQuery, fts5Plain, pgMatch, pgPairs } from './query.ts';
 import { sql } from 'kysely';
 import { keysForEvent } from '../cache/invalidation.ts';
 import { keys } from '../web/site/data.ts';
@@ -142,6 +142,47 @@ describe.each(engines)('search on $engine', ({ open }) => {
     expect(newsroom.hits.map((h) => h.article.id)).toContain(ids.draft);
     const onlyDrafts = await searchArticles(store.db, 'lao cai', { audience: 'newsroom', statuses: ['draft'] });
     expect(onlyDrafts.hits.map((h) => h.article.id)).toEqual([ids.draft]);
+  });
+
+  it('phrases hold within one field: numbers, tags, exclusion; on PostgreSQL through the pairs index', async () => {
+    const cat = (await store.db.selectFrom('categories').select('id').executeTakeFirstOrThrow()).id;
+    const id = await createArticle(store.db, {
+      title: 'Lễ hội hoa ban năm 2025 ở Điện Biên',
+      sapo: 'Du khách đổ về thành phố vùng cao.',
+      tags: ['Sắc trắng Tây Bắc'],
+      body: { type: 'doc', content: [paragraph('Ngày hội kéo dài ba ngày với nhiều gian hàng đặc sản.')] },
+      categoryId: cat,
+      status: 'published',
+      publishedAt: new Date(Date.UTC(2025, 2, 10)).toISOString(),
+    });
+    for (const q of ['"năm 2025"', '"hoa ban nam 2025"', '"Điện Biên"', '"sắc trắng tây bắc"', '"hội kéo dài"', '"gian hàng đặc sản"', '"hoa ban" "dien bien"']) {
+      expect(await found(q), q).toContain(id);
+    }
+    // The title ends "Điện Biên" and the sapo starts "Du khách": no phrase runs across fields.
+    expect(await found('"điện biên du khách"')).not.toContain(id);
+    expect(await found('"ban hoa"')).not.toContain(id);
+    expect(await found('dien bien -"hoa ban"')).not.toContain(id);
+    expect(await found('dien bien -"ban hoa"')).toContain(id);
+    if (store.engine === 'postgres') {
+      const row = await sql<{ pairs: string }>`SELECT pairs::text AS pairs FROM search_documents WHERE article_id = ${id}`.execute(store.db);
+      const pairs = row.rows[0]!.pairs;
+      expect(pairs).toContain("'nam_2025'");
+      expect(pairs).toContain("'dac_san'");
+      expect(pairs).not.toContain("'bien_du'");
+      // Migration 006 fills the column for an existing archive from the stories' text: the same vectors.
+      const before = await sql<{ id: number; pairs: string }>`SELECT article_id AS id, pairs::text AS pairs FROM search_documents ORDER BY article_id`.execute(store.db);
+      await sql`UPDATE search_documents SET pairs = ''`.execute(store.db);
+      expect(await refillPgPairs(store.db, 3)).toBe(before.rows.length);
+      const after = await sql<{ id: number; pairs: string }>`SELECT article_id AS id, pairs::text AS pairs FROM search_documents ORDER BY article_id`.execute(store.db);
+      expect(after.rows).toEqual(before.rows);
+      // A rebuild drops the GIN indexes while it fills the table and builds them again at the end.
+      await reindexAll(store.db, 'postgres', { batchSize: 4 });
+      const rebuilt = await sql<{ id: number; pairs: string }>`SELECT article_id AS id, pairs::text AS pairs FROM search_documents ORDER BY article_id`.execute(store.db);
+      expect(rebuilt.rows).toEqual(before.rows);
+      const indexes = await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE tablename = 'search_documents' AND schemaname = current_schema() ORDER BY indexname`.execute(store.db);
+      expect(indexes.rows.map((r) => r.indexname)).toEqual(['search_documents_pairs', 'search_documents_pkey', 'search_documents_tsv']);
+      expect(await found('"gian hàng đặc sản"')).toContain(id);
+    }
   });
 
   it('filters by category, type and date range', async () => {
@@ -282,6 +323,11 @@ describe.each(engines)('search on $engine', ({ open }) => {
     expect(match).not.toBeNull();
     // The built expression is valid engine syntax.
     if (store.engine === 'sqlite') await sql`SELECT count(*) FROM search_fts WHERE search_fts MATCH ${match}`.execute(store.db);
-    else await sql`SELECT ${match}::tsquery`.execute(store.db);
+    else {
+      await sql`SELECT ${match}::tsquery`.execute(store.db);
+      const pairs = pgPairs(parseQuery('"NEAR(a b" "c:* \'; -- d" e'));
+      expect(pairs).not.toBeNull();
+      await sql`SELECT ${pairs}::tsquery`.execute(store.db);
+    }
   });
 });

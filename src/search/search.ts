@@ -3,7 +3,7 @@ import type { Database } from '../storage/schema.ts';
 import type { ArticleSummary } from '../storage/content.ts';
 import { articlePath } from '../domain/article.ts';
 import { bodyText, engineOf } from './indexer.ts';
-import { MIN_PREFIX, fts5Plain, fts5Term, isAccented, parseQuery, pgMatch, pgTerm, positiveTerms, type ParsedQuery, type QueryTerm } from './query.ts';
+import { MIN_PREFIX, fts5Plain, fts5Term, isAccented, parseQuery, pgMatch, pgPairs, pgTerm, positiveTerms, type ParsedQuery, type QueryTerm } from './query.ts';
 import { highlightAll, snippet } from './snippet.ts';
 
 type Db = Kysely<Database>;
@@ -155,6 +155,16 @@ const sqliteIndex: EngineIndex = {
 };
 
 /**
+ * PostgreSQL match condition. With a phrase, the pairs' GIN index finds the few candidates and the tsvector is only
+ * checked on them: written `IS TRUE`, so the planner cannot also AND in the tsvector's GIN bitmap (for a phrase of common
+ * syllables that bitmap holds most of the archive; reading it cost more than the whole query otherwise).
+ */
+function pgCondition(alias: string, match: string, pairs: string | null): RawBuilder<unknown> {
+  const d = sql.raw(alias);
+  return pairs ? sql`(${d}.tsv @@ ${match}::tsquery) IS TRUE AND ${d}.pairs @@ ${pairs}::tsquery` : sql`${d}.tsv @@ ${match}::tsquery`;
+}
+
+/**
  * PostgreSQL: GIN finds every match of a common word before any ORDER BY … LIMIT can stop, so the newest matches are
  * looked for in growing ranges of recent ids first (the newest 5,000 stories, 50,000, …, all).
  */
@@ -163,10 +173,11 @@ const postgresIndex: EngineIndex = {
   async newest(db, q, where) {
     const match = pgMatch(q);
     if (!match) return null;
+    const matching = pgCondition('d', match, pgPairs(q));
     const top = Number((await sql<{ n: number | null }>`SELECT max(article_id) AS n FROM search_documents`.execute(db)).rows[0]?.n ?? 0);
     for (const span of [...PG_SPANS.filter((x) => x < top), Infinity]) {
       const range = Number.isFinite(span) ? [sql`d.article_id > ${top - span}`] : [];
-      const conds = sql.join([sql`d.tsv @@ ${match}::tsquery`, ...range, ...where], sql` AND `);
+      const conds = sql.join([matching, ...range, ...where], sql` AND `);
       const rows = (
         await sql<Newest>`SELECT d.article_id AS id, a.published_at AS published_at FROM search_documents d JOIN articles a ON a.id = d.article_id
           WHERE ${conds} ORDER BY d.article_id DESC LIMIT ${COUNT_CAP + 1}`.execute(db)
@@ -176,8 +187,8 @@ const postgresIndex: EngineIndex = {
     return [];
   },
   async sample(db, t, lo, hi, cap) {
-    const r = await sql<{ n: string; m: number | null }>`SELECT count(*) AS n, min(id) AS m FROM (SELECT article_id AS id FROM search_documents
-      WHERE tsv @@ ${pgTerm(t)}::tsquery AND article_id BETWEEN ${lo} AND ${hi} ORDER BY article_id DESC LIMIT ${cap}) x`.execute(db);
+    const r = await sql<{ n: string; m: number | null }>`SELECT count(*) AS n, min(id) AS m FROM (SELECT d.article_id AS id FROM search_documents d
+      WHERE ${pgCondition('d', pgTerm(t), pgPairs([t]))} AND d.article_id BETWEEN ${lo} AND ${hi} ORDER BY d.article_id DESC LIMIT ${cap}) x`.execute(db);
     return { n: Number(r.rows[0]?.n ?? 0), m: r.rows[0]?.m == null ? null : Number(r.rows[0].m) };
   },
 };
@@ -309,7 +320,7 @@ export async function suggestTitles(db: Db, input: string, limit = 8): Promise<S
     const match = pgMatch(q, 'AC');
     if (!match) return [];
     const rows = await sql<{ id: number }>`SELECT a.id AS id FROM search_documents d JOIN articles a ON a.id = d.article_id
-      WHERE d.tsv @@ ${match}::tsquery AND a.status = 'published' ORDER BY d.article_id DESC LIMIT ${limit}`.execute(db);
+      WHERE ${pgCondition('d', match, pgPairs(q))} AND a.status = 'published' ORDER BY d.article_id DESC LIMIT ${limit}`.execute(db);
     ids = rows.rows.map((r) => Number(r.id));
   }
   if (ids.length === 0) return [];

@@ -6,6 +6,7 @@ import * as m002 from './migrations/002_newsroom.ts';
 import * as m003 from './migrations/003_search.ts';
 import * as m004 from './migrations/004_search_fts_folded.ts';
 import * as m005 from './migrations/005_login_attempts.ts';
+import * as m006 from './migrations/006_search_pairs.ts';
 
 export interface MigrationContext {
   engine: Engine;
@@ -24,6 +25,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['003_search', m003],
   ['004_search_fts_folded', m004],
   ['005_login_attempts', m005],
+  ['006_search_pairs', m006],
 ];
 
 export function registerMigration(name: string, mod: MigrationModule): void {

@@ -223,6 +223,8 @@ export interface SearchDocumentTable {
   article_id: number;
   /** tsvector, written and read as its text form. */
   tsv: string;
+  /** tsvector of adjacent folded key pairs (`a_b`, no positions): phrase queries narrow by it (src/search/query.ts pgPairs). */
+  pairs: string;
 }
 
 export interface Database {

@@ -30,9 +30,12 @@ export async function up(db: Kysely<unknown>, { engine }: MigrationContext): Pro
     // One tsvector per article holding folded and accent lexemes at the same positions, weighted
     // A title, B sapo, C tags, D body. Built in src/search/indexer.ts (the 'simple' behaviour: no stemming,
     // no stop words) so PostgreSQL's word parser never splits differently from SQLite.
+    // pairs: migration 006 adds it (and its index) to databases made before it; here so that the reindex below,
+    // written by today's indexer, can run on a database that already holds stories.
     await sql`CREATE TABLE search_documents (
       article_id integer PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
-      tsv tsvector NOT NULL
+      tsv tsvector NOT NULL,
+      pairs tsvector NOT NULL DEFAULT ''
     )`.execute(db);
     await sql`CREATE INDEX search_documents_tsv ON search_documents USING gin (tsv)`.execute(db);
   }
