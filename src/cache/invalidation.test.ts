@@ -7,7 +7,7 @@ import { testEngines, type TestStore } from '../storage/testing.ts';
 import { createContext, type AppContext } from '../web/context.ts';
 import { buildServer } from '../web/server.ts';
 import { articlePath } from '../domain/article.ts';
-import { createArticle, getArticle, getSettings, saveSettings, setArticleTags } from '../storage/content.ts';
+import { createArticle, getArticle, getSettings, insertMedia, saveSettings, setArticleTags } from '../storage/content.ts';
 import { paragraph } from '../domain/document.ts';
 import { buildNewsroom, rawGet, type Newsroom } from './test-support.ts';
 
@@ -158,6 +158,24 @@ describe.each(engines)('exact invalidation on $engine', ({ open }) => {
     expect(missed).not.toContain('/kinh-te/nong-nghiep');
     expect((await rawGet(base, url)).status).toBe(410);
     for (const u of warm) expect((await rawGet(base, u)).text, u).not.toContain(url);
+  });
+
+  it('editing a library image\'s caption and alt text re-renders the stories it illustrates and nothing else', async () => {
+    const photo = await insertMedia(store.db, { fileName: 'ruong-lua.jpg', storageKey: null, mime: 'image/jpeg', width: 1200, height: 800, caption: 'Ruộng lúa chín vàng', credit: 'Ảnh: Minh Khôi', alt: 'Ruộng lúa' });
+    // The rice story takes it as cover (social image text), the policy story as a figure that keeps the library's text.
+    await store.db.updateTable('articles').set({ cover_media_id: photo }).where('id', '=', n.stories.rice).execute();
+    const policy = await getArticle(store.db, n.stories.policy);
+    const body = { type: 'doc', content: [...(JSON.parse(policy!.body) as { content: unknown[] }).content, { type: 'figure', attrs: { mediaId: photo, caption: '', credit: '', alt: '' } }] };
+    await store.db.updateTable('articles').set({ body: JSON.stringify(body) }).where('id', '=', n.stories.policy).execute();
+    for (const id of [n.stories.rice, n.stories.policy]) await ctx.events.emit({ type: 'article.updated', articleId: id });
+    const before = await snapshot();
+    expect(before.get(await path(n.stories.policy))).toContain('Ruộng lúa chín vàng');
+    const missed = await expectExact(before, async () => {
+      await store.db.updateTable('media').set({ caption: 'Cánh đồng lúa trước ngày gặt', alt: 'Cánh đồng lúa chín' }).where('id', '=', photo).execute();
+      await ctx.events.emit({ type: 'media.updated', mediaId: photo });
+    });
+    expect(missed.sort()).toEqual([await path(n.stories.rice), await path(n.stories.policy)].sort());
+    expect((await rawGet(base, await path(n.stories.policy))).text).toContain('Cánh đồng lúa trước ngày gặt');
   });
 
   it('a settings change re-renders every page', async () => {

@@ -68,6 +68,8 @@ export function keysForEvent(event: ContentEvent, before: Membership | undefined
       return [keys.settings];
     case 'home.curated':
       return [keys.home];
+    case 'media.updated':
+      return [keys.media(event.mediaId)];
     case 'taxonomy.changed':
       return [keys.taxonomy];
     case 'article.related_changed':

@@ -8,6 +8,8 @@ export type ContentEvent =
   | { type: 'article.unpublished'; articleId: number }
   /** The stored "related stories" list of this story changed (another story entered it): its page changes. */
   | { type: 'article.related_changed'; articleId: number }
+  /** A library image's caption, credit or alt text changed: every page drawing it changes. */
+  | { type: 'media.updated'; mediaId: number }
   | { type: 'settings.changed' }
   /** The managing editor changed the home page's lead or featured slots. */
   | { type: 'home.curated' }

@@ -36,9 +36,14 @@ export async function registerMediaUploadApi(api: FastifyInstance, ctx: AppConte
     if (body.caption !== undefined) set.caption = nfc(body.caption.trim());
     if (body.credit !== undefined) set.credit = nfc(body.credit.trim());
     if (body.alt !== undefined) set.alt = nfc(body.alt.trim());
-    if (Object.keys(set).length) await db.updateTable('media').set(set).where('id', '=', params.id).execute();
+    const changed = (Object.keys(set) as Array<keyof typeof set>).some((k) => set[k] !== m[k]);
     const meta = requestMeta(req);
-    await appendAudit(db, { userId: auth.user.id, userEmail: auth.user.email, action: 'media_update', target: `media:${params.id}`, ip: meta.ip, userAgent: meta.userAgent, details: { changes: set } });
+    await db.transaction().execute(async (trx) => {
+      if (changed) await trx.updateTable('media').set(set).where('id', '=', params.id).execute();
+      await appendAudit(trx, { userId: auth.user.id, userEmail: auth.user.email, action: 'media_update', target: `media:${params.id}`, ip: meta.ip, userAgent: meta.userAgent, details: { changes: set } });
+    });
+    // Pages drawing this image with its library text (the stories it illustrates) change with it.
+    if (changed) await ctx.events.emit({ type: 'media.updated', mediaId: params.id });
     return view(await db.selectFrom('media').selectAll().where('id', '=', params.id).executeTakeFirstOrThrow());
   });
 

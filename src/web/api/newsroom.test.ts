@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildServer } from '../server.ts';
+import { insertMedia } from '../../storage/content.ts';
 import { createContext } from '../context.ts';
 
 const engines = await testEngines();
@@ -382,6 +383,31 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     expect((await session()).statusCode).toBe(200);
     await nr.store.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('user_id', '=', m.desk_head.user.id).where('csrf_token', '=', body.csrfToken).execute();
     expect((await session()).statusCode).toBe(401);
+  });
+
+  it('media library text: PATCH validates, audits, and tells the pages that draw the image only when something changed', async () => {
+    const m = nr.members;
+    const photo = await insertMedia(nr.store.db, { fileName: 'cho-phien.jpg', storageKey: null, mime: 'image/jpeg', width: 800, height: 600, caption: 'Chợ phiên', credit: '', alt: '' });
+    const seen: unknown[] = [];
+    const off = nr.ctx.events.subscribe((e) => void (e.type === 'media.updated' && seen.push(e)));
+    try {
+      const r = await nr.call(m.reporter, 'PATCH', `/api/v1/media/${photo}`, { caption: '  Chợ phiên vùng cao  ', alt: 'Người dân mua bán' });
+      expect(r.status).toBe(200);
+      expect(r.json()).toMatchObject({ id: photo, caption: 'Chợ phiên vùng cao', alt: 'Người dân mua bán', credit: '' });
+      expect(seen).toEqual([{ type: 'media.updated', mediaId: photo }]);
+      // The same text again changes nothing: no page needs to re-render.
+      expect((await nr.call(m.reporter, 'PATCH', `/api/v1/media/${photo}`, { caption: 'Chợ phiên vùng cao' })).status).toBe(200);
+      expect(seen).toHaveLength(1);
+      expect((await nr.call(m.reporter, 'PATCH', `/api/v1/media/${photo}`, { caption: 'x', width: 10 })).status).toBe(400);
+      expect((await nr.call(m.reporter, 'PATCH', '/api/v1/media/999999', { caption: 'x' })).status).toBe(404);
+      expect((await nr.call(null, 'PATCH', `/api/v1/media/${photo}`, { caption: 'x' })).status).toBe(401);
+      expect(seen).toHaveLength(1);
+      const audit = await nr.store.db.selectFrom('audit_log').select(['user_id', 'details']).where('action', '=', 'media_update').where('target', '=', `media:${photo}`).orderBy('id').execute();
+      expect(audit).toHaveLength(2);
+      expect(JSON.parse(audit[0]!.details)).toEqual({ changes: { caption: 'Chợ phiên vùng cao', alt: 'Người dân mua bán' } });
+    } finally {
+      off();
+    }
   });
 
   it('serves OpenAPI 3.1 generated from the schemas, and an HTML index', async () => {

@@ -40,6 +40,8 @@ export const keys = {
   categoryHead: (id: number) => `ch:${id}`,
   tag: (id: number) => `t:${id}`,
   author: (id: number) => `p:${id}`,
+  /** A library image whose caption, credit or alt text a page shows (a story's own figures and cover). */
+  media: (id: number) => `m:${id}`,
   home: 'home',
   settings: 'settings',
   taxonomy: 'taxonomy',
@@ -194,7 +196,10 @@ export async function loadArticle(db: Db, id: number, row?: ArticleRow): Promise
 export async function surroundArticle(db: Db, detail: ArticleDetail, correction: ArticleData['correction']): Promise<ArticleData> {
   const a = detail.article;
   const [related, sameCategory] = await Promise.all([relatedArticles(db, a.id, 6), listPublished(db, { categoryIds: [a.category_id], excludeIds: [a.id], limit: 8 })]);
-  const mediaIds = [a.cover_media_id, ...figures(detail.body).map((f) => f.mediaId), ...related.map((r) => r.cover_media_id), ...sameCategory.map((r) => r.cover_media_id)].filter((x): x is number => typeof x === 'number');
+  // The story's cover and the figures that leave a field empty show the library's caption, credit or alt text;
+  // cards only show a thumbnail with the headline as its text.
+  const ownMedia = [a.cover_media_id, ...figures(detail.body).filter((f) => !f.caption || !f.credit || !f.alt).map((f) => f.mediaId)].filter((x): x is number => typeof x === 'number');
+  const mediaIds = [...ownMedia, ...related.map((r) => r.cover_media_id), ...sameCategory.map((r) => r.cover_media_id)].filter((x): x is number => typeof x === 'number');
   const media = await getMediaByIds(db, mediaIds);
   return {
     detail,
@@ -202,6 +207,6 @@ export async function surroundArticle(db: Db, detail: ArticleDetail, correction:
     media,
     related: { items: related, media },
     sameCategory: { items: sameCategory, media },
-    keys: [keys.article(a.id), keys.categoryHead(a.category_id), ...related.map((r) => keys.summary(r.id)), ...sameCategory.map((r) => keys.summary(r.id))],
+    keys: [keys.article(a.id), keys.categoryHead(a.category_id), ...related.map((r) => keys.summary(r.id)), ...sameCategory.map((r) => keys.summary(r.id)), ...ownMedia.map(keys.media)],
   };
 }
