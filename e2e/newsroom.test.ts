@@ -69,8 +69,8 @@ describe('newsroom app: a story from reporter to reader', () => {
     await reporter.getByTestId('media-file-input').setInputFiles(photo);
     const figure = reporter.locator('.figure-node');
     await figure.waitFor();
-    // Inserting the image gives focus back to the story on the next animation frame; typing the caption before that
-    // frame would see the keystrokes land in the story instead.
+    // Inserting the image gives focus back to the story on the next animation frame; a frame that came between
+    // focusing the caption and typing into it would send the text to the story. Type once the story has focus.
     await reporter.waitForFunction(`document.activeElement && document.activeElement.id === 'story-body'`, undefined, { timeout: 5_000 });
     const captionField = figure.getByLabel('Chú thích ảnh');
     await captionField.fill(caption);
