@@ -169,11 +169,3 @@ export function pgMatch(q: ParsedQuery, weights = ''): string | null {
   for (const t of q.terms.filter((x) => x.negated)) parts.push(`!${pgPhrase(t.folded, t.prefix)}`);
   return parts.join(' & ');
 }
-
-/** tsquery literal whose rank rewards exact-accent matches, or null when the reader typed no accents. */
-export function pgAccentBoost(q: ParsedQuery): string | null {
-  if (!isAccented(q)) return null;
-  const exact = positiveTerms(q).filter((t) => !t.prefix);
-  if (exact.length === 0) return null;
-  return exact.map((t) => pgPhrase(t.accent, false)).join(' | ');
-}
