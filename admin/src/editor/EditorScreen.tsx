@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { EditorContent, useEditor, type Editor, type JSONContent } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
+import { TextSelection } from '@tiptap/pm/state';
 import { api, ApiError, NetworkError, releaseOnUnload, request, type ArticleView, type Category, type MediaItem } from '../api.ts';
 import { statusLabel, t, type MessageKey } from '../i18n/index.ts';
 import { AutosaveQueue, type AutosaveStatus, type SaveOutcome } from '../lib/autosave.ts';
@@ -56,6 +57,18 @@ function fieldsOf(a: ArticleView, people: Map<number, string>): Fields {
 }
 
 const draftKey = (id: number, userId: number) => `toasoan:draft:${userId}:${id}`;
+
+/**
+ * Puts a stored body in the editor with the cursor at the start of its first text. Left to setContent, the old
+ * selection maps to the end of the new document, which selects a photo that ends the story: a click into the text
+ * is then read a moment later (ProseMirror syncs the DOM selection on the next selectionchange), and on a busy page
+ * ProseMirror's focus handler could write that photo selection back first, so the first key typed replaced the photo.
+ */
+function putBody(editor: Editor, body: ArticleView['body']): void {
+  editor.commands.setContent((body.content.length ? body : { type: 'doc', content: [{ type: 'paragraph' }] }) as JSONContent, { emitUpdate: false });
+  const start = TextSelection.findFrom(editor.state.doc.resolve(0), 1, true);
+  if (start) editor.view.dispatch(editor.state.tr.setSelection(start));
+}
 
 export default function EditorScreen({ id }: { id: number }) {
   const { session, onRelogin } = useSession();
@@ -229,7 +242,7 @@ export default function EditorScreen({ id }: { id: number }) {
     const pending = pendingBody.current;
     if (!editor || !fields || !pending) return;
     pendingBody.current = null;
-    editor.commands.setContent((pending.body.content.length ? pending.body : { type: 'doc', content: [{ type: 'paragraph' }] }) as JSONContent, { emitUpdate: false });
+    putBody(editor, pending.body);
     lastSaved.current = pending.recovered ? '' : JSON.stringify(buildPatch(editor));
     if (pending.recovered) queue.update(pending.recovered);
   }, [editor, fields, buildPatch, queue]);
@@ -510,7 +523,7 @@ export default function EditorScreen({ id }: { id: number }) {
             const f = fieldsOf(r.data, people);
             fieldsRef.current = f;
             setFields(f);
-            editor?.commands.setContent((r.data.body.content.length ? r.data.body : { type: 'doc', content: [{ type: 'paragraph' }] }) as JSONContent, { emitUpdate: false });
+            if (editor) putBody(editor, r.data.body);
             setShowHistory(false);
           }}
         />
