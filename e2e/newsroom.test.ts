@@ -158,4 +158,31 @@ describe('newsroom app: a story from reporter to reader', () => {
     await screenshot(reporter, '08-media');
     expect(await seriousViolations(reporter), 'media').toEqual([]);
   });
+
+  it('a story whose lock was given back just after our request opens editable, not as held by the last editor', { timeout: 60_000 }, async () => {
+    const page = await newPage();
+    await login(page, e2e.site.base, e2e.site.users.reporter.email);
+    await page.getByRole('link', { name: 'Viết bài mới' }).click();
+    await page.getByLabel('Tiêu đề').fill('Tin thử quyền sửa');
+    await page.getByRole('button', { name: 'Tạo bản nháp' }).click();
+    await page.getByTestId('story-status').waitFor();
+    const id = Number(/\/admin\/articles\/(\d+)/.exec(page.url())?.[1]);
+    const lockHolder = async () => (await e2e.site.store.db.selectFrom('edit_locks').select('user_id').where('article_id', '=', id).executeTakeFirst())?.user_id;
+    await page.goto(`${e2e.site.base}/admin/`);
+    await expect.poll(lockHolder).toBeUndefined();
+    // The first request for the lock meets the last editor's lock, whose release arrives just after it.
+    let refused = 0;
+    await page.route(`**/api/v1/articles/${id}/lock`, async (route) => {
+      if (route.request().method() !== 'POST' || refused > 0) return route.continue();
+      refused++;
+      return route.fulfill({ status: 409, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Xung đột', status: 409, detail: 'Tin đang có người sửa.', lock: { userName: 'Người biên tập', userId: 999_999 } }) });
+    });
+    await page.goto(`${e2e.site.base}/admin/articles/${id}`);
+    await page.getByTestId('story-status').waitFor();
+    // Well before the 30 s heartbeat, which would take the lock again anyway.
+    await page.locator('.story-body[contenteditable="true"]').waitFor({ timeout: 10_000 });
+    await expect.poll(() => refused).toBe(1);
+    await expect.poll(lockHolder).toBe(e2e.site.users.reporter.id);
+    expect(await page.getByText('đang sửa').count()).toBe(0);
+  });
 });

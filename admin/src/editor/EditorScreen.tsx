@@ -255,14 +255,20 @@ export default function EditorScreen({ id }: { id: number }) {
   }, [editor, canEdit]);
   const takeLock = useCallback(
     async (takeover = false) => {
-      try {
-        await api.post(`/articles/${id}/lock`, takeover ? { takeover: true } : {});
-        setLockedBy(null);
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 409) {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          await api.post(`/articles/${id}/lock`, takeover ? { takeover: true } : {});
+          setLockedBy(null);
+          return;
+        } catch (err) {
+          if (!(err instanceof ApiError && err.status === 409)) return;
           const holder = (err.body as { lock?: { userName?: string }; current?: { userName?: string } } | null)?.lock?.userName;
-          const lock = await api.get<{ lock: { userName: string; userId: number } | null }>(`/articles/${id}/lock`).catch(() => null);
-          setLockedBy(lock?.lock && lock.lock.userId !== session.user.id ? lock.lock.userName : (holder ?? null));
+          const current = await api.get<{ lock: { userName: string; userId: number } | null }>(`/articles/${id}/lock`).catch(() => null);
+          // Given back in the meantime (the last editor's release, sent as they left, arrived after our request): take it.
+          if (current && !current.lock && attempt === 0) continue;
+          if (current?.lock) setLockedBy(current.lock.userId === session.user.id ? null : current.lock.userName);
+          else setLockedBy(holder ?? null);
+          return;
         }
       }
     },
