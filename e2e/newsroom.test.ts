@@ -3,7 +3,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { login, phonePhoto, screenshot, seriousViolations, useSiteAndBrowser } from './support.ts';
+import { login, phonePhoto, screenshot, seriousViolations, startStory, useSiteAndBrowser } from './support.ts';
 
 /** The issue's acceptance story, in real Chromium against a real server. */
 describe('newsroom app: a story from reporter to reader', () => {
@@ -162,11 +162,7 @@ describe('newsroom app: a story from reporter to reader', () => {
   it('a story whose lock was given back just after our request opens editable, not as held by the last editor', { timeout: 60_000 }, async () => {
     const page = await newPage();
     await login(page, e2e.site.base, e2e.site.users.reporter.email);
-    await page.getByRole('link', { name: 'Viết bài mới' }).click();
-    await page.getByLabel('Tiêu đề').fill('Tin thử quyền sửa');
-    await page.getByRole('button', { name: 'Tạo bản nháp' }).click();
-    await page.getByTestId('story-status').waitFor();
-    const id = Number(/\/admin\/articles\/(\d+)/.exec(page.url())?.[1]);
+    const id = await startStory(page, 'Tin thử quyền sửa');
     const lockHolder = async () => (await e2e.site.store.db.selectFrom('edit_locks').select('user_id').where('article_id', '=', id).executeTakeFirst())?.user_id;
     await page.goto(`${e2e.site.base}/admin/`);
     await expect.poll(lockHolder).toBeUndefined();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { login, screenshot, useSiteAndBrowser } from './support.ts';
+import { login, screenshot, startStory, useSiteAndBrowser } from './support.ts';
 import { plainText, parseDoc } from '../src/domain/document.ts';
 
 /** Typing while the server is gone for ten seconds: nothing is lost. */
@@ -15,11 +15,7 @@ describe('newsroom app: server outage while typing', () => {
     const context = await e2e.browser.newContext({ locale: 'vi-VN' });
     const page = await context.newPage();
     await login(page, e2e.site.base, e2e.site.users.reporter.email);
-    await page.getByRole('link', { name: 'Viết bài mới' }).click();
-    await page.getByLabel('Tiêu đề').fill('Đường lên bản mùa lũ');
-    await page.getByRole('button', { name: 'Tạo bản nháp' }).click();
-    await page.getByTestId('story-status').waitFor();
-    const id = Number(/\/admin\/articles\/(\d+)/.exec(page.url())?.[1]);
+    const id = await startStory(page, 'Đường lên bản mùa lũ');
     const saveState = page.getByTestId('save-state');
 
     await page.locator('.story-body').click();

@@ -145,6 +145,15 @@ export async function login(page: Page, base: string, email: string): Promise<vo
   await page.getByRole('heading', { name: 'Tin bài' }).waitFor();
 }
 
+/** Starts a story from the queue ("Viết bài mới") as the logged-in member; returns its id once its editor is open. */
+export async function startStory(page: Page, title: string): Promise<number> {
+  await page.getByRole('link', { name: 'Viết bài mới' }).click();
+  await page.getByLabel('Tiêu đề').fill(title);
+  await page.getByRole('button', { name: 'Tạo bản nháp' }).click();
+  await page.getByTestId('story-status').waitFor();
+  return Number(/\/admin\/articles\/(\d+)/.exec(page.url())?.[1]);
+}
+
 /**
  * The real site and Chromium for one describe block: started before its tests, stopped after them. Hooks the block
  * adds later run their teardown first (vitest runs after-hooks in reverse), so they can close their pages.
