@@ -285,19 +285,12 @@ export async function reindexAll(db: Db, engine: Engine = engineOf(db), opts: Bu
     }
     return total;
   }
-  // GIN indexes built once after the fill cost far less than kept up story by story (the pairs' most of all).
-  const build = async (conn: Db) => {
-    // GIN builds sort their entries in maintenance_work_mem (64 MB by default); a transaction's setting ends with it.
-    await sql`SET ${sql.raw(db.isTransaction ? 'LOCAL ' : '')}maintenance_work_mem = '256MB'`.execute(conn);
-    try {
-      await sql`CREATE INDEX IF NOT EXISTS search_documents_tsv ON search_documents USING gin (tsv)`.execute(conn);
-      await sql`CREATE INDEX IF NOT EXISTS search_documents_pairs ON search_documents USING gin (pairs)`.execute(conn);
-      await sql`ANALYZE search_documents`.execute(conn);
-    } finally {
-      if (!db.isTransaction) await sql`RESET maintenance_work_mem`.execute(conn);
-    }
+  // GIN indexes built once after the fill cost less than kept up story by story (455 against about 300 stories/s at 100k).
+  const buildIndexes = async () => {
+    await sql`CREATE INDEX IF NOT EXISTS search_documents_tsv ON search_documents USING gin (tsv)`.execute(db);
+    await sql`CREATE INDEX IF NOT EXISTS search_documents_pairs ON search_documents USING gin (pairs)`.execute(db);
+    await sql`ANALYZE search_documents`.execute(db);
   };
-  const buildIndexes = () => (db.isTransaction ? build(db) : db.connection().execute(build));
   await sql`DROP INDEX IF EXISTS search_documents_tsv`.execute(db);
   await sql`DROP INDEX IF EXISTS search_documents_pairs`.execute(db);
   try {
