@@ -93,17 +93,12 @@ const PG_MAX_POSITION = 16383;
 const PG_MAX_POSITIONS_PER_LEXEME = 256;
 
 /**
- * tsvector literal: folded and accent lexemes of each syllable at the same position (so phrases work on
- * both; the body has folded lexemes only), weighted A title, B sapo, C tags, D body; a gap of one position between fields.
- */
-export function pgTsvector(t: ArticleText): string {
-  return pgVectors(t).tsv;
-}
-
-/**
- * The tsvector (above) and the pairs vector: every two adjacent folded keys within a field as one lexeme `a_b`, without
- * positions (search_documents.pairs, what phrase queries narrow by; src/search/query.ts pgPairs). Pairs are taken
- * from the keys themselves, not from tsvector positions, so they hold even where the tsvector drops positions.
+ * The two tsvector literals of a story on PostgreSQL.
+ * - tsv: folded and accent lexemes of each syllable at the same position (so phrases work on both; the body has folded
+ *   lexemes only), weighted A title, B sapo, C tags, D body; a gap of one position between fields.
+ * - pairs: every two adjacent folded keys within a field as one lexeme `a_b`, without positions (what phrase queries
+ *   narrow by; src/search/query.ts pgPairs). Taken from the keys themselves, not from tsv positions, so they hold even
+ *   where the tsvector drops positions.
  */
 export function pgVectors(t: ArticleText): { tsv: string; pairs: string } {
   const positions = new Map<string, string[]>();
