@@ -120,27 +120,20 @@ export async function loginRetryAfter(db: Db, emailAddress: string, ip: string, 
   // As the login route writes them to the audit log.
   const email = emailAddress.slice(0, 254);
   const since = new Date(now - limits.windowMs).toISOString();
-  const lastLogin = await db
-    .selectFrom('audit_log')
-    .select('at')
-    .where('action', '=', 'login')
-    .where('user_email', '=', email)
-    .where('at', '>', since)
-    .orderBy('at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const byAccount = await db
-    .selectFrom('audit_log')
-    .select('at')
-    .where('action', '=', 'login_failed')
-    .where('user_email', '=', email)
-    .where('at', '>', lastLogin?.at ?? since)
-    .orderBy('at', 'desc')
-    .limit(limits.perAccount)
-    .execute();
-  const byAddress = ip
-    ? await db.selectFrom('audit_log').select('at').where('action', '=', 'login_failed').where('ip', '=', ip.slice(0, 100)).where('at', '>', since).orderBy('at', 'desc').limit(limits.perAddress).execute()
-    : [];
+  const [byAccount, byAddress] = await Promise.all([
+    db
+      .selectFrom('audit_log')
+      .select('at')
+      .where('action', '=', 'login_failed')
+      .where('user_email', '=', email)
+      .where('at', '>', since)
+      // Failures before the account's last successful login no longer count.
+      .where('at', '>', (eb) => eb.fn.coalesce(eb.selectFrom('audit_log').select((sb) => sb.fn.max('at').as('at')).where('action', '=', 'login').where('user_email', '=', email), eb.val(since)))
+      .orderBy('at', 'desc')
+      .limit(limits.perAccount)
+      .execute(),
+    ip ? db.selectFrom('audit_log').select('at').where('action', '=', 'login_failed').where('ip', '=', ip.slice(0, 100)).where('at', '>', since).orderBy('at', 'desc').limit(limits.perAddress).execute() : [],
+  ]);
   let wait = 0;
   for (const [rows, limit] of [
     [byAccount, limits.perAccount],

@@ -12,17 +12,15 @@ export function workerCount(flag: string | undefined, env: NodeJS.ProcessEnv = p
 }
 
 /** How the primary replaces workers that stop. */
-export interface RestartPolicy {
+const RESTART = {
   /** Wait before the first replacement; it doubles with each worker in a row that fails to start or dies soon after. */
-  firstDelayMs: number;
-  maxDelayMs: number;
+  firstDelayMs: 500,
+  maxDelayMs: 30_000,
   /** A worker that served this long before it stopped is a crash, not a failed start: the backoff starts again. */
-  stableMs: number;
+  stableMs: 10_000,
   /** With no worker serving, this many failed starts in a row (port taken, database unreachable) end the primary. */
-  maxStartFailures: number;
-}
-
-export const DEFAULT_RESTART_POLICY: RestartPolicy = { firstDelayMs: 500, maxDelayMs: 30_000, stableMs: 10_000, maxStartFailures: 6 };
+  maxStartFailures: 6,
+};
 
 /**
  * The primary of `toasoan serve --workers N`: forks the workers (each runs the same command and shares the port),
@@ -30,7 +28,7 @@ export const DEFAULT_RESTART_POLICY: RestartPolicy = { firstDelayMs: 500, maxDel
  * failing), gives up with exit code 1 when none can start, and stops them all on SIGTERM/SIGINT.
  * It never serves requests itself.
  */
-export function runPrimary(workers: number, log: (m: string) => void = console.log, policy: RestartPolicy = DEFAULT_RESTART_POLICY): Promise<number> {
+export function runPrimary(workers: number, log: (m: string) => void = console.log): Promise<number> {
   const live = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
   const relay = relayInvalidations(live);
   let stopping = false;
@@ -67,13 +65,13 @@ export function runPrimary(workers: number, log: (m: string) => void = console.l
       if (stopping) return;
       const since = servingSince.get(w.id);
       servingSince.delete(w.id);
-      const failedEarly = since === undefined || Date.now() - since < policy.stableMs;
+      const failedEarly = since === undefined || Date.now() - since < RESTART.stableMs;
       failuresInRow = failedEarly ? failuresInRow + 1 : 0;
-      if (failuresInRow >= policy.maxStartFailures && servingSince.size === 0) {
+      if (failuresInRow >= RESTART.maxStartFailures && servingSince.size === 0) {
         log(`worker ${w.process.pid} stopped (${signal ?? code}); ${failuresInRow} workers in a row failed to start and none is serving: stopping`);
         return stop(1);
       }
-      const delay = failedEarly ? Math.min(policy.firstDelayMs * 2 ** (failuresInRow - 1), policy.maxDelayMs) : policy.firstDelayMs;
+      const delay = failedEarly ? Math.min(RESTART.firstDelayMs * 2 ** (failuresInRow - 1), RESTART.maxDelayMs) : RESTART.firstDelayMs;
       log(`worker ${w.process.pid} stopped (${signal ?? code}); starting a new one in ${delay / 1000} s`);
       const t = setTimeout(() => {
         pending.delete(t);
