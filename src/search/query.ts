@@ -6,6 +6,7 @@ import { cleanText, hasAccents, syllablesOfClean } from './vietnamese-text.ts';
  *
  * Understood syntax (everything else is just words):
  *   "ủy ban nhân dân"  phrase          -thể thao   exclude a word      hà nộ*   prefix
+ *   "ủy ban nh*" or "ủy ban nh"*  phrase ending in a prefix
  */
 
 export const MAX_QUERY_LENGTH = 200;
@@ -52,21 +53,20 @@ export function parseQuery(input: string, opts: ParseOptions = {}): ParsedQuery 
   const text = cleanText(input).trim();
   if (text.length > MAX_QUERY_LENGTH) throw new QueryTooLongError(text.length);
   const terms: QueryTerm[] = [];
-  // Chunks: "quoted phrases" (an unclosed quote runs to the end) or runs of non-space characters.
-  const chunk = /(-?)"([^"]*)"?|(\S+)/g;
+  // Chunks: "quoted phrases" (an unclosed quote runs to the end; a star after the closing quote makes its last word a
+  // prefix) or runs of non-space characters.
+  const chunk = /(-?)"([^"]*)(?:"(\*+)?)?|(\S+)/g;
   for (const m of text.matchAll(chunk)) {
     if (terms.length >= MAX_TERMS) break;
     const quoted = m[2] !== undefined;
-    let body = quoted ? m[2]! : m[3]!;
+    let body = quoted ? m[2]! : m[4]!;
     let negated = quoted && m[1] === '-';
-    let prefix = false;
-    if (!quoted) {
-      if (/^-[\p{L}\p{N}]/u.test(body)) {
-        negated = true;
-        body = body.slice(1);
-      }
-      if (/[\p{L}\p{N}\p{M}]\*+$/u.test(body)) prefix = true;
+    if (!quoted && /^-[\p{L}\p{N}]/u.test(body)) {
+      negated = true;
+      body = body.slice(1);
     }
+    // "hà nộ*", "hà nộ"* and hà nộ* all end in a prefix.
+    const prefix = (quoted && m[3] !== undefined) || /[\p{L}\p{N}\p{M}]\*+$/u.test(body);
     const syl = syllablesOfClean(body);
     if (syl.length === 0) continue;
     terms.push({ folded: syl.map((s) => s.folded), accent: syl.map((s) => s.accent), accented: syl.some((s) => hasAccents(s.text)), prefix, negated });

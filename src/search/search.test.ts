@@ -138,6 +138,10 @@ describe.each(engines)('search on $engine', ({ open }) => {
     expect(await found('lao cai -festi*')).not.toContain(ids.festival);
     expect(await found('lao cai -qzxv*')).toEqual(expect.arrayContaining([ids.doan, ids.festival]));
     expect(await found('festival song ho*')).toContain(ids.festival);
+    // A quoted phrase may end in a prefix, with the star inside or after the closing quote.
+    for (const q of ['"festival song ho*"', '"FESTIVAL SÔNG HON"*', '"festival sông hồ"*']) expect(await found(q), q).toContain(ids.festival);
+    expect(await found('"festival ho*"')).not.toContain(ids.festival);
+    expect(await found('lao cai -"festival so*"')).not.toContain(ids.festival);
     const newsroom = await searchArticles(store.db, 'lao cai', { audience: 'newsroom' });
     expect(newsroom.hits.map((h) => h.article.id)).toContain(ids.draft);
     const onlyDrafts = await searchArticles(store.db, 'lao cai', { audience: 'newsroom', statuses: ['draft'] });
