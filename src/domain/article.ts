@@ -31,15 +31,20 @@ export const ARTICLE_STATUS_LABELS: Record<ArticleStatus, string> = {
   unpublished: 'Đã gỡ',
 };
 
-/** Path of an article page: `/{slug}-post{id}.html`. */
+/** Path of an article page: `/{slug}-post{id}.html` (`/post{id}.html` for a story stored without a slug). */
 export function articlePath(a: { id: number; slug: string }): string {
-  return `/${a.slug}-post${a.id}.html`;
+  return a.slug ? `/${a.slug}-post${a.id}.html` : `/post${a.id}.html`;
 }
 
-const ARTICLE_FILE = /^(?:([a-z0-9-]+)-)?post(\d{1,12})\.html$/;
+const ARTICLE_FILE = /^(?:([a-z0-9-]+)-)?post(\d{1,10})\.html$/i;
+/** Ids are 32-bit integers on PostgreSQL: a larger number names no story (and must not reach the database). */
+const MAX_ID = 2_147_483_647;
 
+/** The slug (lowercased: `/Nong-Dan-post1.html` redirects to the canonical path) and id of an article file name. */
 export function parseArticleFile(segment: string): { slug: string; id: number } | null {
   const m = ARTICLE_FILE.exec(segment);
   if (!m) return null;
-  return { slug: m[1] ?? '', id: Number(m[2]) };
+  const id = Number(m[2]);
+  if (id > MAX_ID) return null;
+  return { slug: (m[1] ?? '').toLowerCase(), id };
 }

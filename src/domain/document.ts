@@ -7,10 +7,13 @@ import { nfc } from './vietnamese.ts';
  */
 
 const SAFE_HREF = /^(https?:\/\/|mailto:|\/(?!\/)|#)/i;
+// Browsers read "\\" as "/" and drop tabs and line breaks, so "/\\evil.example" would leave the site.
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const HREF_TRICKS = /[\\\u0000-\u001f\u007f]/;
 
 export const MarkSchema = z.discriminatedUnion('type', [
   z.object({ type: z.enum(['bold', 'italic', 'underline', 'strike', 'subscript', 'superscript', 'code']) }).strict(),
-  z.object({ type: z.literal('link'), attrs: z.object({ href: z.string().max(2048).regex(SAFE_HREF, 'liên kết phải là http(s), mailto hoặc đường dẫn nội bộ') }).passthrough() }).strict(),
+  z.object({ type: z.literal('link'), attrs: z.object({ href: z.string().max(2048).regex(SAFE_HREF, 'liên kết phải là http(s), mailto hoặc đường dẫn nội bộ').refine((href) => !HREF_TRICKS.test(href), 'liên kết không được chứa dấu \\ hay ký tự điều khiển') }).passthrough() }).strict(),
 ]);
 export type Mark = z.infer<typeof MarkSchema>;
 

@@ -3,8 +3,17 @@
  * Content is kept verbatim apart from Unicode NFC; folding is only for matching and slugs.
  */
 
+// eslint-disable-next-line no-control-regex -- control characters are what it removes
+const FORBIDDEN = /[\u0000-\u0008\u000e-\u001f\u007f\ufffe\uffff]/g;
+// eslint-disable-next-line no-control-regex -- Word's line and page breaks
+const BREAKS = /[\u000b\u000c]/g;
+
+/**
+ * Text as stored: Unicode NFC, with the control characters no HTML or XML page may carry removed (Word's vertical tab
+ * and form feed, used as soft line and page breaks, become spaces). Tabs and line breaks stay.
+ */
 export function nfc(text: string): string {
-  return text.normalize('NFC');
+  return text.replace(BREAKS, ' ').replace(FORBIDDEN, '').normalize('NFC');
 }
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
@@ -14,9 +23,13 @@ export function foldAccents(text: string): string {
   return text.normalize('NFD').replace(COMBINING_MARKS, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
 }
 
-/** URL slug: lowercase ASCII words joined by hyphens, cut at a word boundary. */
+/**
+ * URL slug: lowercase ASCII words joined by hyphens, cut at a word boundary. Compatibility forms are unfolded first
+ * (full-width "Ｈà" from CJK keyboards, ligatures such as "ﬁ"). Empty when the text has no Latin letter or digit:
+ * callers put a word of their own there (SLUG_FALLBACK).
+ */
 export function slugify(text: string, maxLength = 120): string {
-  const words = foldAccents(text)
+  const words = foldAccents(text.normalize('NFKC'))
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim()
@@ -30,6 +43,9 @@ export function slugify(text: string, maxLength = 120): string {
   }
   return slug || (words[0]?.slice(0, maxLength) ?? '');
 }
+
+/** Slugs for names with no Latin letter (a title in Chinese or Lao, say). */
+export const SLUG_FALLBACK = { article: 'tin-bai', tag: 'the', person: 'tac-gia', category: 'chuyen-muc' } as const;
 
 const WEEKDAYS = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -42,7 +42,8 @@ export interface ParsedArticle {
 
 export const IMAGE_LINE = /^[^\s/\\]{1,200}\.(?:jpe?g|png|webp|gif)$/i;
 const CHROME_HEADINGS = new Set(['Có thể bạn quan tâm', 'Tin cùng chuyên mục', 'Tin liên quan', 'Tin khác']);
-const SOCIAL_LINE = /^(?:fb|yt|zl|tw|x)(?:\s+(?:fb|yt|zl|tw|x))*$/i;
+// At least two names: a body line reading just "X" (a Roman numeral heading) is text, not the page's social links.
+const SOCIAL_LINE = /^(?:fb|yt|zl|tw|x)(?:\s+(?:fb|yt|zl|tw|x))+$/i;
 const TITLE_LABELS: Array<[RegExp, ArticleType]> = [
   [/^\[infographic\]\s*/i, 'infographic'],
   [/^\[video\]\s*/i, 'video'],
@@ -131,7 +132,8 @@ export function parseArticleText(file: string, rawText: string): ParsedArticle {
       if (hasCaption) i++;
       continue;
     }
-    if (!sapo && blocks.length === 0) sapo = line;
+    // The first paragraph is the sapo, even when a lead photo comes before it.
+    if (!sapo && !blocks.some((b) => b.kind === 'paragraph')) sapo = line;
     else blocks.push({ kind: 'paragraph', text: line });
   }
   if (!sapo && blocks.length === 0) throw new ImportError(file, titleLine, 'bài viết không có sapo và nội dung');

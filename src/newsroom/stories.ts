@@ -7,7 +7,7 @@ import { can, scopeOf, type Actor, type StoryRef } from '../domain/permissions.t
 import { highestRank } from '../domain/roles.ts';
 import { allowedActions, canDelete, checkTransition, editPermission, statusAfterEdit, type CorrectionState, type StoryAction, type TransitionAction, type WorkflowState } from '../domain/workflow.ts';
 import { parseDoc, type Doc } from '../domain/document.ts';
-import { nfc, slugify } from '../domain/vietnamese.ts';
+import { nfc, slugify, SLUG_FALLBACK } from '../domain/vietnamese.ts';
 import { nowIso } from '../storage/content.ts';
 import { acquireLock, addRevision, ensureMeta, getLock, getMeta, getRevision, readSnapshot, releaseLock, writeSnapshot, type EditLock, type StorySnapshot } from '../storage/newsroom-articles.ts';
 import { appendAudit } from '../storage/newsroom-audit.ts';
@@ -170,7 +170,7 @@ function merge(base: StorySnapshot, input: StoryInput): StorySnapshot {
     seoTitle: input.seoTitle !== undefined ? nfc(input.seoTitle) : base.seoTitle,
     seoDescription: input.seoDescription !== undefined ? nfc(input.seoDescription) : base.seoDescription,
     // The slug stays as first made (URLs must not move) unless one is given explicitly.
-    slug: input.slug ?? (base.slug || slugify(title)),
+    slug: input.slug ?? (base.slug || slugify(title) || SLUG_FALLBACK.article),
     tags: input.tags !== undefined ? input.tags.map((t) => nfc(t.trim())).filter(Boolean) : base.tags,
     bylines: input.bylines !== undefined ? input.bylines.map((b) => ('name' in b ? { name: nfc(b.name.trim()) } : b)) : base.bylines,
   };
@@ -201,7 +201,7 @@ export async function createStory(ctx: AppContext, who: { user: User; meta: Requ
   if (!can(actor, 'create')) throw new NewsroomError('forbidden', 'Bạn không có quyền tạo tin bài.');
   const id = await inTransaction(ctx, async (trx) => {
     const snapshot = merge({ title: '', shortTitle: '', sapo: '', body: { type: 'doc', content: [] }, type: 'standard', categoryId: input.categoryId, coverMediaId: null, seoTitle: '', seoDescription: '', slug: '', tags: [], bylines: [] }, input);
-    if (!snapshot.slug) snapshot.slug = slugify(snapshot.title) || 'tin-bai';
+    if (!snapshot.slug) snapshot.slug = slugify(snapshot.title) || SLUG_FALLBACK.article;
     await validateRefs(trx, snapshot);
     const now = nowIso();
     const row = await trx

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { testEngines, type TestStore } from './testing.ts';
-import { countPublished, createArticle, createCategory, getArticleDetail, getSettings, insertMedia, listPublished, saveSettings } from './content.ts';
+import { countPublished, createArticle, createCategory, ensurePerson, ensureTag, findTagByName, getArticleDetail, getSettings, insertMedia, listPublished, sameName, saveSettings } from './content.ts';
+import { articlePath } from '../domain/article.ts';
 import { paragraph } from '../domain/document.ts';
 import { DEFAULT_SETTINGS } from '../domain/settings.ts';
 
@@ -49,6 +50,49 @@ describe.each(engines)('content storage on $engine', ({ engine, open }) => {
     expect(await countPublished(store.db, { categoryIds: [cat] })).toBe(1);
     const list = await listPublished(store.db, { categoryIds: [cat], limit: 10 });
     expect(list.map((a) => a.id)).toEqual([id]);
+  });
+
+  it('keeps tags and people apart when only their accents differ, and together when typed without accents', async () => {
+    const bao = await ensureTag(store.db, 'Bão');
+    const bao2 = await ensureTag(store.db, 'Báo');
+    expect(bao2.id).not.toBe(bao.id);
+    expect([bao.slug, bao2.slug]).toEqual(['bao', 'bao-2']);
+    expect((await ensureTag(store.db, 'báo')).id).toBe(bao2.id);
+    expect((await ensureTag(store.db, 'BÃO'.normalize('NFD'))).id).toBe(bao.id);
+    expect((await findTagByName(store.db, 'Báo'))?.id).toBe(bao2.id);
+    expect(await findTagByName(store.db, 'Bảo')).toBeUndefined();
+    const hoa = await ensureTag(store.db, 'Hoà Bình');
+    expect((await ensureTag(store.db, 'hòa bình')).id).toBe(hoa.id);
+    expect((await ensureTag(store.db, 'hoa binh')).id).toBe(hoa.id);
+    const ha = await ensurePerson(store.db, { name: 'Lê Thị Hà' });
+    const ha2 = await ensurePerson(store.db, { name: 'Lê Thị Hạ' });
+    expect(ha2.id).not.toBe(ha.id);
+    expect(ha2.name).toBe('Lê Thị Hạ');
+    expect(ha2.slug).toBe('le-thi-ha-2');
+    // Names with no Latin letter get a slug of their own.
+    const zh = await ensureTag(store.db, '中国');
+    const lo = await ensureTag(store.db, 'ລາວ');
+    expect([zh.slug, lo.slug]).toEqual(['the', 'the-2']);
+    expect((await ensureTag(store.db, '中国')).id).toBe(zh.id);
+  });
+
+  it('gives a story whose title has no Latin letter a working URL', async () => {
+    const cat = await createCategory(store.db, { name: 'Quốc tế' });
+    const id = await createArticle(store.db, { title: '中国代表团访问', body: { type: 'doc', content: [] }, categoryId: cat, status: 'published' });
+    const detail = await getArticleDetail(store.db, id);
+    expect(detail?.article.slug).toBe('tin-bai');
+    expect(articlePath(detail!.article)).toBe(`/tin-bai-post${id}.html`);
+    expect(articlePath({ id, slug: '' })).toBe(`/post${id}.html`);
+  });
+
+  it('tells names apart as a reader would', () => {
+    expect(sameName('Lào Cai', 'lao cai')).toBe(true);
+    expect(sameName('Lào Cai', 'LÀO CAI')).toBe(true);
+    expect(sameName('Thuỷ', 'thủy')).toBe(true);
+    expect(sameName('Đoàn', 'doan')).toBe(true);
+    expect(sameName('Đoàn', 'Đoán')).toBe(false);
+    expect(sameName('COVID-19', 'covid-19')).toBe(true);
+    expect(sameName('Lào Cai', 'Lào Cai mới')).toBe(false);
   });
 
   it('rejects an article in a missing category and leaves nothing behind', async () => {

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { ArticleRow, CategoryRow, Database, MediaRow, PersonRow, TagRow } from './schema.ts';
 import { DEFAULT_SETTINGS, SiteSettingsSchema, type SiteSettings } from '../domain/settings.ts';
 import { parseDoc, type Doc } from '../domain/document.ts';
-import { nfc, slugify } from '../domain/vietnamese.ts';
+import { foldAccents, nfc, slugify, SLUG_FALLBACK } from '../domain/vietnamese.ts';
+import { cleanText, indexKeys } from '../search/vietnamese-text.ts';
 import type { ArticleStatus, ArticleType } from '../domain/article.ts';
 import { indexArticle } from '../search/indexer.ts';
 
@@ -40,29 +41,76 @@ export async function createCategory(db: Db, input: { name: string; slug?: strin
   const name = nfc(input.name.trim());
   const row = await db
     .insertInto('categories')
-    .values({ name, slug: input.slug ?? slugify(name), parent_id: input.parentId ?? null, position: input.position ?? 0, description: nfc(input.description ?? '') })
+    .values({ name, slug: input.slug ?? (slugify(name) || SLUG_FALLBACK.category), parent_id: input.parentId ?? null, position: input.position ?? 0, description: nfc(input.description ?? '') })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
+/**
+ * Whether two names of a tag or person mean the same to a reader: case, NFC/NFD and old or new tone placement
+ * ("Hoà Bình", "hòa bình") do not count, nor does a name typed without any accent ("lao cai" is "Lào Cai"); different
+ * accents do ("Bão" is not "Báo", "Hà" is not "Hạ"), though they fold to the same slug.
+ */
+export function sameName(a: string, b: string): boolean {
+  const ka = indexKeys(a);
+  const kb = indexKeys(b);
+  if (ka.folded.length === 0 || kb.folded.length === 0) return cleanText(a).toLowerCase() === cleanText(b).toLowerCase();
+  if (ka.folded.join(' ') !== kb.folded.join(' ')) return false;
+  const plain = (x: string) => foldAccents(nfc(x)) === nfc(x);
+  return plain(a) || plain(b) || ka.accent.join(' ') === kb.accent.join(' ');
+}
+
+/**
+ * The tag or person with this name, created when there is none. Names that fold to the same slug but read
+ * differently get slugs of their own (`bao`, `bao-2`), so a tag "Báo" never lands on the page of "Bão".
+ */
+async function ensureNamed<T extends 'tags' | 'people'>(db: Db, table: T, name: string, fallback: string, extra: T extends 'people' ? { title: string; bio: string } : object): Promise<T extends 'tags' ? TagRow : PersonRow> {
+  const base = slugify(name) || fallback;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const rows = await slugSiblings(db, table, base);
+    const same = rows.find((r) => sameName(r.name, name));
+    if (same) return same as never;
+    const taken = new Set(rows.map((r) => r.slug));
+    let slug = base;
+    for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
+    const inserted = await db
+      .insertInto(table as 'tags')
+      .values({ slug, name, ...extra } as never)
+      .onConflict((oc) => oc.column('slug').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) return inserted as never;
+    // Another writer took that slug in the meantime: look again.
+  }
+  throw new Error(`Không tạo được đường dẫn cho "${name}"`);
+}
+
+/** Rows whose slug is `base` or a numbered sibling (`base-2`…; an index range, no LIKE). */
+async function slugSiblings(db: Db, table: 'tags' | 'people', base: string): Promise<Array<TagRow | PersonRow>> {
+  return db
+    .selectFrom(table as 'tags')
+    .selectAll()
+    .where((eb) => eb.or([eb('slug', '=', base), eb.and([eb('slug', '>=', `${base}-`), eb('slug', '<', `${base}.`)])]))
+    .execute();
+}
+
+/** The tag a reader would take for this name (see sameName), if there is one. */
+export async function findTagByName(db: Db, name: string): Promise<TagRow | undefined> {
+  const clean = nfc(name.trim());
+  return (await slugSiblings(db, 'tags', slugify(clean) || SLUG_FALLBACK.tag)).find((r) => sameName(r.name, clean)) as TagRow | undefined;
+}
+
 export async function ensureTag(db: Db, name: string): Promise<TagRow> {
   const clean = nfc(name.trim());
-  const slug = slugify(clean);
-  if (!slug) throw new Error(`Thẻ không hợp lệ: "${name}"`);
-  await db.insertInto('tags').values({ slug, name: clean }).onConflict((oc) => oc.column('slug').doNothing()).execute();
-  return db.selectFrom('tags').selectAll().where('slug', '=', slug).executeTakeFirstOrThrow();
+  if (!clean) throw new Error(`Thẻ không hợp lệ: "${name}"`);
+  return ensureNamed(db, 'tags', clean, SLUG_FALLBACK.tag, {});
 }
 
 export async function ensurePerson(db: Db, input: { name: string; title?: string; bio?: string }): Promise<PersonRow> {
   const name = nfc(input.name.trim());
-  const slug = slugify(name);
-  await db
-    .insertInto('people')
-    .values({ slug, name, title: nfc(input.title ?? ''), bio: nfc(input.bio ?? '') })
-    .onConflict((oc) => oc.column('slug').doNothing())
-    .execute();
-  return db.selectFrom('people').selectAll().where('slug', '=', slug).executeTakeFirstOrThrow();
+  if (!name) throw new Error('Tên tác giả không được để trống.');
+  return ensureNamed(db, 'people', name, SLUG_FALLBACK.person, { title: nfc(input.title ?? ''), bio: nfc(input.bio ?? '') });
 }
 
 // ---------- media ----------
@@ -136,7 +184,7 @@ export async function createArticle(db: Db, input: ArticleInput): Promise<number
   const row = await db
     .insertInto('articles')
     .values({
-      slug: input.slug ?? slugify(title),
+      slug: input.slug ?? (slugify(title) || SLUG_FALLBACK.article),
       title,
       short_title: nfc((input.shortTitle ?? '').trim()),
       sapo: nfc((input.sapo ?? '').trim()),

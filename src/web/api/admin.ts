@@ -9,7 +9,7 @@ import { can, scopeOf, type PermissionAction } from '../../domain/permissions.ts
 import { createUser, DuplicateEmailError, getUser, listUsers, setPassword, updateUser, type User } from '../../storage/newsroom.ts';
 import { generatePassword } from '../../newsroom/passwords.ts';
 import { appendAudit, listAudit } from '../../storage/newsroom-audit.ts';
-import { createCategory, getSettings, listCategories, saveSettings } from '../../storage/content.ts';
+import { createCategory, ensureTag, findTagByName, getSettings, listCategories, saveSettings } from '../../storage/content.ts';
 import { SiteSettingsSchema } from '../../domain/settings.ts';
 import { nfc, slugify } from '../../domain/vietnamese.ts';
 import type { FastifyRequest } from 'fastify';
@@ -82,6 +82,7 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
   route(api, ctx, { method: 'POST', url: '/categories', summary: 'Tạo chuyên mục (quản trị)', tag: 'Chuyên mục', body: CategoryCreateSchema, success: { status: 201 }, problems: [400, 403, 409, 422] }, async ({ auth, body, req }) => {
     require(auth, 'manage_taxonomy');
     const slug = body.slug ?? slugify(body.name);
+    if (!slug) throw new ApiProblem('validation', 'Tên chuyên mục không có chữ cái Latinh nào: hãy nhập đường dẫn (slug).');
     if (await db.selectFrom('categories').select('id').where('slug', '=', slug).executeTakeFirst()) throw new ApiProblem('conflict', 'Đường dẫn chuyên mục đã tồn tại.');
     if (body.parentId && !(await db.selectFrom('categories').select('id').where('id', '=', body.parentId).executeTakeFirst())) throw new ApiProblem('validation', 'Chuyên mục cha không tồn tại.');
     const id = await createCategory(db, { ...body, slug });
@@ -116,10 +117,10 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
 
   route(api, ctx, { method: 'POST', url: '/tags', summary: 'Tạo thẻ (quản trị; biên tập tạo thẻ khi gắn vào tin)', tag: 'Thẻ', body: TagCreateSchema, success: { status: 201 }, problems: [400, 403, 409] }, async ({ auth, body, req }) => {
     require(auth, 'manage_taxonomy');
-    const slug = slugify(body.name);
-    if (!slug) throw new ApiProblem('validation', 'Tên thẻ không hợp lệ.');
-    if (await db.selectFrom('tags').select('id').where('slug', '=', slug).executeTakeFirst()) throw new ApiProblem('conflict', 'Thẻ đã tồn tại.');
-    const row = await db.insertInto('tags').values({ slug, name: nfc(body.name) }).returningAll().executeTakeFirstOrThrow();
+    if (!nfc(body.name.trim())) throw new ApiProblem('validation', 'Tên thẻ không hợp lệ.');
+    // "Báo" and "Bão" are two tags (slugs bao and bao-2); "Hoà Bình" and "hòa bình" are one.
+    if (await findTagByName(db, body.name)) throw new ApiProblem('conflict', 'Thẻ đã tồn tại.');
+    const row = await ensureTag(db, body.name);
     await log(auth, req, 'tag_create', `tag:${row.id}`, { name: row.name });
     await ctx.events.emit({ type: 'taxonomy.changed' });
     return row;

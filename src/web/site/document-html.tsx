@@ -43,7 +43,7 @@ export function renderDoc(doc: Doc, media: Map<number, MediaRow>): Html {
       case 'bulletList':
         return <ul>{b.content.map((li) => <li>{blocks(li.content)}</li>)}</ul>;
       case 'orderedList':
-        return <ol start={b.attrs?.start && b.attrs.start !== 1 ? b.attrs.start : undefined}>{b.content.map((li) => <li>{blocks(li.content)}</li>)}</ol>;
+        return <ol start={typeof b.attrs?.start === 'number' && b.attrs.start !== 1 ? b.attrs.start : undefined}>{b.content.map((li) => <li>{blocks(li.content)}</li>)}</ol>;
       case 'figure':
         return figure(b.attrs);
       case 'gallery':

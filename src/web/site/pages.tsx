@@ -12,8 +12,8 @@ import { articleHead, homeHead, listingHead } from './seo.tsx';
 export interface PageMeta {
   title: string;
   description?: string;
-  /** Path of the canonical URL (made absolute with the site's base URL). */
-  path: string;
+  /** Path of the canonical URL (made absolute with the site's base URL); none on error pages. */
+  path?: string;
   currentCategoryId?: number;
   head?: Html;
   noindex?: boolean;
@@ -33,7 +33,7 @@ export function Layout({ chrome, meta, children }: { chrome: Chrome; meta: PageM
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{meta.title}</title>
         {meta.description ? <meta name="description" content={meta.description} /> : null}
-        <link rel="canonical" href={absoluteUrl(chrome, meta.path)} />
+        {meta.path !== undefined ? <link rel="canonical" href={absoluteUrl(chrome, meta.path)} /> : null}
         {meta.noindex ? <meta name="robots" content="noindex" /> : null}
         <meta name="theme-color" content="#a50e0e" />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
@@ -385,9 +385,10 @@ export function ArticlePage({ chrome, data, head, notice }: { chrome: Chrome; da
   );
 }
 
-export function MessagePage({ chrome, title, message, path, status }: { chrome: Chrome; title: string; message: Child; path: string; status: number }): Html {
+/** 404 and 410 pages: not indexed and with no canonical URL (the request path is the reader's, not ours to vouch for). */
+export function MessagePage({ chrome, title, message, status }: { chrome: Chrome; title: string; message: Child; path: string; status: number }): Html {
   return (
-    <Layout chrome={chrome} meta={{ title: `${title} | ${chrome.settings.name}`, path, noindex: true }}>
+    <Layout chrome={chrome} meta={{ title: `${title} | ${chrome.settings.name}`, noindex: true }}>
       <h1>{title}</h1>
       <div class="notice">{message}</div>
       <p>

@@ -52,12 +52,12 @@ export async function renderPath(ctx: AppContext, path: string, req: FastifyRequ
 
   if (first === 'tag' && second && !third) {
     const data = await loadTag(db, second, pageNo);
-    if (!data) return notFound(chrome, path);
+    if (!data || pageNo > data.listing.pages) return notFound(chrome, path);
     return page(200, ListingPage({ chrome, title: data.tag.name, heading: `#${data.tag.name}`, path: `/tag/${data.tag.slug}`, listing: data.listing }), [keys.tag(data.tag.id), ...data.listing.items.map((a) => keys.summary(a.id))]);
   }
   if (first === 'tac-gia' && second && !third) {
     const data = await loadAuthor(db, second, pageNo);
-    if (!data) return notFound(chrome, path);
+    if (!data || pageNo > data.listing.pages) return notFound(chrome, path);
     const p = data.person;
     return page(200, ListingPage({ chrome, title: `Tác giả ${p.name}`, heading: p.title ? `${p.name} – ${p.title}` : p.name, description: p.bio, path: `/tac-gia/${p.slug}`, listing: data.listing }), [keys.author(p.id), ...data.listing.items.map((a) => keys.summary(a.id))]);
   }
@@ -70,7 +70,8 @@ export async function renderPath(ctx: AppContext, path: string, req: FastifyRequ
       if (article.status === 'unpublished') {
         return page(410, MessagePage({ chrome, status: 410, path, title: 'Tin bài đã được gỡ', message: 'Tin bài này đã được tòa soạn gỡ xuống và không còn hiển thị với bạn đọc.' }), [keys.article(article.id)]);
       }
-      if (file.slug !== article.slug) return { status: 301, html: '', keys: [keys.article(article.id)], redirect: articlePath(article) };
+      // Any other spelling of the file name (old slug, no slug, capitals) moves to the canonical one.
+      if (`/${first}` !== articlePath(article)) return { status: 301, html: '', keys: [keys.article(article.id)], redirect: articlePath(article) };
       const data = await loadArticle(db, article.id, article);
       if (!data) return notFound(chrome, path);
       return page(200, ArticlePage({ chrome, data }), data.keys);

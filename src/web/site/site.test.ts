@@ -73,6 +73,32 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
     const author = await app.inject({ url: `/tac-gia/${(await import('../../domain/vietnamese.ts')).slugify(DEMO_STORIES[0]!.byline)}` });
     expect(author.statusCode).toBe(200);
     expect(author.body).toContain(DEMO_STORIES[0]!.title);
+    // Past the last page is a 404 on tag and author pages too (not an empty page to index).
+    expect((await app.inject({ url: `/tag/${(await import('../../domain/vietnamese.ts')).slugify(tag)}?trang=999` })).statusCode).toBe(404);
+    expect((await app.inject({ url: `/tac-gia/${(await import('../../domain/vietnamese.ts')).slugify(DEMO_STORIES[0]!.byline)}?trang=2` })).statusCode).toBe(404);
+  });
+
+  it('moves other spellings of an article file to its canonical URL, and never sends a large id to the database', async () => {
+    const [latest] = await listPublished(store.db, { limit: 1 });
+    const path = articlePath(latest!);
+    for (const other of [path.toUpperCase().replace('.HTML', '.html'), `/post${latest!.id}.html`, `/cu-post${latest!.id}.html`]) {
+      const res = await app.inject({ url: other });
+      expect(res.statusCode, other).toBe(301);
+      expect(res.headers.location).toBe(path);
+    }
+    for (const url of ['/x-post2147483648.html', '/x-post99999999999.html']) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-type'], url).toContain('text/html');
+    }
+  });
+
+  it('serves a story whose title has no Latin letter at the URL it advertises', async () => {
+    const cat = (await store.db.selectFrom('categories').select('id').where('slug', '=', 'thoi-su').executeTakeFirstOrThrow()).id;
+    const id = await createArticle(store.db, { title: '中国代表团访问老挝边境口岸', body: { type: 'doc', content: [paragraph('内容')] }, categoryId: cat, status: 'published' });
+    const res = await app.inject({ url: `/tin-bai-post${id}.html` });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(new RegExp(`<link rel="canonical" href="https?://[^"/]+/tin-bai-post${id}\\.html">`));
   });
 
   it('answers unknown paths with a Vietnamese 404 page', async () => {
@@ -81,6 +107,11 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
       expect(res.statusCode, url).toBe(404);
       expect(res.body, url).toContain('Không tìm thấy trang');
     }
+    // An error page vouches for no URL: "//evil.example/x" must not become its canonical link.
+    const offSite = await app.inject({ url: '//evil.example/x' });
+    expect(offSite.statusCode).toBe(404);
+    expect(offSite.body).not.toContain('rel="canonical"');
+    expect(offSite.body).not.toContain('evil.example');
   });
 
   it('never shows a story that is not published', async () => {
