@@ -7,6 +7,7 @@ import * as m003 from './migrations/003_search.ts';
 import * as m004 from './migrations/004_search_fts_folded.ts';
 import * as m005 from './migrations/005_login_attempts.ts';
 import * as m006 from './migrations/006_search_pairs.ts';
+import * as m007 from './migrations/007_login_claims.ts';
 
 export interface MigrationContext {
   engine: Engine;
@@ -26,6 +27,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['004_search_fts_folded', m004],
   ['005_login_attempts', m005],
   ['006_search_pairs', m006],
+  ['007_login_claims', m007],
 ];
 
 export function registerMigration(name: string, mod: MigrationModule): void {

@@ -111,36 +111,46 @@ export interface LoginLimits {
   windowMs: number;
 }
 
+/** A login attempt allowed to check its password (see claimLoginAttempt). */
+export interface LoginClaim {
+  id: number;
+  email: string;
+}
+
 /**
- * Seconds to wait before another login attempt for this account from this address (0: it may proceed now). Counted
- * from the audit log's `login_failed` and `login` entries, so every app process and every machine on the database
- * shares one count: with workers = cores, an in-process count would have let an attacker guess N times as often.
+ * Claims a login attempt for this account from this address, or answers how many seconds to wait (the attempt is then
+ * not counted). The claim is written before the password is checked and counted with every other claim in the
+ * window, so attempts running in parallel (any process, any machine on the database) see each other; counting
+ * failures only after the slow password check let a burst of 60 parallel guesses through a limit of 5. A claim is
+ * a failure until `loginSucceeded` removes it with the account's other claims.
  */
-export async function loginRetryAfter(db: Db, emailAddress: string, ip: string, limits: LoginLimits, now = Date.now()): Promise<number> {
-  // As the login route writes them to the audit log.
+export async function claimLoginAttempt(db: Db, emailAddress: string, ipAddress: string, limits: LoginLimits, now = Date.now()): Promise<LoginClaim | { retryAfter: number }> {
   const email = emailAddress.slice(0, 254);
+  const ip = ipAddress.slice(0, 100);
   const since = new Date(now - limits.windowMs).toISOString();
+  await db.deleteFrom('login_claims').where('at', '<=', since).execute();
+  const { id } = await db.insertInto('login_claims').values({ email, ip, at: new Date(now).toISOString() }).returning('id').executeTakeFirstOrThrow();
   const [byAccount, byAddress] = await Promise.all([
-    db
-      .selectFrom('audit_log')
-      .select('at')
-      .where('action', '=', 'login_failed')
-      .where('user_email', '=', email)
-      .where('at', '>', since)
-      // Failures before the account's last successful login no longer count.
-      .where('at', '>', (eb) => eb.fn.coalesce(eb.selectFrom('audit_log').select((sb) => sb.fn.max('at').as('at')).where('action', '=', 'login').where('user_email', '=', email), eb.val(since)))
-      .orderBy('at', 'desc')
-      .limit(limits.perAccount)
-      .execute(),
-    ip ? db.selectFrom('audit_log').select('at').where('action', '=', 'login_failed').where('ip', '=', ip.slice(0, 100)).where('at', '>', since).orderBy('at', 'desc').limit(limits.perAddress).execute() : [],
+    db.selectFrom('login_claims').select(['id', 'at']).where('email', '=', email).where('at', '>', since).orderBy('at', 'desc').orderBy('id', 'desc').limit(limits.perAccount + 1).execute(),
+    ip ? db.selectFrom('login_claims').select(['id', 'at']).where('ip', '=', ip).where('at', '>', since).orderBy('at', 'desc').orderBy('id', 'desc').limit(limits.perAddress + 1).execute() : [],
   ]);
   let wait = 0;
   for (const [rows, limit] of [
     [byAccount, limits.perAccount],
     [byAddress, limits.perAddress],
   ] as const) {
-    // The attempt that opens the window again is the limit-th most recent one.
-    if (rows.length >= limit) wait = Math.max(wait, Math.ceil((Date.parse(rows[limit - 1]!.at) + limits.windowMs - now) / 1000));
+    // Over the limit counting this claim: the window opens again when the limit-th most recent other claim expires.
+    const others = rows.filter((r) => r.id !== id);
+    if (others.length >= limit) wait = Math.max(wait, Math.ceil((Date.parse(others[limit - 1]!.at) + limits.windowMs - now) / 1000), 1);
   }
-  return Math.max(wait, 0);
+  if (wait > 0) {
+    await db.deleteFrom('login_claims').where('id', '=', id).execute();
+    return { retryAfter: wait };
+  }
+  return { id, email };
+}
+
+/** A successful login: the account's failed attempts no longer count (its address's other failures still do). */
+export async function loginSucceeded(db: Db, claim: LoginClaim): Promise<void> {
+  await db.deleteFrom('login_claims').where((eb) => eb.or([eb('id', '=', claim.id), eb('email', '=', claim.email)])).execute();
 }

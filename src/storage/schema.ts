@@ -201,7 +201,16 @@ export interface AuditLogTable {
   details: string;
 }
 
+/** A login attempt in flight or failed, for the rate limit (migration 007). */
+export interface LoginClaimTable {
+  id: Generated<number>;
+  email: string;
+  ip: string;
+  at: string;
+}
+
 export interface Database {
+  login_claims: LoginClaimTable;
   users: UserTable;
   sessions: SessionTable;
   api_tokens: ApiTokenTable;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildServer } from '../server.ts';
 import { insertMedia } from '../../storage/content.ts';
+import { createUser } from '../../storage/newsroom.ts';
 import { createContext } from '../context.ts';
 
 const engines = await testEngines();
@@ -331,6 +332,10 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     const limited = await login(m.contributor.user.email, m.contributor.password, '10.0.2.1');
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Attempts in parallel see each other: at most five of a burst reach the password check.
+    const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => login('tan-cong@example.vn', `doan-${i}`, `10.0.4.${i}`)));
+    expect(burst.filter((r) => r.statusCode === 401).length).toBeLessThanOrEqual(5);
+    expect(burst.filter((r) => r.statusCode === 429).length).toBeGreaterThanOrEqual(25);
     // Per-address limit across accounts.
     for (let i = 0; i < 20; i++) await login(`nguoi${i}@example.vn`, 'sai', '10.9.9.9');
     expect((await login(m.editor.user.email, m.editor.password, '10.9.9.9')).statusCode).toBe(429);
@@ -368,6 +373,29 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     const vcookie = String(vlogin.headers['set-cookie']).split(';')[0]!;
     expect((await nr.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: vcookie } })).statusCode).toBe(401);
     expect((await login('tam-thoi@example.vn', generatedPassword, '10.3.3.4')).statusCode).toBe(401);
+  });
+
+  it('password change: wrong current passwords are audited and limited like logins; a change ends every session', async () => {
+    const password = 'mat-khau-cu-du-dai-123';
+    const login = async (email: string, pw: string) => nr.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: '10.0.7.1', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email, password: pw }) });
+    const member = async (email: string): Promise<Member> => {
+      const user = await createUser(nr.store.db, { email, name: 'Phóng viên đổi mật khẩu', password, roles: ['reporter'], deskIds: [nr.desk] });
+      const res = await login(email, password);
+      return { role: 'reporter', user, password, cookie: String(res.headers['set-cookie']).split(';')[0]!, csrf: res.json().csrfToken as string, token: '' };
+    };
+    const victim = await member('doi-mat-khau-1@example.vn');
+    const change = (who: Member, currentPassword: string) => nr.call(who, 'POST', '/api/v1/session/password', { currentPassword, newPassword: 'mat-khau-moi-du-dai-456' });
+    for (let i = 0; i < 5; i++) expect((await change(victim, `doan-sai-${i}`)).status).toBe(403);
+    const limited = await change(victim, password);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    const failures = await nr.store.db.selectFrom('audit_log').select('id').where('action', '=', 'password_change_failed').where('user_id', '=', victim.user.id).execute();
+    expect(failures).toHaveLength(5);
+
+    const owner = await member('doi-mat-khau-2@example.vn');
+    expect((await change(owner, password)).status).toBe(204);
+    expect((await nr.call(owner, 'GET', '/api/v1/session')).status).toBe(401);
+    expect((await login(owner.user.email, 'mat-khau-moi-du-dai-456')).statusCode).toBe(200);
   });
 
   it('sessions expire, and an expired session is refused', async () => {

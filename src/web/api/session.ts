@@ -7,7 +7,7 @@ import { clearSessionCookie, requestMeta, sessionCookie, type Authenticated } fr
 import { LoginSchema, PasswordChangeSchema, SessionSchema } from './schemas.ts';
 import { createSession, deleteSession, getUserRowByEmail, normalizeEmail, setPassword, SESSION_TTL_MS, toUser, type User } from '../../storage/newsroom.ts';
 import { DUMMY_HASH, verifyPassword } from '../../newsroom/passwords.ts';
-import { appendAudit, loginRetryAfter } from '../../storage/newsroom-audit.ts';
+import { appendAudit, claimLoginAttempt, loginSucceeded, type LoginLimits } from '../../storage/newsroom-audit.ts';
 import { ROLE_LABELS } from '../../domain/roles.ts';
 
 export async function sessionBody(ctx: AppContext, user: User, auth: Pick<Authenticated, 'via' | 'csrfToken' | 'expiresAt'>) {
@@ -23,8 +23,12 @@ export async function sessionBody(ctx: AppContext, user: User, auth: Pick<Authen
 }
 
 const LOGIN_FAILED = 'Email hoặc mật khẩu không đúng.';
-/** Failed logins allowed per account and per client address in 15 minutes (the audit log counts them: shared by every process). */
-const LOGIN_LIMITS = { perAccount: 5, perAddress: 20, windowMs: 15 * 60_000 };
+/**
+ * Failed logins allowed per account and per client address in 15 minutes, counted in the database (shared by every
+ * process). Wrong current passwords on a password change count against the account too.
+ */
+const LOGIN_LIMITS: LoginLimits = { perAccount: 5, perAddress: 20, windowMs: 15 * 60_000 };
+const TOO_MANY = 'Bạn đã thử đăng nhập quá nhiều lần; vui lòng đợi rồi thử lại.';
 
 export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext, opts: ServerOptions): void {
   const secure = !!opts.https;
@@ -33,8 +37,8 @@ export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext, opt
   route(api, ctx, { method: 'POST', url: '/session', summary: 'Đăng nhập: đặt cookie phiên (HttpOnly, SameSite=Lax) và trả mã CSRF', tag: 'Phiên', auth: false, body: LoginSchema, success: { status: 200, schema: SessionSchema }, problems: [400, 401, 429] }, async ({ body, reply, req }) => {
     const email = normalizeEmail(body.email);
     const meta = requestMeta(req);
-    const wait = await loginRetryAfter(db, email, meta.ip, LOGIN_LIMITS);
-    if (wait > 0) throw new ApiProblem('rate_limited', 'Bạn đã thử đăng nhập quá nhiều lần; vui lòng đợi rồi thử lại.', { retryAfter: wait }, { 'retry-after': String(wait) });
+    const claim = await claimLoginAttempt(db, email, meta.ip, LOGIN_LIMITS);
+    if ('retryAfter' in claim) throw new ApiProblem('rate_limited', TOO_MANY, { retryAfter: claim.retryAfter }, { 'retry-after': String(claim.retryAfter) });
     const row = await getUserRowByEmail(db, email);
     // Same work whether or not the account exists, so timing does not reveal which emails are registered.
     const ok = await verifyPassword(body.password, row?.password_hash ?? DUMMY_HASH);
@@ -42,6 +46,7 @@ export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext, opt
       await appendAudit(db, { userId: row?.id ?? null, userEmail: email.slice(0, 254), action: 'login_failed', ip: meta.ip, userAgent: meta.userAgent });
       throw new ApiProblem('unauthenticated', LOGIN_FAILED);
     }
+    await loginSucceeded(db, claim);
     const user = toUser(row);
     const session = await createSession(db, user.id, meta);
     await appendAudit(db, { userId: user.id, userEmail: user.email, action: 'login', ip: meta.ip, userAgent: meta.userAgent });
@@ -59,11 +64,18 @@ export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext, opt
     return undefined;
   });
 
-  route(api, ctx, { method: 'POST', url: '/session/password', summary: 'Đổi mật khẩu của chính mình (mọi phiên bị đăng xuất)', tag: 'Phiên', body: PasswordChangeSchema, success: { status: 204 }, problems: [400, 401, 403] }, async ({ auth, body, reply, req }) => {
-    const row = await getUserRowByEmail(db, auth.user.email);
-    if (!row || !(await verifyPassword(body.currentPassword, row.password_hash))) throw new ApiProblem('forbidden', 'Mật khẩu hiện tại không đúng.');
-    await setPassword(db, auth.user.id, body.newPassword);
+  route(api, ctx, { method: 'POST', url: '/session/password', summary: 'Đổi mật khẩu của chính mình (mọi phiên bị đăng xuất)', tag: 'Phiên', body: PasswordChangeSchema, success: { status: 204 }, problems: [400, 401, 403, 429] }, async ({ auth, body, reply, req }) => {
     const meta = requestMeta(req);
+    // A stolen session must not be a way to guess the real password: the same limit as logging in.
+    const claim = await claimLoginAttempt(db, auth.user.email, meta.ip, LOGIN_LIMITS);
+    if ('retryAfter' in claim) throw new ApiProblem('rate_limited', TOO_MANY, { retryAfter: claim.retryAfter }, { 'retry-after': String(claim.retryAfter) });
+    const row = await getUserRowByEmail(db, auth.user.email);
+    if (!row || !(await verifyPassword(body.currentPassword, row.password_hash))) {
+      await appendAudit(db, { userId: auth.user.id, userEmail: auth.user.email, action: 'password_change_failed', target: `user:${auth.user.id}`, ip: meta.ip, userAgent: meta.userAgent });
+      throw new ApiProblem('forbidden', 'Mật khẩu hiện tại không đúng.');
+    }
+    await loginSucceeded(db, claim);
+    await setPassword(db, auth.user.id, body.newPassword);
     await appendAudit(db, { userId: auth.user.id, userEmail: auth.user.email, action: 'password_change', target: `user:${auth.user.id}`, ip: meta.ip, userAgent: meta.userAgent });
     clearSessionCookie(reply, secure);
     return undefined;
