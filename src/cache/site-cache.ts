@@ -7,6 +7,7 @@ import type { Store } from '../storage/database.ts';
 import { PageCache, type CachedPage, type PageSource } from './page-cache.ts';
 import { DEFAULT_CDN_POLICY, PRIVATE_CACHE_CONTROL, PreparedPage, SharedHeaders, cacheKeyFor, isPrivateRequest, negotiate, notModified, type CdnPolicy, type HitHeaders, type PreparedResponse } from './http.ts';
 import { keysForEvent, loadMembership, type Membership } from './invalidation.ts';
+import { keys } from '../web/site/data.ts';
 import { ipcFanout, redisFanout, type Fanout, type InvalidationMessage } from './fanout.ts';
 import type { SocketHitStats } from './socket-hits.ts';
 import { httpPurgeHook, type PurgeHook } from './purge.ts';
@@ -106,7 +107,16 @@ export class SiteCache {
     this.unsubscribe = events.subscribe(async (event) => {
       const id = 'articleId' in event ? event.articleId : undefined;
       const before = id === undefined ? undefined : this.memberships.get(id);
-      const after = id === undefined ? undefined : await loadMembership(store.db, id);
+      let after: Membership | undefined;
+      try {
+        after = id === undefined ? undefined : await loadMembership(store.db, id);
+      } catch (err) {
+        // Which listings the story is in cannot be read: drop every page here and in every other process.
+        this.log(`Cache: could not read the listings of story ${id} (${(err as Error).message}); dropping every cached page`);
+        this.pages.clear();
+        await this.invalidate({ keys: [keys.settings] });
+        return;
+      }
       if (id !== undefined && after) this.remember(id, after);
       await this.invalidate({ keys: keysForEvent(event, before, after), membership: id !== undefined && after ? [id, after] : undefined });
     });

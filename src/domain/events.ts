@@ -20,15 +20,22 @@ export type ContentEventListener = (event: ContentEvent) => void | Promise<void>
 export class ContentEvents {
   private readonly listeners = new Set<ContentEventListener>();
 
+  /** Where listener failures go. Events are emitted after the change committed: a failure must not undo or hide it. */
+  constructor(private readonly onError: (message: string, err: unknown) => void = (m, err) => console.error(m, err)) {}
+
   subscribe(listener: ContentEventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  /** Runs every listener; waits for async ones so a caller can rely on "visible once emit returns". */
+  /**
+   * Runs every listener; waits for async ones so a caller can rely on "visible once emit returns". A failing listener
+   * is reported, not thrown: the newsroom request that emitted has committed, and answering it with an error made
+   * the client retry a publish that had happened (409). Listeners that must not fail silently handle it themselves
+   * (the page cache drops everything when it cannot tell what an event changed).
+   */
   async emit(event: ContentEvent): Promise<void> {
-    const results = [...this.listeners].map(async (l) => l(event));
-    const failures = (await Promise.allSettled(results)).filter((r) => r.status === 'rejected');
-    if (failures.length) throw new AggregateError(failures.map((f) => (f as PromiseRejectedResult).reason), `${failures.length} event listener(s) failed for ${event.type}`);
+    const results = await Promise.allSettled([...this.listeners].map(async (l) => l(event)));
+    for (const r of results) if (r.status === 'rejected') this.onError(`Event listener failed for ${event.type}:`, r.reason);
   }
 }

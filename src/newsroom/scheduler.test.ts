@@ -57,6 +57,17 @@ describe.each(engines)('scheduled publishing on $engine', ({ engine, open }) => 
     expect(page.statusCode).toBe(200);
   });
 
+  it('does not publish a story whose time was moved later after the scheduler picked it', async () => {
+    const { id } = await schedule(1);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    const r = await nr.call(nr.members.managing_editor, 'POST', `/api/v1/articles/${id}/transitions`, { action: 'schedule', at: tomorrow });
+    expect(r.json()).toMatchObject({ status: 'scheduled', scheduledAt: tomorrow });
+    // The scheduler's own check of a story it listed as due a moment ago, now in its transaction.
+    const { transitionStory } = await import('./stories.ts');
+    await expect(transitionStory(nr.ctx, { user: null, meta: { ip: '', userAgent: 'test' } }, id, { action: 'publish' }, Date.now() + 2 * 60_000)).rejects.toThrow('chưa đến giờ');
+    expect((await nr.call(nr.members.editor_in_chief, 'GET', `/api/v1/articles/${id}`)).json()).toMatchObject({ status: 'scheduled', scheduledAt: tomorrow });
+  });
+
   it('runs on its own timer and publishes within a few seconds of the due time', async () => {
     const m = nr.members;
     const id = await nr.seedStory({ status: 'approved', authorId: m.reporter.user.id });

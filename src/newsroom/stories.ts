@@ -303,6 +303,8 @@ export async function transitionStory(ctx: AppContext, who: Acting, id: number, 
     } else {
       // The scheduler: it only ever publishes what was scheduled, and only when it is due.
       if (input.action !== 'publish' || l.state.status !== 'scheduled' || l.state.deleted) throw new NewsroomError('invalid_transition', 'Tin bài không còn ở trạng thái hẹn giờ.');
+      // Read again in this transaction: an editor may have moved the time later since the scheduler picked it.
+      if (!l.meta.scheduled_at || Date.parse(l.meta.scheduled_at) > now) throw new NewsroomError('invalid_transition', 'Tin bài chưa đến giờ hẹn đăng.');
       await applyTransition(trx, who, l, 'publish', { status: 'published', correction: null, deleted: false }, input, note, now, events, false, false);
     }
   });

@@ -398,6 +398,20 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     expect((await login(owner.user.email, 'mat-khau-moi-du-dai-456')).statusCode).toBe(200);
   });
 
+  it('a publish that committed answers 200 even when an event listener fails after the commit', async () => {
+    const id = await nr.seedStory({ status: 'approved', authorId: nr.members.reporter.user.id });
+    const unsubscribe = nr.ctx.events.subscribe(() => {
+      throw new Error('bộ nghe sự kiện hỏng');
+    });
+    try {
+      const r = await nr.call(nr.members.editor_in_chief, 'POST', `/api/v1/articles/${id}/transitions`, { action: 'publish' });
+      expect(r.status, r.body).toBe(200);
+      expect(r.json()).toMatchObject({ status: 'published' });
+    } finally {
+      unsubscribe();
+    }
+  });
+
   it('sessions expire, and an expired session is refused', async () => {
     const m = nr.members;
     const res = await nr.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: '10.4.4.4', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email: m.desk_head.user.email, password: m.desk_head.password }) });
