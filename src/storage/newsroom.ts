@@ -69,7 +69,12 @@ export async function updateUser(db: Db, id: number, patch: { name?: string; rol
 }
 
 export async function setPassword(db: Db, id: number, password: string): Promise<void> {
-  await db.updateTable('users').set({ password_hash: await hashPassword(password), updated_at: nowIso() }).where('id', '=', id).execute();
+  // Hashed before the writes: scrypt takes tens of milliseconds, and a transaction would hold the connection meanwhile.
+  await setPasswordHash(db, id, await hashPassword(password));
+}
+
+export async function setPasswordHash(db: Db, id: number, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash, updated_at: nowIso() }).where('id', '=', id).execute();
   // Every session started with the old password ends.
   await db.deleteFrom('sessions').where('user_id', '=', id).execute();
 }

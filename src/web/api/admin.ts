@@ -6,8 +6,9 @@ import { ApiProblem } from './problem.ts';
 import { requestMeta, type Authenticated } from './auth.ts';
 import { AuditEntrySchema, AuditQuery, CategoryCreateSchema, CategoryUpdateSchema, TagCreateSchema, UserCreateSchema, UserSchema, UserUpdateSchema } from './schemas.ts';
 import { can, scopeOf, type PermissionAction } from '../../domain/permissions.ts';
-import { createUser, DuplicateEmailError, getUser, listUsers, setPassword, updateUser, type User } from '../../storage/newsroom.ts';
-import { generatePassword } from '../../newsroom/passwords.ts';
+import { createUser, DuplicateEmailError, getUser, listUsers, setPasswordHash, updateUser, type User } from '../../storage/newsroom.ts';
+import { generatePassword, hashPassword } from '../../newsroom/passwords.ts';
+import { indexArticles } from '../../search/indexer.ts';
 import { appendAudit, listAudit } from '../../storage/newsroom-audit.ts';
 import { createCategory, ensureTag, findTagByName, getSettings, listCategories, saveSettings } from '../../storage/content.ts';
 import { SiteSettingsSchema } from '../../domain/settings.ts';
@@ -22,9 +23,18 @@ const publicUser = (u: User) => ({ id: u.id, name: u.name, roles: u.roles, deskI
 
 export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void {
   const db = ctx.store.db;
-  const log = (auth: Authenticated, req: FastifyRequest, action: string, target: string, details: Record<string, unknown> = {}) => {
+  /** The audit entry of an admin change; pass the change's transaction so both are written or neither. */
+  const log = (auth: Authenticated, req: FastifyRequest, action: string, target: string, details: Record<string, unknown> = {}, on: typeof db = db) => {
     const meta = requestMeta(req);
-    return appendAudit(db, { userId: auth.user.id, userEmail: auth.user.email, action, target, ip: meta.ip, userAgent: meta.userAgent, details });
+    return appendAudit(on, { userId: auth.user.id, userEmail: auth.user.email, action, target, ip: meta.ip, userAgent: meta.userAgent, details });
+  };
+
+  /** Categories have two levels (the site's menu shows a top category and its sub-categories): a parent must be a top category, and a category with sub-categories cannot move under another. */
+  const checkParent = async (parentId: number, moving: number | null) => {
+    const parent = await db.selectFrom('categories').select(['id', 'parent_id']).where('id', '=', parentId).executeTakeFirst();
+    if (!parent) throw new ApiProblem('validation', 'Chuyên mục cha không tồn tại.');
+    if (parent.parent_id !== null) throw new ApiProblem('validation', 'Chuyên mục cha phải là chuyên mục cấp một.');
+    if (moving !== null && (await db.selectFrom('categories').select('id').where('parent_id', '=', moving).executeTakeFirst())) throw new ApiProblem('validation', 'Chuyên mục này có chuyên mục con nên không thể đặt dưới chuyên mục khác.');
   };
 
   // ---------- users ----------
@@ -39,8 +49,11 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
     require(auth, 'manage_users');
     const password = body.password ?? generatePassword();
     try {
-      const user = await createUser(db, { ...body, password });
-      await log(auth, req, 'user_create', `user:${user.id}`, { email: user.email, roles: user.roles, deskIds: user.deskIds });
+      const user = await db.transaction().execute(async (trx) => {
+        const created = await createUser(trx, { ...body, password });
+        await log(auth, req, 'user_create', `user:${created.id}`, { email: created.email, roles: created.roles, deskIds: created.deskIds }, trx);
+        return created;
+      });
       return { user, ...(body.password ? {} : { generatedPassword: password }) };
     } catch (err) {
       if (err instanceof DuplicateEmailError) throw new ApiProblem('conflict', 'Email này đã có tài khoản.');
@@ -59,17 +72,25 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
     const before = await getUser(db, params.id);
     if (!before) throw new ApiProblem('not_found', 'Không tìm thấy người dùng.');
     if (params.id === auth.user.id && (body.active === false || (body.roles && !body.roles.includes('admin')))) throw new ApiProblem('conflict', 'Không thể tự khóa hoặc tự bỏ quyền quản trị của mình.');
-    const user = await updateUser(db, params.id, body);
-    await log(auth, req, 'user_update', `user:${params.id}`, { before: { roles: before.roles, deskIds: before.deskIds, active: before.active, name: before.name }, after: body });
-    return user;
+    // An administrator manages accounts, not stories: granting themselves an editorial role (say editor-in-chief) would
+    // let them publish without anyone else's approval. Another administrator can.
+    if (params.id === auth.user.id && body.roles?.some((r) => !before.roles.includes(r))) throw new ApiProblem('forbidden', 'Không thể tự cấp thêm vai trò cho chính mình; hãy nhờ một quản trị viên khác.');
+    return db.transaction().execute(async (trx) => {
+      const user = await updateUser(trx, params.id, body);
+      await log(auth, req, 'user_update', `user:${params.id}`, { before: { roles: before.roles, deskIds: before.deskIds, active: before.active, name: before.name }, after: body }, trx);
+      return user;
+    });
   });
 
   route(api, ctx, { method: 'POST', url: '/users/:id/password', summary: 'Đặt lại mật khẩu (quản trị): trả mật khẩu mới một lần, đăng xuất mọi phiên', tag: 'Người dùng', params: IdParams, success: { status: 200 }, problems: [403, 404] }, async ({ auth, params, req }) => {
     require(auth, 'manage_users');
     if (!(await getUser(db, params.id))) throw new ApiProblem('not_found', 'Không tìm thấy người dùng.');
     const password = generatePassword();
-    await setPassword(db, params.id, password);
-    await log(auth, req, 'password_reset', `user:${params.id}`);
+    const hash = await hashPassword(password);
+    await db.transaction().execute(async (trx) => {
+      await setPasswordHash(trx, params.id, hash);
+      await log(auth, req, 'password_reset', `user:${params.id}`, {}, trx);
+    });
     return { generatedPassword: password };
   });
 
@@ -84,9 +105,12 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
     const slug = body.slug ?? slugify(body.name);
     if (!slug) throw new ApiProblem('validation', 'Tên chuyên mục không có chữ cái Latinh nào: hãy nhập đường dẫn (slug).');
     if (await db.selectFrom('categories').select('id').where('slug', '=', slug).executeTakeFirst()) throw new ApiProblem('conflict', 'Đường dẫn chuyên mục đã tồn tại.');
-    if (body.parentId && !(await db.selectFrom('categories').select('id').where('id', '=', body.parentId).executeTakeFirst())) throw new ApiProblem('validation', 'Chuyên mục cha không tồn tại.');
-    const id = await createCategory(db, { ...body, slug });
-    await log(auth, req, 'category_create', `category:${id}`, { name: body.name, slug });
+    if (body.parentId) await checkParent(body.parentId, null);
+    const id = await db.transaction().execute(async (trx) => {
+      const created = await createCategory(trx, { ...body, slug });
+      await log(auth, req, 'category_create', `category:${created}`, { name: body.name, slug }, trx);
+      return created;
+    });
     await ctx.events.emit({ type: 'taxonomy.changed' });
     return { id, slug, name: nfc(body.name), parentId: body.parentId ?? null, position: body.position ?? 0, description: nfc(body.description ?? '') };
   });
@@ -97,12 +121,15 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
     if (!before) throw new ApiProblem('not_found', 'Không tìm thấy chuyên mục.');
     if (body.slug && body.slug !== before.slug && (await db.selectFrom('categories').select('id').where('slug', '=', body.slug).executeTakeFirst())) throw new ApiProblem('conflict', 'Đường dẫn chuyên mục đã tồn tại.');
     if (body.parentId === params.id) throw new ApiProblem('validation', 'Chuyên mục không thể là cha của chính nó.');
-    await db
-      .updateTable('categories')
-      .set({ ...(body.name !== undefined ? { name: nfc(body.name) } : {}), ...(body.slug !== undefined ? { slug: body.slug } : {}), ...(body.parentId !== undefined ? { parent_id: body.parentId } : {}), ...(body.position !== undefined ? { position: body.position } : {}), ...(body.description !== undefined ? { description: nfc(body.description) } : {}) })
-      .where('id', '=', params.id)
-      .execute();
-    await log(auth, req, 'category_update', `category:${params.id}`, { changes: body });
+    if (body.parentId) await checkParent(body.parentId, params.id);
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('categories')
+        .set({ ...(body.name !== undefined ? { name: nfc(body.name) } : {}), ...(body.slug !== undefined ? { slug: body.slug } : {}), ...(body.parentId !== undefined ? { parent_id: body.parentId } : {}), ...(body.position !== undefined ? { position: body.position } : {}), ...(body.description !== undefined ? { description: nfc(body.description) } : {}) })
+        .where('id', '=', params.id)
+        .execute();
+      await log(auth, req, 'category_update', `category:${params.id}`, { changes: body }, trx);
+    });
     await ctx.events.emit({ type: 'taxonomy.changed' });
     const c = (await db.selectFrom('categories').selectAll().where('id', '=', params.id).executeTakeFirstOrThrow());
     return { id: c.id, slug: c.slug, name: c.name, parentId: c.parent_id, position: c.position, description: c.description };
@@ -120,17 +147,25 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
     if (!nfc(body.name.trim())) throw new ApiProblem('validation', 'Tên thẻ không hợp lệ.');
     // "Báo" and "Bão" are two tags (slugs bao and bao-2); "Hoà Bình" and "hòa bình" are one.
     if (await findTagByName(db, body.name)) throw new ApiProblem('conflict', 'Thẻ đã tồn tại.');
-    const row = await ensureTag(db, body.name);
-    await log(auth, req, 'tag_create', `tag:${row.id}`, { name: row.name });
+    const row = await db.transaction().execute(async (trx) => {
+      const tag = await ensureTag(trx, body.name);
+      await log(auth, req, 'tag_create', `tag:${tag.id}`, { name: tag.name }, trx);
+      return tag;
+    });
     await ctx.events.emit({ type: 'taxonomy.changed' });
     return row;
   });
 
   route(api, ctx, { method: 'PATCH', url: '/tags/:id', summary: 'Đổi tên thẻ (quản trị)', tag: 'Thẻ', params: IdParams, body: TagCreateSchema, success: { status: 200 }, problems: [400, 403, 404] }, async ({ auth, params, body, req }) => {
     require(auth, 'manage_taxonomy');
-    const r = await db.updateTable('tags').set({ name: nfc(body.name) }).where('id', '=', params.id).executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) throw new ApiProblem('not_found', 'Không tìm thấy thẻ.');
-    await log(auth, req, 'tag_update', `tag:${params.id}`, { name: body.name });
+    await db.transaction().execute(async (trx) => {
+      const r = await trx.updateTable('tags').set({ name: nfc(body.name) }).where('id', '=', params.id).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw new ApiProblem('not_found', 'Không tìm thấy thẻ.');
+      // Tags are searchable text of their stories: the new name finds them, the old one no longer does.
+      const tagged = await trx.selectFrom('article_tags').select('article_id').where('tag_id', '=', params.id).execute();
+      for (let i = 0; i < tagged.length; i += 500) await indexArticles(trx, tagged.slice(i, i + 500).map((t) => t.article_id));
+      await log(auth, req, 'tag_update', `tag:${params.id}`, { name: body.name }, trx);
+    });
     await ctx.events.emit({ type: 'taxonomy.changed' });
     return db.selectFrom('tags').selectAll().where('id', '=', params.id).executeTakeFirstOrThrow();
   });
@@ -160,8 +195,10 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
   route(api, ctx, { method: 'PUT', url: '/settings', summary: 'Lưu thông tin tòa soạn (quản trị)', tag: 'Cài đặt', body: SiteSettingsSchema, success: { status: 200, schema: SiteSettingsSchema }, problems: [400, 403] }, async ({ auth, body, req }) => {
     require(auth, 'manage_settings');
     const before = await getSettings(db);
-    await saveSettings(db, body);
-    await log(auth, req, 'settings_update', 'settings:site', { before, after: body });
+    await db.transaction().execute(async (trx) => {
+      await saveSettings(trx, body);
+      await log(auth, req, 'settings_update', 'settings:site', { before, after: body }, trx);
+    });
     await ctx.events.emit({ type: 'settings.changed' });
     return getSettings(db);
   });

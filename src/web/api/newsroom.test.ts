@@ -412,6 +412,48 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     }
   });
 
+  it('admin: no self-granted roles, two-level categories, tag renames reach search, changes and their audit entries together', async () => {
+    const m = nr.members;
+    const self = await nr.call(m.admin, 'PATCH', `/api/v1/users/${m.admin.user.id}`, { roles: ['admin', 'editor_in_chief'] });
+    expect(self.status).toBe(403);
+    expect((await nr.call(m.admin, 'GET', `/api/v1/users/${m.admin.user.id}`)).json()).toMatchObject({ roles: ['admin'] });
+
+    const top = (await nr.call(m.admin, 'POST', '/api/v1/categories', { name: 'Văn hóa' })).json<{ id: number }>().id;
+    const sub = (await nr.call(m.admin, 'POST', '/api/v1/categories', { name: 'Di sản', parentId: top })).json<{ id: number }>().id;
+    expect((await nr.call(m.admin, 'POST', '/api/v1/categories', { name: 'Cấp ba', parentId: sub })).status).toBe(422);
+    expect((await nr.call(m.admin, 'PATCH', `/api/v1/categories/${top}`, { parentId: 999_999 })).status).toBe(422);
+    expect((await nr.call(m.admin, 'PATCH', `/api/v1/categories/${top}`, { parentId: nr.desk })).status).toBe(422);
+    expect((await nr.call(m.admin, 'PATCH', `/api/v1/categories/${nr.desk}`, { parentId: sub })).status).toBe(422);
+
+    const story = await nr.seedStory({ status: 'published', authorId: m.reporter.user.id, title: 'Lễ hội đền vùng biên' });
+    await nr.store.db.transaction().execute(async (trx) => {
+      const { setArticleTags } = await import('../../storage/content.ts');
+      const { indexArticle } = await import('../../search/indexer.ts');
+      await setArticleTags(trx, story, ['Túc cầu']);
+      await indexArticle(trx, story);
+    });
+    const { searchArticles } = await import('../../search/search.ts');
+    const found = async (q: string) => (await searchArticles(nr.store.db, q)).hits.map((h) => h.article.id);
+    expect(await found('túc cầu')).toContain(story);
+    const tag = (await nr.store.db.selectFrom('tags').select('id').where('name', '=', 'Túc cầu').executeTakeFirstOrThrow()).id;
+    expect((await nr.call(m.admin, 'PATCH', `/api/v1/tags/${tag}`, { name: 'Bóng đá phong trào' })).status).toBe(200);
+    expect(await found('phong trào')).toContain(story);
+    expect(await found('túc cầu')).not.toContain(story);
+
+    // When the audit entry cannot be written, the change is not kept either.
+    const fail = nr.store.engine === 'sqlite'
+      ? [sql`CREATE TRIGGER audit_fail BEFORE INSERT ON audit_log WHEN NEW.action = 'user_update' BEGIN SELECT RAISE(ABORT, 'audit hỏng'); END`]
+      : [sql`CREATE FUNCTION audit_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.action = 'user_update' THEN RAISE EXCEPTION 'audit hỏng'; END IF; RETURN NEW; END $$`, sql`CREATE TRIGGER audit_fail BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_fail()`];
+    for (const q of fail) await q.execute(nr.store.db);
+    try {
+      expect((await nr.call(m.admin, 'PATCH', `/api/v1/users/${m.contributor.user.id}`, { roles: ['reporter'] })).status).toBe(500);
+      expect((await nr.call(m.admin, 'GET', `/api/v1/users/${m.contributor.user.id}`)).json()).toMatchObject({ roles: ['contributor'] });
+    } finally {
+      await sql`DROP TRIGGER audit_fail${sql.raw(nr.store.engine === 'postgres' ? ' ON audit_log' : '')}`.execute(nr.store.db);
+      if (nr.store.engine === 'postgres') await sql`DROP FUNCTION audit_fail()`.execute(nr.store.db);
+    }
+  });
+
   it('sessions expire, and an expired session is refused', async () => {
     const m = nr.members;
     const res = await nr.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: '10.4.4.4', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email: m.desk_head.user.email, password: m.desk_head.password }) });
