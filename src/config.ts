@@ -9,13 +9,28 @@ export interface Config {
   demo: boolean;
   redisUrl: string | undefined;
   https: boolean;
-  trustProxy: boolean;
+  /** Proxies whose X-Forwarded-For to believe: how many hops in front (a number) or their addresses; false for none. */
+  trustProxy: false | number | string[];
   log: boolean;
 }
 
 function bool(v: string | undefined, fallback: boolean): boolean {
   if (v === undefined || v === '') return fallback;
   return /^(1|true|yes|on)$/i.test(v);
+}
+
+/**
+ * TRUST_PROXY: "on" (or 1) trusts the one proxy in front, a number N the N nearest hops, a comma-separated list those
+ * addresses. Never every hop: the client writes the leftmost X-Forwarded-For entries itself, and the login limit per
+ * address and the audit log's addresses would then be whatever it wrote.
+ */
+export function trustProxyFrom(v: string | undefined): false | number | string[] {
+  if (v === undefined || v.trim() === '' || /^(0|false|no|off)$/i.test(v.trim())) return false;
+  if (/^(true|yes|on)$/i.test(v.trim())) return 1;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim());
+  const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+  if (!list.every((x) => /^[0-9a-f.:/]+$/i.test(x))) throw new Error(`TRUST_PROXY không hợp lệ: ${v} (on, số lớp proxy, hoặc danh sách địa chỉ IP)`);
+  return list;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -29,7 +44,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     demo: !bool(env.TOASOAN_NO_DEMO, false),
     redisUrl: env.REDIS_URL || undefined,
     https: bool(env.TOASOAN_HTTPS, false),
-    trustProxy: bool(env.TRUST_PROXY, false),
+    trustProxy: trustProxyFrom(env.TRUST_PROXY),
     log: bool(env.LOG_REQUESTS, false),
   };
 }

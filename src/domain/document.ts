@@ -25,7 +25,7 @@ export type Inline = z.infer<typeof InlineSchema>;
 
 export const FigureAttrsSchema = z
   .object({
-    mediaId: z.number().int().positive().nullable().default(null),
+    mediaId: z.number().int().positive().max(2 ** 31 - 1).nullable().default(null),
     /** File name kept when the image itself is not in the library (imported placeholder). */
     fileName: z.string().max(500).default(''),
     width: z.number().int().positive().max(20_000).nullable().default(null),

@@ -140,16 +140,38 @@ export interface UploadedMedia {
 /** Width made at upload time: what an article figure asks for first. */
 export const UPLOAD_VARIANT_WIDTH = 960;
 
-export async function saveUpload(db: Kysely<Database>, mediaDir: string, input: { fileName: string; data: Buffer }): Promise<UploadedMedia> {
+/** An image checked, cleaned and written to the content-addressed store, not yet in the library. */
+export interface StagedUpload {
+  fileName: string;
+  stored: StoredImage;
+  caption: string;
+  credit: string;
+}
+
+/** Checks, cleans and stores one file (a file already stored is shared by its hash). Throws UploadError for a bad file. */
+export async function stageUpload(mediaDir: string, input: { fileName: string; data: Buffer }): Promise<StagedUpload> {
   const prepared = await prepareUpload(input.data);
   let stored: StoredImage;
   try {
     stored = await storeImage(mediaDir, prepared.data);
   } catch (err) {
+    // A disk or permission failure is ours, not the file's: a plain 500, logged, with no server path in the answer.
+    if (typeof (err as NodeJS.ErrnoException).syscall === 'string') throw err;
     throw new UploadError((err as Error).message, 422);
   }
   const fileName = nfc(input.fileName.replace(/[\\/]/g, '_').slice(0, 300)) || 'anh';
-  const id = await insertMedia(db, { fileName, storageKey: stored.storageKey, mime: stored.mime, width: stored.width, height: stored.height, byteSize: stored.byteSize, caption: prepared.caption, credit: prepared.credit, sha256: stored.sha256 });
+  return { fileName, stored, caption: prepared.caption, credit: prepared.credit };
+}
+
+/** Puts a staged image in the library (call in the transaction that records it). */
+export async function recordUpload(db: Kysely<Database>, staged: StagedUpload): Promise<number> {
+  const { stored } = staged;
+  return insertMedia(db, { fileName: staged.fileName, storageKey: stored.storageKey, mime: stored.mime, width: stored.width, height: stored.height, byteSize: stored.byteSize, caption: staged.caption, credit: staged.credit, sha256: stored.sha256 });
+}
+
+/** After the commit: the variants a figure asks for first, and the library item as the API shows it. */
+export async function finishUpload(db: Kysely<Database>, mediaDir: string, id: number, staged: StagedUpload): Promise<UploadedMedia> {
+  const { stored } = staged;
   const widths = widthsFor(stored.width, [UPLOAD_VARIANT_WIDTH]);
   const width = widths[0] ?? (widthsFor(stored.width).at(-1) as number | undefined);
   const variants: string[] = [];
@@ -161,4 +183,9 @@ export async function saveUpload(db: Kysely<Database>, mediaDir: string, input: 
   }
   const row = await db.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   return { id, fileName: row.file_name, url: `/media/${stored.storageKey}`, mime: row.mime, width: row.width, height: row.height, byteSize: row.byte_size, caption: row.caption, credit: row.credit, alt: row.alt, createdAt: row.created_at, variants };
+}
+
+export async function saveUpload(db: Kysely<Database>, mediaDir: string, input: { fileName: string; data: Buffer }): Promise<UploadedMedia> {
+  const staged = await stageUpload(mediaDir, input);
+  return finishUpload(db, mediaDir, await recordUpload(db, staged), staged);
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Database } from './schema.ts';
 
 /** Home page curation: the lead story and the ordered featured slots, chosen by the managing editor. */
-export const HomeCurationSchema = z.object({ leadId: z.number().int().positive().nullable(), featuredIds: z.array(z.number().int().positive()).max(20) }).strict();
+export const HomeCurationSchema = z.object({ leadId: z.number().int().positive().max(2 ** 31 - 1).nullable(), featuredIds: z.array(z.number().int().positive().max(2 ** 31 - 1)).max(20) }).strict();
 export type HomeCuration = z.infer<typeof HomeCurationSchema>;
 
 export const HOME_CURATION_KEY = 'home_curation';

@@ -15,7 +15,8 @@ export interface ServerOptions {
   logger?: boolean;
   /** Set when a TLS-terminating proxy sits in front: enables HSTS and Secure cookies. */
   https?: boolean;
-  trustProxy?: boolean;
+  /** See trustProxyFrom (src/config.ts): hops in front, or their addresses. */
+  trustProxy?: false | number | string[];
   /** Reader page cache: options, or false to render every request. Default: from the environment (TOASOAN_CACHE…, REDIS_URL). */
   cache?: SiteCacheOptions | false;
 }
@@ -40,7 +41,8 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
       return server;
     },
     logger: opts.logger ? { level: 'info' } : false,
-    trustProxy: opts.trustProxy ?? false,
+    // A hop count: the socket's peer and the next N-1 addresses are proxies; the address before them is the client.
+    trustProxy: typeof opts.trustProxy === 'number' ? (hops => (_address: string, hop: number) => hop < hops)(opts.trustProxy) : (opts.trustProxy ?? false),
     bodyLimit: 2 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });

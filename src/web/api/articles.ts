@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { route, IdParams } from './route.ts';
+import { DbIdParam } from './ids.ts';
 import { ApiProblem } from './problem.ts';
 import { requestMeta } from './auth.ts';
 import { ArticleCreateSchema, ArticleListQuery, ArticleListSchema, ArticleUpdateSchema, ArticleViewSchema, LockRequestSchema, LockSchema, TransitionSchema } from './schemas.ts';
@@ -41,7 +42,7 @@ async function withCurrentOnStale<T>(ctx: AppContext, user: User, id: number, wo
   }
 }
 
-const RevisionParams = z.object({ id: z.coerce.number().int().positive(), revisionId: z.coerce.number().int().positive() }).strict();
+const RevisionParams = z.object({ id: DbIdParam, revisionId: DbIdParam }).strict();
 
 export function registerArticleRoutes(api: FastifyInstance, ctx: AppContext): void {
   const db = ctx.store.db;
@@ -129,7 +130,7 @@ export function registerArticleRoutes(api: FastifyInstance, ctx: AppContext): vo
   route(
     api,
     ctx,
-    { method: 'GET', url: '/articles/:id/revisions/:revisionId/diff', summary: 'So sánh một phiên bản với phiên bản trước nó (hoặc ?against=<id>)', tag: 'Phiên bản', params: RevisionParams, query: z.object({ against: z.coerce.number().int().positive().optional() }).strict() },
+    { method: 'GET', url: '/articles/:id/revisions/:revisionId/diff', summary: 'So sánh một phiên bản với phiên bản trước nó (hoặc ?against=<id>)', tag: 'Phiên bản', params: RevisionParams, query: z.object({ against: DbIdParam.optional() }).strict() },
     async ({ auth, params, query }) => {
       await getStoryView(db, auth.user, params.id);
       const rev = await getRevision(db, params.id, params.revisionId);

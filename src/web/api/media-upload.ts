@@ -6,7 +6,7 @@ import { requireAuth, requestMeta } from './auth.ts';
 import { ApiProblem } from './problem.ts';
 import { route, IdParams } from './route.ts';
 import { can } from '../../domain/permissions.ts';
-import { saveUpload, UploadError, type UploadedMedia } from '../../media/upload.ts';
+import { finishUpload, recordUpload, stageUpload, UploadError, type StagedUpload, type UploadedMedia } from '../../media/upload.ts';
 import { MAX_IMAGE_BYTES } from '../../media/store.ts';
 import { appendAudit } from '../../storage/newsroom-audit.ts';
 import { nfc } from '../../domain/vietnamese.ts';
@@ -32,6 +32,18 @@ export async function registerMediaUploadApi(api: FastifyInstance, ctx: AppConte
     if (!can(auth.user, 'create')) throw new ApiProblem('forbidden', 'Bạn không có quyền sửa thư viện ảnh.');
     const m = await db.selectFrom('media').selectAll().where('id', '=', params.id).executeTakeFirst();
     if (!m) throw new ApiProblem('not_found', 'Không tìm thấy ảnh.');
+    // The library's caption, credit and alt text show on the live pages of the stories using the image (as cover, or
+    // in a figure leaving them to the library): changing them changes published content, which only people allowed to
+    // edit those stories once published may do. Anyone who uploads may edit an image no published story uses.
+    const live = await db
+      .selectFrom('articles')
+      .leftJoin('newsroom_articles', 'newsroom_articles.article_id', 'articles.id')
+      .select(['articles.id', 'articles.category_id', 'newsroom_articles.author_id'])
+      .where('articles.status', '=', 'published')
+      .where((eb) => eb.or([eb('articles.cover_media_id', '=', params.id), eb('articles.body', 'like', `%"mediaId":${params.id},%`), eb('articles.body', 'like', `%"mediaId":${params.id}}%`)]))
+      .limit(500)
+      .execute();
+    if (live.some((a) => !can(auth.user, 'edit_published', { authorId: a.author_id ?? null, categoryId: a.category_id }))) throw new ApiProblem('forbidden', 'Ảnh này đang hiển thị trong tin đã đăng: chỉ người được sửa các tin đó mới sửa được chú thích, nguồn và mô tả.');
     const set: Partial<Pick<MediaRow, 'caption' | 'credit' | 'alt'>> = {};
     if (body.caption !== undefined) set.caption = nfc(body.caption.trim());
     if (body.credit !== undefined) set.credit = nfc(body.credit.trim());
@@ -54,22 +66,40 @@ export async function registerMediaUploadApi(api: FastifyInstance, ctx: AppConte
       const auth = await requireAuth(ctx, req);
       if (!can(auth.user, 'create')) throw new ApiProblem('forbidden', 'Bạn không có quyền tải ảnh lên.');
       if (!req.isMultipart()) throw new ApiProblem('unsupported_media_type', 'Gửi ảnh dạng multipart/form-data (trường "file").');
-      const saved: UploadedMedia[] = [];
+      // Every file is checked and stored first; the library rows and their audit entries are then written in one
+      // transaction, so a request with one bad file adds nothing to the library (a stored file without a row is only
+      // bytes under its hash, shared if the same image comes again).
+      const staged: StagedUpload[] = [];
       const meta = requestMeta(req);
-      for await (const part of req.files()) {
-        const data = await part.toBuffer().catch((err: Error & { code?: string }) => {
-          if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw new ApiProblem('payload_too_large', `Tệp ${part.filename} quá lớn (tối đa ${Math.round(MAX_IMAGE_BYTES / 1024 / 1024)} MB).`);
-          throw err;
-        });
-        try {
-          const item = await saveUpload(db, ctx.mediaDir, { fileName: part.filename || 'anh', data });
-          saved.push(item);
-          await appendAudit(db, { userId: auth.user.id, userEmail: auth.user.email, action: 'media_upload', target: `media:${item.id}`, ip: meta.ip, userAgent: meta.userAgent, details: { fileName: item.fileName, byteSize: item.byteSize } });
-        } catch (err) {
-          if (err instanceof UploadError) throw new ApiProblem(err.status === 413 ? 'payload_too_large' : err.status === 415 ? 'unsupported_media_type' : 'validation', `${part.filename}: ${err.message}`);
-          throw err;
+      try {
+        for await (const part of req.files()) {
+          const data = await part.toBuffer().catch((err: Error & { code?: string }) => {
+            if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw new ApiProblem('payload_too_large', `Tệp ${part.filename} quá lớn (tối đa ${Math.round(MAX_IMAGE_BYTES / 1024 / 1024)} MB).`);
+            throw err;
+          });
+          try {
+            staged.push(await stageUpload(ctx.mediaDir, { fileName: part.filename || 'anh', data }));
+          } catch (err) {
+            if (err instanceof UploadError) throw new ApiProblem(err.status === 413 ? 'payload_too_large' : err.status === 415 ? 'unsupported_media_type' : 'validation', `${part.filename}: ${err.message}`);
+            throw err;
+          }
         }
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') throw new ApiProblem('payload_too_large', `Mỗi lần tải tối đa ${MAX_FILES} ảnh.`);
+        throw err;
       }
+      const ids = await db.transaction().execute(async (trx) => {
+        const out: number[] = [];
+        for (const item of staged) {
+          const id = await recordUpload(trx, item);
+          await appendAudit(trx, { userId: auth.user.id, userEmail: auth.user.email, action: 'media_upload', target: `media:${id}`, ip: meta.ip, userAgent: meta.userAgent, details: { fileName: item.fileName, byteSize: item.stored.byteSize } });
+          out.push(id);
+        }
+        return out;
+      });
+      const saved: UploadedMedia[] = [];
+      for (const [i, id] of ids.entries()) saved.push(await finishUpload(db, ctx.mediaDir, id, staged[i]!));
       if (!saved.length) throw new ApiProblem('invalid_body', 'Không có tệp nào trong yêu cầu (trường "file").');
       reply.code(201).header('cache-control', 'no-store');
       return saved.length === 1 ? saved[0] : { items: saved };

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { buildServer } from '../server.ts';
 import { insertMedia } from '../../storage/content.ts';
 import { createUser } from '../../storage/newsroom.ts';
+import { trustProxyFrom } from '../../config.ts';
 import { createContext } from '../context.ts';
 
 const engines = await testEngines();
@@ -454,6 +455,33 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     }
   });
 
+  it('ids beyond 32 bits are a 400 everywhere, never a database error', async () => {
+    const big = 99_999_999_999;
+    for (const url of [`/api/v1/articles/${big}`, `/api/v1/articles/1/revisions/${big}/diff`, `/api/v1/articles/${big}/preview`, `/api/v1/articles?author=${big}`, `/api/v1/articles?desk=${big}`, `/api/v1/audit?articleId=${big}`, `/api/v1/audit?userId=${big}`]) {
+      const r = await nr.call(nr.members.editor_in_chief, 'GET', url);
+      expect(r.status, url).toBe(400);
+    }
+    const create = await nr.call(nr.members.reporter, 'POST', '/api/v1/articles', { title: 'Tin thử', categoryId: big });
+    expect(create.status).toBe(400);
+  });
+
+  it('behind a proxy, the client address is the one the proxy saw, not one the client wrote', async () => {
+    const behind = await buildServer(createContext(nr.store, mkdtempSync(join(tmpdir(), 'toasoan-proxy-app-'))), { cache: false, trustProxy: trustProxyFrom('on') });
+    try {
+      const email = 'sau-proxy@example.vn';
+      const r = await behind.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: '10.0.0.2', headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.7, 203.0.113.9' }, payload: JSON.stringify({ email, password: 'sai-mat-khau' }) });
+      expect(r.statusCode).toBe(401);
+      const row = await nr.store.db.selectFrom('audit_log').select('ip').where('action', '=', 'login_failed').where('user_email', '=', email).executeTakeFirstOrThrow();
+      expect(row.ip).toBe('203.0.113.9');
+    } finally {
+      await behind.close();
+    }
+    expect(trustProxyFrom('')).toBe(false);
+    expect(trustProxyFrom('2')).toBe(2);
+    expect(trustProxyFrom('10.0.0.2, 10.0.0.3')).toEqual(['10.0.0.2', '10.0.0.3']);
+    expect(() => trustProxyFrom('mọi-nơi')).toThrow('TRUST_PROXY');
+  });
+
   it('sessions expire, and an expired session is refused', async () => {
     const m = nr.members;
     const res = await nr.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: '10.4.4.4', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email: m.desk_head.user.email, password: m.desk_head.password }) });
@@ -492,6 +520,48 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     } finally {
       off();
     }
+  });
+
+  it('media library text on live pages: only people who may edit those published stories change it', async () => {
+    const m = nr.members;
+    const cover = await insertMedia(nr.store.db, { fileName: 'bia.jpg', storageKey: null, mime: 'image/jpeg', width: 800, height: 600, caption: 'Ảnh bìa', credit: '', alt: '' });
+    const figure = await insertMedia(nr.store.db, { fileName: 'minh-hoa.jpg', storageKey: null, mime: 'image/jpeg', width: 800, height: 600, caption: 'Ảnh minh họa', credit: '', alt: '' });
+    const story = await nr.seedStory({ status: 'published', authorId: m.reporter.user.id, title: 'Tin có ảnh' });
+    const body = { type: 'doc', content: [paragraph('Đoạn một.'), { type: 'figure', attrs: { mediaId: figure, fileName: '', width: 800, height: 600, alt: '', caption: '', credit: '' } }] };
+    await nr.store.db.updateTable('articles').set({ cover_media_id: cover, body: JSON.stringify(body) }).where('id', '=', story).execute();
+    for (const photo of [cover, figure]) {
+      expect((await nr.call(m.contributor, 'PATCH', `/api/v1/media/${photo}`, { caption: 'Sửa lén' })).status).toBe(403);
+      expect((await nr.call(m.reporter, 'PATCH', `/api/v1/media/${photo}`, { caption: 'Sửa lén' })).status).toBe(403);
+      expect((await nr.call(m.editor, 'PATCH', `/api/v1/media/${photo}`, { caption: 'Chú thích đã duyệt' })).status).toBe(200);
+    }
+    // Image 1 is not image 10: "mediaId":1 must not match "mediaId":10.
+    const unused = await insertMedia(nr.store.db, { fileName: 'chua-dung.jpg', storageKey: null, mime: 'image/jpeg', width: 800, height: 600, caption: '', credit: '', alt: '' });
+    expect((await nr.call(m.contributor, 'PATCH', `/api/v1/media/${unused}`, { caption: 'Ảnh mới tải' })).status).toBe(200);
+  });
+
+  it('uploads: all files of a request go into the library or none; too many files is a 413', async () => {
+    const sharp = (await import('sharp')).default;
+    const jpeg = (color: string) => sharp({ create: { width: 64, height: 48, channels: 3, background: color } }).jpeg().toBuffer();
+    const upload = async (files: Array<{ name: string; data: Buffer; type: string }>) => {
+      const boundary = '----toasoan-test-boundary';
+      const parts = files.map((f) => Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`), f.data, Buffer.from('\r\n')]));
+      const payload = Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]);
+      return nr.app.inject({ method: 'POST', url: '/api/v1/media', payload, headers: { cookie: nr.members.reporter.cookie, 'x-csrf-token': nr.members.reporter.csrf, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    };
+    const count = async () => Number((await nr.store.db.selectFrom('media').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const mixed = await upload([{ name: 'tot.jpg', data: await jpeg('#2a6'), type: 'image/jpeg' }, { name: 'hong.jpg', data: Buffer.from('không phải ảnh'), type: 'image/jpeg' }]);
+    expect([415, 422]).toContain(mixed.statusCode);
+    expect(mixed.json().detail).toContain('hong.jpg');
+    expect(await count()).toBe(before);
+    const many = await upload(await Promise.all(Array.from({ length: 21 }, async (_, i) => ({ name: `anh-${i}.jpg`, data: await jpeg(`#${(100 + i).toString(16)}a`), type: 'image/jpeg' }))));
+    expect(many.statusCode).toBe(413);
+    expect(many.json().detail).toContain('20');
+    expect(await count()).toBe(before);
+    const two = await upload([{ name: 'mot.jpg', data: await jpeg('#a62'), type: 'image/jpeg' }, { name: 'hai.jpg', data: await jpeg('#26a'), type: 'image/jpeg' }]);
+    expect(two.statusCode, two.body).toBe(201);
+    expect(two.json().items.map((i: { fileName: string }) => i.fileName)).toEqual(['mot.jpg', 'hai.jpg']);
+    expect(await count()).toBe(before + 2);
   });
 
   it('serves OpenAPI 3.1 generated from the schemas, and an HTML index', async () => {

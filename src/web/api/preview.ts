@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { route } from './route.ts';
+import { DbIdParam } from './ids.ts';
 import { getStoryView } from '../../newsroom/stories.ts';
 import { loadChrome, surroundArticle } from '../site/data.ts';
 import { ArticlePage } from '../site/pages.tsx';
 import { renderDocument } from '../jsx.ts';
 import { slugify } from '../../domain/vietnamese.ts';
 
-const IdParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+const IdParams = z.object({ id: DbIdParam }).strict();
 
 /**
  * Preview: the story as it would appear on the reader site, rendered with the real site template from the

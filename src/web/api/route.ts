@@ -3,6 +3,7 @@ import { z, type ZodType } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requireAuth, type Authenticated } from './auth.ts';
 import { ApiProblem, zodIssues } from './problem.ts';
+import { DbIdParam } from './ids.ts';
 
 /**
  * One API route: its schemas (zod, which also generate the OpenAPI document) and its handler.
@@ -69,7 +70,7 @@ export function route<P extends ZodType, Q extends ZodType, B extends ZodType>(
   });
 }
 
-export const IdParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) }).strict();
+export const IdParams = z.object({ id: DbIdParam }).strict();
 export const PageQuery = {
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   perPage: z.coerce.number().int().min(1).max(100).default(20),

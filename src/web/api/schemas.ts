@@ -3,6 +3,7 @@ import { ARTICLE_STATUSES, ARTICLE_TYPES } from '../../domain/article.ts';
 import { DocSchema } from '../../domain/document.ts';
 import { ROLES } from '../../domain/roles.ts';
 import { TRANSITION_ACTIONS } from '../../domain/workflow.ts';
+import { DbId, DbIdParam } from './ids.ts';
 
 /** Request and response schemas of the newsroom API; the OpenAPI document is generated from these. */
 
@@ -28,7 +29,7 @@ const noMarkup = (value: unknown, ctx: z.RefinementCtx) => {
 };
 
 const text = (max: number) => z.string().max(max);
-const Byline = z.union([z.object({ personId: z.number().int().positive() }).strict(), z.object({ name: z.string().min(1).max(200) }).strict()]);
+const Byline = z.union([z.object({ personId: DbId }).strict(), z.object({ name: z.string().min(1).max(200) }).strict()]);
 
 const articleFields = {
   title: z.string().trim().min(1, 'Tiêu đề không được để trống').max(300),
@@ -36,8 +37,8 @@ const articleFields = {
   sapo: text(2000),
   body: DocSchema,
   type: z.enum(ARTICLE_TYPES),
-  categoryId: z.number().int().positive(),
-  coverMediaId: z.number().int().positive().nullable(),
+  categoryId: DbId,
+  coverMediaId: DbId.nullable(),
   seoTitle: text(300),
   seoDescription: text(500),
   slug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'slug chỉ gồm chữ thường không dấu, số và gạch nối').max(150),
@@ -73,8 +74,8 @@ export const TransitionSchema = z
 export const ArticleListQuery = z
   .object({
     status: z.enum(ARTICLE_STATUSES).optional(),
-    desk: z.coerce.number().int().positive().optional().meta({ description: 'Chuyên mục (ban).' }),
-    author: z.coerce.number().int().positive().optional().meta({ description: 'Id người viết.' }),
+    desk: DbIdParam.optional().meta({ description: 'Chuyên mục (ban).' }),
+    author: DbIdParam.optional().meta({ description: 'Id người viết.' }),
     text: z.string().max(200).optional().meta({ description: 'Tìm trong tiêu đề.' }),
     deleted: z.enum(['true', 'false']).optional().meta({ description: 'true: chỉ tin đã xóa (spike).' }),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -134,15 +135,15 @@ export const UserSchema = z.object({ id: z.number(), email: z.string().optional(
 export const SessionSchema = z.object({ user: UserSchema, roles: z.array(z.object({ key: z.enum(ROLES), label: z.string() })), desks: z.array(z.object({ id: z.number(), name: z.string(), slug: z.string() })), csrfToken: z.string().nullable(), expiresAt: z.string().nullable(), via: z.enum(['session', 'token']) });
 
 const password = z.string().min(10, 'Mật khẩu tối thiểu 10 ký tự').max(200);
-export const UserCreateSchema = z.object({ email: z.email().max(254), name: z.string().trim().min(1).max(200), roles: z.array(z.enum(ROLES)).min(1).max(8), deskIds: z.array(z.number().int().positive()).max(100).optional(), password: password.optional() }).strict();
-export const UserUpdateSchema = z.object({ name: z.string().trim().min(1).max(200).optional(), roles: z.array(z.enum(ROLES)).min(1).max(8).optional(), deskIds: z.array(z.number().int().positive()).max(100).optional(), active: z.boolean().optional() }).strict();
+export const UserCreateSchema = z.object({ email: z.email().max(254), name: z.string().trim().min(1).max(200), roles: z.array(z.enum(ROLES)).min(1).max(8), deskIds: z.array(DbId).max(100).optional(), password: password.optional() }).strict();
+export const UserUpdateSchema = z.object({ name: z.string().trim().min(1).max(200).optional(), roles: z.array(z.enum(ROLES)).min(1).max(8).optional(), deskIds: z.array(DbId).max(100).optional(), active: z.boolean().optional() }).strict();
 export const PasswordChangeSchema = z.object({ currentPassword: z.string().min(1).max(1000), newPassword: password }).strict();
 
-export const CategoryCreateSchema = z.object({ name: z.string().trim().min(1).max(200), slug: articleFields.slug.optional(), parentId: z.number().int().positive().nullable().optional(), position: z.number().int().min(0).max(10_000).optional(), description: z.string().max(2000).optional() }).strict().superRefine(noMarkup);
-export const CategoryUpdateSchema = z.object({ name: z.string().trim().min(1).max(200).optional(), slug: articleFields.slug.optional(), parentId: z.number().int().positive().nullable().optional(), position: z.number().int().min(0).max(10_000).optional(), description: z.string().max(2000).optional() }).strict().superRefine(noMarkup);
+export const CategoryCreateSchema = z.object({ name: z.string().trim().min(1).max(200), slug: articleFields.slug.optional(), parentId: DbId.nullable().optional(), position: z.number().int().min(0).max(10_000).optional(), description: z.string().max(2000).optional() }).strict().superRefine(noMarkup);
+export const CategoryUpdateSchema = z.object({ name: z.string().trim().min(1).max(200).optional(), slug: articleFields.slug.optional(), parentId: DbId.nullable().optional(), position: z.number().int().min(0).max(10_000).optional(), description: z.string().max(2000).optional() }).strict().superRefine(noMarkup);
 export const TagCreateSchema = z.object({ name: z.string().trim().min(1).max(100) }).strict().superRefine(noMarkup);
 
 export const AuditQuery = z
-  .object({ articleId: z.coerce.number().int().positive().optional(), userId: z.coerce.number().int().positive().optional(), action: z.string().max(50).optional(), page: z.coerce.number().int().min(1).max(100_000).default(1), perPage: z.coerce.number().int().min(1).max(500).default(100) })
+  .object({ articleId: DbIdParam.optional(), userId: DbIdParam.optional(), action: z.string().max(50).optional(), page: z.coerce.number().int().min(1).max(100_000).default(1), perPage: z.coerce.number().int().min(1).max(500).default(100) })
   .strict();
 export const AuditEntrySchema = z.object({ id: z.number(), at: z.string(), userId: z.number().nullable(), userEmail: z.string(), action: z.string(), articleId: z.number().nullable(), target: z.string(), fromStatus: z.string().nullable(), toStatus: z.string().nullable(), note: z.string(), ip: z.string(), userAgent: z.string(), details: z.record(z.string(), z.unknown()) });
