@@ -10,6 +10,7 @@ import { articlePath } from '../domain/article.ts';
 import { createArticle, getArticle, getSettings, insertMedia, saveSettings, setArticleTags } from '../storage/content.ts';
 import { paragraph } from '../domain/document.ts';
 import { buildNewsroom, rawGet, type Newsroom } from './test-support.ts';
+import { loadMembership } from './invalidation.ts';
 
 const engines = await testEngines();
 
@@ -142,6 +143,21 @@ describe.each(engines)('exact invalidation on $engine', ({ open }) => {
       expect(res.text, url).toBe(fresh.body);
       if (fresh.body !== before.get(url)) expect(res.headers['x-cache'], url).toBe('MISS');
     }
+  });
+
+  it('a story moved to another category as the first change this process sees: the listings it left re-render too', async () => {
+    // As after a restart: this process never saw the story. The workflow reads its place before the change and
+    // passes it with the event (stories.ts, apply_correction); without it the later pages of /the-thao and of the
+    // tag stayed cached with a shifted listing.
+    const moved = n.stories.sport[18]!;
+    const previous = await loadMembership(store.db, moved);
+    const before = await snapshot();
+    const missed = await expectExact(before, async () => {
+      await store.db.updateTable('articles').set({ category_id: n.cat.thoiSu }).where('id', '=', moved).execute();
+      await setArticleTags(store.db, moved, []);
+      await ctx.events.emit({ type: 'article.updated', articleId: moved, previous });
+    });
+    expect(missed).toEqual(expect.arrayContaining(['/the-thao', '/the-thao?trang=2', '/thoi-su', '/tag/bong-da']));
   });
 
   it('taking a story down: 410 at once, gone from every listing, later pages shift, unrelated pages stay cached', async () => {

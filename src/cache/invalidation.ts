@@ -1,22 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import type { ContentEvent } from '../domain/events.ts';
+import type { ContentEvent, ListingPlace } from '../domain/events.ts';
 import { keys } from '../web/site/data.ts';
 import { SUMMARY_COLUMNS } from '../storage/content.ts';
 
 type Db = Kysely<Database>;
 
-/** Where a story appears in listings: what decides which list pages change when it does. */
-export interface Membership {
-  status: string;
-  categoryId: number;
-  publishedAt: string | null;
-  tagIds: number[];
-  personIds: number[];
-  /** Digest of what a listing card shows (title, sapo, cover, time, slug…): a card changes only if this does. */
-  card: string;
-}
+/** Where a story appears in listings: what decides which list pages change when it does. `card` digests what a listing card shows (title, sapo, cover, time, slug…): a card changes only if it does. */
+export type Membership = ListingPlace;
 
 export async function loadMembership(db: Db, articleId: number): Promise<Membership | undefined> {
   const row = await db.selectFrom('articles').select([...SUMMARY_COLUMNS, 'articles.status']).where('articles.id', '=', articleId).executeTakeFirst();
@@ -31,7 +23,8 @@ export async function loadMembership(db: Db, articleId: number): Promise<Members
     publishedAt: row.published_at,
     tagIds: [...new Set(tags.map((t) => t.tag_id))].sort((a, b) => a - b),
     personIds: [...new Set(people.map((p) => p.person_id!))].sort((a, b) => a - b),
-    card: createHash('sha256').update(JSON.stringify([row.slug, row.title, row.short_title, row.sapo, row.type, row.category_id, row.cover_media_id, row.published_at])).digest('base64url'),
+    // Not the category: no card shows it (a move changes listings, which their own keys cover).
+    card: createHash('sha256').update(JSON.stringify([row.slug, row.title, row.short_title, row.sapo, row.type, row.cover_media_id, row.published_at])).digest('base64url'),
   };
 }
 
@@ -59,8 +52,8 @@ function sameListing(a: Membership, b: Membership): boolean {
  * - A story taken down changes the full listings (totals, later pages shift); a "newest" block changes only if it
  *   showed the story, and then it already carries `a:{id}`.
  * - An update that moves a story between listings (category, tags, bylines, publication time) counts as leaving the
- *   old ones and entering the new ones. `before` is what this process last knew; when unknown, the current
- *   listings are invalidated as if it had moved (safe, slightly wider).
+ *   old ones and entering the new ones. `before` is the place the workflow read before the change (the event's
+ *   `previous`), or what this process last knew; when unknown, the current listings are invalidated as if it had moved.
  */
 export function keysForEvent(event: ContentEvent, before: Membership | undefined, after: Membership | undefined): string[] {
   switch (event.type) {
@@ -101,6 +94,8 @@ export function keysForEvent(event: ContentEvent, before: Membership | undefined
       // "Newest" blocks depend only on category and publication time: a retag or new byline leaves them as they are.
       const headsMove = !before || !wasVisible || before.categoryId !== after?.categoryId || before.publishedAt !== after?.publishedAt;
       if (after && visible && headsMove) out.push(...headKeys(after));
+      // Leaving a category leaves its "newest" block (the same-category block of its article pages).
+      if (before && wasVisible && before.categoryId !== after?.categoryId) out.push(...headKeys(before));
       return [...new Set(out)];
     }
   }

@@ -106,7 +106,7 @@ export class SiteCache {
     else if (opts.ipc ?? cluster.isWorker) this.fanout = ipcFanout(onRemote);
     this.unsubscribe = events.subscribe(async (event) => {
       const id = 'articleId' in event ? event.articleId : undefined;
-      const before = id === undefined ? undefined : this.memberships.get(id);
+      const before = id === undefined ? undefined : ((event.type === 'article.updated' ? event.previous : undefined) ?? this.memberships.get(id));
       let after: Membership | undefined;
       try {
         after = id === undefined ? undefined : await loadMembership(store.db, id);

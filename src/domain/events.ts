@@ -2,9 +2,21 @@
  * Domain events: what happened to published content. The page cache, the search index and
  * (across processes) the invalidation fan-out subscribe here; the workflow emits.
  */
+/** Where a story stood in the listings, as read in the transaction that changed it (see src/cache/invalidation.ts). */
+export interface ListingPlace {
+  status: string;
+  categoryId: number;
+  publishedAt: string | null;
+  tagIds: number[];
+  personIds: number[];
+  /** Digest of what a listing card shows. */
+  card: string;
+}
+
 export type ContentEvent =
   | { type: 'article.published'; articleId: number }
-  | { type: 'article.updated'; articleId: number }
+  /** `previous`: the story's place before the change, so the listings it left are known even to a process that never saw it. */
+  | { type: 'article.updated'; articleId: number; previous?: ListingPlace }
   | { type: 'article.unpublished'; articleId: number }
   /** The stored "related stories" list of this story changed (another story entered it): its page changes. */
   | { type: 'article.related_changed'; articleId: number }

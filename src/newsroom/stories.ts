@@ -8,6 +8,7 @@ import { highestRank } from '../domain/roles.ts';
 import { allowedActions, canDelete, checkTransition, editPermission, statusAfterEdit, type CorrectionState, type StoryAction, type TransitionAction, type WorkflowState } from '../domain/workflow.ts';
 import { parseDoc, type Doc } from '../domain/document.ts';
 import { nfc, slugify, SLUG_FALLBACK } from '../domain/vietnamese.ts';
+import { loadMembership } from '../cache/invalidation.ts';
 import { nowIso } from '../storage/content.ts';
 import { acquireLock, addRevision, ensureMeta, getLock, getMeta, getRevision, readSnapshot, releaseLock, writeSnapshot, type EditLock, type StorySnapshot } from '../storage/newsroom-articles.ts';
 import { appendAudit } from '../storage/newsroom-audit.ts';
@@ -347,10 +348,13 @@ async function applyTransition(trx: Db, who: Acting, l: Loaded, effect: string |
   } else if (effect === 'apply_correction') {
     const pending = l.meta.pending_revision_id !== null ? await getRevision(trx, id, l.meta.pending_revision_id) : undefined;
     if (!pending) throw new NewsroomError('invalid_transition', 'Không có bản đính chính đang chờ.');
+    // Read before the write: a correction may move the story to another category or tags, and the cache must drop
+    // the listings it leaves even in a process that never saw the story (after a restart).
+    const previous = l.state.status === 'published' ? await loadMembership(trx, id) : undefined;
     await writeSnapshot(trx, id, pending.content, nowText);
     revisionId = await addRevision(trx, id, 'published', pending.content, who.user?.id ?? null, pending.note, nowText);
     Object.assign(metaChanges, { live_revision_id: revisionId, pending_revision_id: null, correction_note: pending.note, corrected_at: nowText });
-    if (l.state.status === 'published') events.push({ type: 'article.updated', articleId: id });
+    if (l.state.status === 'published') events.push({ type: 'article.updated', articleId: id, ...(previous ? { previous } : {}) });
   } else if (effect === 'discard_correction') {
     metaChanges.pending_revision_id = null;
   }

@@ -10,6 +10,7 @@ import { buildServer } from '../server.ts';
 import { insertMedia } from '../../storage/content.ts';
 import { createUser } from '../../storage/newsroom.ts';
 import { trustProxyFrom } from '../../config.ts';
+import type { ContentEvent } from '../../domain/events.ts';
 import { createContext } from '../context.ts';
 
 const engines = await testEngines();
@@ -98,9 +99,14 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     expect(page.html).not.toContain('(Yên Bái)');
     expect((await act(m.editor, id, 'send_for_approval')).json<View>().correction).toMatchObject({ state: 'awaiting_approval' });
     expect((await reader(url)).html).not.toContain('(Yên Bái)');
+    const seen: ContentEvent[] = [];
+    const off = nr.ctx.events.subscribe((e) => void seen.push(e));
     r = await act(m.deputy_editor_in_chief, id, 'approve');
+    off();
     expect(r.status, r.body).toBe(200);
     expect(r.json<View>()).toMatchObject({ status: 'published', correction: null, correctionNote: 'Bổ sung địa danh.' });
+    // The event carries where the story stood before the correction, for caches that never saw it.
+    expect(seen.find((e) => e.type === 'article.updated')).toMatchObject({ articleId: id, previous: { status: 'published', categoryId: nr.desk } });
     page = await reader(url);
     expect(page.status).toBe(200);
     expect(page.html).toContain('Khánh thành cầu treo bản Nà Hẩu (Yên Bái)');
