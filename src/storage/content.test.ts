@@ -52,6 +52,14 @@ describe.each(engines)('content storage on $engine', ({ engine, open }) => {
     expect(list.map((a) => a.id)).toEqual([id]);
   });
 
+  it('migrations after the first run again cleanly over what an interrupted upgrade left (SQLite runs them outside transactions)', async () => {
+    const { migrateToLatest } = await import('./migrate.ts');
+    await sql`DELETE FROM schema_migrations WHERE name >= '003'`.execute(store.db);
+    const ran = await migrateToLatest(store.db as never, engine);
+    expect(ran[0]).toBe('003_search');
+    expect(ran.length).toBeGreaterThanOrEqual(5);
+  });
+
   it('keeps tags and people apart when only their accents differ, and together when typed without accents', async () => {
     const bao = await ensureTag(store.db, 'Bão');
     const bao2 = await ensureTag(store.db, 'Báo');

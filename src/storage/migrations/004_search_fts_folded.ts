@@ -15,13 +15,13 @@ import { refillSearchFts } from '../../search/indexer.ts';
 export async function up(db: Kysely<unknown>, { engine }: MigrationContext): Promise<void> {
   if (engine !== 'sqlite') return;
   await sql`DROP TABLE IF EXISTS search_vocab`.execute(db);
-  await sql`DROP TABLE search_fts`.execute(db);
+  await sql`DROP TABLE IF EXISTS search_fts`.execute(db);
   await sql`CREATE VIRTUAL TABLE search_fts USING fts5(
     title_f, sapo_f, tags_f, body_f, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0'
   )`.execute(db);
   // Title and tags weigh most, then sapo, then body (bm25 is used by related stories).
   await sql`INSERT INTO search_fts(search_fts, rank) VALUES ('rank', 'bm25(10.0, 4.0, 6.0, 1.0)')`.execute(db);
   await sql`INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 16)`.execute(db);
-  await sql`CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row')`.execute(db);
+  await sql`CREATE VIRTUAL TABLE IF NOT EXISTS search_vocab USING fts5vocab(search_fts, 'row')`.execute(db);
   await refillSearchFts(db as unknown as Kysely<Database>);
 }
