@@ -124,6 +124,39 @@ async function stop(child: ChildProcess | undefined): Promise<void> {
   await exited;
 }
 
+describe.runIf(redisUp)('`toasoan import` while a server runs, with REDIS_URL', () => {
+  it('the imported stories are on the home page at the next request (the import announces them as a publish would)', async () => {
+    const store = await openTestSqlite();
+    const { ensureDefaultCategories } = await import('../demo/seed.ts');
+    const { runImport } = await import('../cli/import-command.ts');
+    const { configFromEnv } = await import('../config.ts');
+    await ensureDefaultCategories(store.db);
+    const channel = `toasoan-test:${randomUUID()}`;
+    const ctx = createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-')));
+    const app = await buildServer(ctx, { cache: { redisUrl: TEST_REDIS_URL, redisChannel: channel } });
+    const saved = { REDIS_URL: process.env.REDIS_URL, TOASOAN_CACHE_CHANNEL: process.env.TOASOAN_CACHE_CHANNEL };
+    try {
+      const base = await app.listen({ port: 0, host: '127.0.0.1' });
+      await rawGet(base, '/');
+      expect((await rawGet(base, '/')).headers['x-cache']).toBe('HIT');
+      const seed = join(ROOT, '../shared/seeds/004_7b066fd2c4a738dc.txt');
+      const title = readFileSync(seed, 'utf8').split('\n')[0]!.trim().normalize('NFC');
+      Object.assign(process.env, { REDIS_URL: TEST_REDIS_URL, TOASOAN_CACHE_CHANNEL: channel });
+      expect(await runImport([seed], { ...configFromEnv(), databaseUrl: store.url, mediaDir: ctx.mediaDir })).toBe(0);
+      const home = await rawGet(base, '/');
+      expect(home.headers['x-cache']).toBe('MISS');
+      expect(home.text).toContain(title.replace(/&/g, '&amp;'));
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      await app.close();
+      await store.dispose();
+    }
+  });
+});
+
 describe.runIf(pgUp && redisUp)('two `toasoan serve` processes over PostgreSQL and Redis', () => {
   let store: TestStore;
   let n: Newsroom;

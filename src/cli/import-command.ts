@@ -4,6 +4,10 @@ import type { Config } from '../config.ts';
 import { openStore, refreshPlannerStatistics } from '../storage/database.ts';
 import { importFiles } from '../importer/import.ts';
 import { ensureDefaultCategories } from '../demo/seed.ts';
+import type { Store } from '../storage/database.ts';
+import { siteCacheOptionsFromEnv } from '../cache/site-cache.ts';
+import { keysForEvent, loadMembership } from '../cache/invalidation.ts';
+import { redisFanout } from '../cache/fanout.ts';
 
 const PublishedAt = z.iso.datetime({ offset: true });
 
@@ -50,10 +54,41 @@ export async function runImport(args: string[], config: Config): Promise<number>
       }
     }
     const imported = results.filter((r) => r.status === 'imported').length;
-    if (imported > 0) await refreshPlannerStatistics(store);
+    if (imported > 0) {
+      await refreshPlannerStatistics(store);
+      await announce(store.db, results.flatMap((r) => (r.status === 'imported' ? [r.articleId] : [])));
+    }
     console.log(`Tổng: ${imported} bài mới, ${results.length - imported - failed} bài trùng, ${failed} tệp lỗi.`);
     return failed > 0 ? 1 : 0;
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * Running servers keep pages in their caches: the imported stories' listings (home, categories, tags, feeds) must
+ * drop them, as a publish does. With REDIS_URL every process of every machine hears it, and the CDN purge hook is
+ * called; without it this process cannot reach the servers' workers, so it says when the pages catch up.
+ */
+async function announce(db: Store['db'], ids: number[]): Promise<void> {
+  const opts = siteCacheOptionsFromEnv();
+  if (opts === false) return;
+  const keys = new Set<string>();
+  for (const id of ids) for (const k of keysForEvent({ type: 'article.published', articleId: id }, undefined, await loadMembership(db, id))) keys.add(k);
+  const list = [...keys];
+  if (opts.purge) await opts.purge(list).catch((err: unknown) => console.error(`Không xóa được bộ đệm CDN: ${(err as Error).message}`));
+  if (!opts.redisUrl) {
+    console.log(`Lưu ý: máy chủ đang chạy sẽ hiển thị các bài mới trên trang chủ và trang chuyên mục trong vòng ${Math.round((opts.maxAgeMs ?? 600_000) / 60_000)} phút (đặt REDIS_URL để hiển thị ngay).`);
+    return;
+  }
+  try {
+    const fanout = await redisFanout(opts.redisUrl, opts.redisChannel ?? 'toasoan:cache', () => {});
+    try {
+      await fanout.publish({ keys: list });
+    } finally {
+      await fanout.close();
+    }
+  } catch (err) {
+    console.error(`Không báo được cho các máy chủ đang chạy qua Redis (${(err as Error).message}); các trang cập nhật sau tối đa ${Math.round((opts.maxAgeMs ?? 600_000) / 60_000)} phút.`);
   }
 }
