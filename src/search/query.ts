@@ -132,9 +132,19 @@ function pgPhrase(keys: string[], prefix: boolean, weights = ''): string {
   return parts.length === 1 ? parts[0]! : `(${parts.join(' <-> ')})`;
 }
 
-/** One term alone as a tsquery literal (for counting how common it is). */
+/**
+ * A positive term for the tsv condition, next to the pairs condition (pgPairs). A two-word phrase is then just both
+ * words: its pair lexeme says they stand side by side, exactly, whereas tsvector positions stop at 16,383 and keep at
+ * most 256 per word, so in a long story `a <-> b` missed a phrase that came after the first word's 256th use.
+ */
+function pgPositive(t: QueryTerm, weights: string): string {
+  if (!weights && !t.prefix && t.folded.length === 2) return `(${t.folded.map(pgLexeme).join(' & ')})`;
+  return pgPhrase(t.folded, t.prefix, weights);
+}
+
+/** One term alone as a tsquery literal (for counting how common it is), to be used with pgPairs([t]). */
 export function pgTerm(t: QueryTerm): string {
-  return pgPhrase(t.folded, t.prefix);
+  return pgPositive(t, '');
 }
 
 /** The lexeme for two adjacent folded keys in search_documents.pairs (PostgreSQL). */
@@ -161,11 +171,12 @@ export function pgPairs(q: ParsedQuery | QueryTerm[]): string | null {
   return pairs.length ? pairs.join(' & ') : null;
 }
 
-/** tsquery literal that selects the matching stories (folded keys), or null when nothing positive is left. */
+/** tsquery literal that selects the matching stories (folded keys) together with pgPairs(q), or null when nothing positive is left. */
 export function pgMatch(q: ParsedQuery, weights = ''): string | null {
   const pos = positiveTerms(q);
   if (pos.length === 0) return null;
-  const parts = pos.map((t) => pgPhrase(t.folded, t.prefix, weights));
+  // Weighted matches (suggestions: title and tags) keep positions: the pairs do not say in which field a pair stands.
+  const parts = pos.map((t) => pgPositive(t, weights));
   for (const t of q.terms.filter((x) => x.negated)) parts.push(`!${pgPhrase(t.folded, t.prefix)}`);
   return parts.join(' & ');
 }

@@ -148,6 +148,15 @@ describe.each(engines)('search on $engine', ({ open }) => {
     expect(onlyDrafts.hits.map((h) => h.article.id)).toEqual([ids.draft]);
   });
 
+  it('finds a two-word phrase deep in a long story (PostgreSQL keeps only 256 positions per word)', async () => {
+    const cat = (await store.db.selectFrom('categories').select('id').executeTakeFirstOrThrow()).id;
+    const long = [...Array.from({ length: 300 }, (_, i) => `Hà Nội đón đoàn khách thứ ${i + 1} trong ngày hội.`), 'Đoàn tiếp tục lên Hà Giang ngắm hoa tam giác mạch.'];
+    const id = await createArticle(store.db, { title: 'Nhật ký một mùa du lịch', body: { type: 'doc', content: long.map((p) => paragraph(p)) }, categoryId: cat, status: 'published', publishedAt: new Date(Date.UTC(2025, 5, 1)).toISOString() });
+    expect(await found('"hà giang"')).toContain(id);
+    expect(await found('"ha giang"')).toContain(id);
+    expect(await found('"giang hà"')).not.toContain(id);
+  });
+
   it('phrases hold within one field: numbers, tags, exclusion; on PostgreSQL through the pairs index', async () => {
     const cat = (await store.db.selectFrom('categories').select('id').executeTakeFirstOrThrow()).id;
     const id = await createArticle(store.db, {
