@@ -6,7 +6,7 @@ import { articlePath, ARTICLE_STATUSES, type ArticleStatus } from '../domain/art
 import { can, scopeOf, type Actor, type StoryRef } from '../domain/permissions.ts';
 import { highestRank } from '../domain/roles.ts';
 import { allowedActions, canDelete, checkTransition, editPermission, statusAfterEdit, type CorrectionState, type StoryAction, type TransitionAction, type WorkflowState } from '../domain/workflow.ts';
-import { parseDoc, type Doc } from '../domain/document.ts';
+import { figures, parseDoc, type Doc } from '../domain/document.ts';
 import { nfc, slugify, SLUG_FALLBACK } from '../domain/vietnamese.ts';
 import { loadMembership } from '../cache/invalidation.ts';
 import { nowIso } from '../storage/content.ts';
@@ -151,6 +151,12 @@ async function mediaExists(db: Db, id: number): Promise<boolean> {
 async function validateRefs(db: Db, s: StorySnapshot): Promise<void> {
   if (!(await categoryExists(db, s.categoryId))) throw new NewsroomError('validation', 'Chuyên mục không tồn tại.', { errors: [{ path: 'categoryId', message: 'Chuyên mục không tồn tại' }] });
   if (s.coverMediaId !== null && !(await mediaExists(db, s.coverMediaId))) throw new NewsroomError('validation', 'Ảnh đại diện không tồn tại.', { errors: [{ path: 'coverMediaId', message: 'Ảnh không tồn tại' }] });
+  const figureIds = [...new Set(figures(s.body).flatMap((f) => (typeof f.mediaId === 'number' ? [f.mediaId] : [])))];
+  if (figureIds.length) {
+    const found = await db.selectFrom('media').select('id').where('id', 'in', figureIds).execute();
+    const missing = figureIds.filter((id) => !found.some((r) => r.id === id));
+    if (missing.length) throw new NewsroomError('validation', `Ảnh trong bài không có trong thư viện (mã ${missing.join(', ')}).`, { errors: [{ path: 'body', message: 'Ảnh không tồn tại' }] });
+  }
   const personIds = s.bylines.flatMap((b) => ('personId' in b ? [b.personId] : []));
   if (personIds.length) {
     const found = await db.selectFrom('people').select('id').where('id', 'in', personIds).execute();

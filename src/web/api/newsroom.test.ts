@@ -216,6 +216,8 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
       ['event handler attribute', () => patch({ sapo: '<img src=x onerror="alert(1)">' }), 400, 'invalid-body'],
       ['javascript: link', () => patch({ body: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'bấm', marks: [{ type: 'link', attrs: { href: 'javascript:alert(1)' } }] }] }] } }), 400, 'invalid-body'],
       ['unknown category', () => patch({ categoryId: 999999 }), 422, 'validation'],
+      ['unknown cover image', () => patch({ coverMediaId: 999999 }), 422, 'validation'],
+      ['unknown image in a figure', () => patch({ body: { type: 'doc', content: [{ type: 'figure', attrs: { mediaId: 999999, caption: 'Ảnh' } }] } }), 422, 'validation'],
       ['empty title', () => patch({ title: '   ' }), 400, 'invalid-body'],
       ['not JSON at all', () => nr.call(m.reporter, 'PATCH', `/api/v1/articles/${id}`, undefined, { raw: 'title=x', headers: { 'if-match': etag, 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported-media-type'],
       ['unknown transition', () => act(m.reporter, id, 'xuat_ban'), 400, 'invalid-body'],
