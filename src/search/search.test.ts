@@ -301,6 +301,16 @@ describe.each(engines)('search on $engine', ({ open }) => {
     const badPage = await fetch(`${base}/tim-kiem?q=${long}`);
     expect(badPage.status).toBe(400);
     expect(await badPage.text()).toContain('Từ khóa quá dài');
+    // Filters and pages that cannot be: a clear answer, not "no results".
+    const form = async (qs: string) => {
+      const r = await fetch(`${base}/tim-kiem?q=lao+cai&${qs}`);
+      return { status: r.status, text: await r.text() };
+    };
+    expect(await form('trang=999')).toMatchObject({ status: 404, text: expect.stringContaining('vượt quá số trang') });
+    expect(await form('chuyen-muc=khong-co')).toMatchObject({ status: 400, text: expect.stringContaining('không tồn tại') });
+    expect((await form('tu=2024-02-31')).status).toBe(400);
+    expect(await form('tu=2024-05-02&den=2024-05-01')).toMatchObject({ status: 400, text: expect.stringContaining('phải trước') });
+    expect((await form('tu=2024-02-29&den=2024-03-01')).status).toBe(200);
     const sug = await fetch(`${base}/api/v1/search/suggest?q=festival+so`);
     expect(((await sug.json()) as { items: Array<{ id: number }> }).items.map((i) => i.id)).toEqual([ids.festival]);
   });

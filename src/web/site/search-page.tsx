@@ -45,8 +45,10 @@ function readForm(req: FastifyRequest): { form: SearchForm; problems: string[] }
     ['Từ ngày', form.from],
     ['Đến ngày', form.to],
   ] as const) {
-    if (value && (!DATE.test(value) || Number.isNaN(Date.parse(value)))) problems.push(`${label} phải là một ngày hợp lệ (năm-tháng-ngày).`);
+    // A date must name a real day: 2024-02-31 would otherwise roll over to 2 March.
+    if (value && (!DATE.test(value) || Number.isNaN(Date.parse(value)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value)) problems.push(`${label} phải là một ngày hợp lệ (năm-tháng-ngày).`);
   }
+  if (form.from && form.to && !problems.length && form.from > form.to) problems.push('“Từ ngày” phải trước hoặc bằng “Đến ngày”.');
   return { form, problems };
 }
 
@@ -192,10 +194,20 @@ export async function renderSearchPage(ctx: AppContext, req: FastifyRequest): Pr
   let result: SearchResult;
   try {
     const categoryIds = form.category ? chrome.categories.flatMap((c) => (c.slug === form.category ? [c.id, ...c.children.map((k) => k.id)] : c.children.filter((k) => k.slug === form.category).map((k) => k.id))) : undefined;
+    if (categoryIds && categoryIds.length === 0) return done(400, <div class="notice">Chuyên mục “{form.category}” không tồn tại. Hãy chọn chuyên mục trong danh sách.</div>);
     result = await searchArticles(ctx.store.db, form.q, { categoryIds, type: form.type || undefined, from: form.from || undefined, to: form.to || undefined, page: form.page });
   } catch (err) {
     if (err instanceof QueryTooLongError) return done(400, <div class="notice">Từ khóa quá dài: bạn đã nhập {err.length} ký tự, tối đa {MAX_QUERY_LENGTH} ký tự. Vui lòng rút gọn từ khóa.</div>);
     throw err;
+  }
+  if (result.hits.length === 0 && result.total > 0) {
+    // Results exist, only not on this page (an old link, a page number typed by hand).
+    return done(
+      404,
+      <p class="notice" role="status">
+        Trang {form.page} vượt quá số trang kết quả ({result.pages}). <a href={pageLink(form, 1)}>Xem trang đầu</a>.
+      </p>,
+    );
   }
   if (result.hits.length === 0) {
     return done(
