@@ -279,6 +279,8 @@ export async function updateStory(ctx: AppContext, who: { user: User; meta: Requ
 }
 
 export async function restoreRevision(ctx: AppContext, who: { user: User; meta: RequestMeta }, id: number, revisionId: number, expectedVersion: number): Promise<StoryView> {
+  // Who may not see the story learns nothing about its revisions.
+  await getStoryView(ctx.store.db, who.user, id);
   const rev = await getRevision(ctx.store.db, id, revisionId);
   if (!rev) throw new NewsroomError('not_found', 'Không tìm thấy phiên bản.');
   return updateStory(ctx, who, id, expectedVersion, rev.content, { revisionKind: 'restore', note: `Khôi phục phiên bản #${revisionId}` });
@@ -397,6 +399,8 @@ export async function deleteStory(ctx: AppContext, who: { user: User; meta: Requ
 export async function restoreStory(ctx: AppContext, who: { user: User; meta: RequestMeta }, id: number): Promise<StoryView> {
   await inTransaction(ctx, async (trx) => {
     const l = await load(trx, id);
+    // Permission first: who may not restore it learns nothing about whether it is deleted.
+    if (!can(actorOf(who.user), 'view', l.ref)) throw new NewsroomError('forbidden', 'Bạn không có quyền với tin bài này.');
     if (!l.state.deleted) throw new NewsroomError('conflict', 'Tin bài chưa bị xóa.');
     if (!can(actorOf(who.user), 'restore', l.ref)) throw new NewsroomError('forbidden', 'Bạn không có quyền khôi phục tin bài này.');
     await bumpVersion(trx, id, undefined, l.meta.version, { deleted_at: null, deleted_by: null });

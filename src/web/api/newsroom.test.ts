@@ -463,6 +463,13 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     }
   });
 
+  it('a story you may not see: restore and revision restore say 403, not whether it is deleted or which revisions exist', async () => {
+    const theirs = await nr.seedStory({ status: 'draft', authorId: nr.members.editor.user.id, categoryId: nr.otherDesk });
+    expect((await nr.call(nr.members.contributor, 'POST', `/api/v1/articles/${theirs}/restore`)).status).toBe(403);
+    const restore = await nr.call(nr.members.contributor, 'POST', `/api/v1/articles/${theirs}/revisions/999999/restore`, {}, { headers: { 'if-match': `"${theirs}-1"` } });
+    expect(restore.status).toBe(403);
+  });
+
   it('ids beyond 32 bits are a 400 everywhere, never a database error', async () => {
     const big = 99_999_999_999;
     for (const url of [`/api/v1/articles/${big}`, `/api/v1/articles/1/revisions/${big}/diff`, `/api/v1/articles/${big}/preview`, `/api/v1/articles?author=${big}`, `/api/v1/articles?desk=${big}`, `/api/v1/audit?articleId=${big}`, `/api/v1/audit?userId=${big}`]) {
