@@ -94,8 +94,9 @@ const PG_MAX_POSITIONS_PER_LEXEME = 256;
 
 /**
  * The two tsvector literals of a story on PostgreSQL.
- * - tsv: folded and accent lexemes of each syllable at the same position (so phrases work on both; the body has folded
- *   lexemes only), weighted A title, B sapo, C tags, D body; a gap of one position between fields.
+ * - tsv: the folded lexeme of each syllable, weighted A title, B sapo, C tags, D body; a gap of one position between
+ *   fields. No accent lexemes (ranking reads accents from search_heads, as on SQLite): they matched no query, and a
+ *   code such as "A2" (folded `a2`) found every story with "á" (accent key `a2`) in its title (migration 008).
  * - pairs: every two adjacent folded keys within a field as one lexeme `a_b`, without positions (what phrase queries
  *   narrow by; src/search/query.ts pgPairs). Taken from the keys themselves, not from tsv positions, so they hold even
  *   where the tsvector drops positions.
@@ -116,14 +117,10 @@ export function pgVectors(t: ArticleText): { tsv: string; pairs: string } {
     [t.body, 'D'],
   ];
   for (const [text, weight] of fields) {
-    // As on SQLite, the body carries folded lexemes only.
-    const keys = weight === 'D' ? { folded: foldText(text).split(' ').filter(Boolean), accent: [] as string[] } : indexKeys(text);
-    for (let i = 0; i < keys.folded.length; i++) {
-      const entry = `${Math.min(pos, PG_MAX_POSITION)}${weight}`;
-      add(keys.folded[i]!, entry);
-      const accent = keys.accent[i];
-      if (accent !== undefined && accent !== keys.folded[i]) add(accent, entry);
-      if (i > 0) pairs.add(pgPairKey(keys.folded[i - 1]!, keys.folded[i]!));
+    const folded = foldText(text).split(' ').filter(Boolean);
+    for (let i = 0; i < folded.length; i++) {
+      add(folded[i]!, `${Math.min(pos, PG_MAX_POSITION)}${weight}`);
+      if (i > 0) pairs.add(pgPairKey(folded[i - 1]!, folded[i]!));
       pos++;
     }
     pos++;
@@ -308,14 +305,23 @@ export async function reindexAll(db: Db, engine: Engine = engineOf(db), opts: Bu
 
 /** PostgreSQL: fills search_documents.pairs for every indexed story from its text (migration 006), in batches. */
 export async function refillPgPairs(db: Db, batchSize = 500): Promise<number> {
+  return refillPgColumn(db, 'pairs', batchSize);
+}
+
+/** PostgreSQL: writes search_documents.tsv again for every indexed story from its text (migration 008), in batches. */
+export async function refillPgTsv(db: Db, batchSize = 500): Promise<number> {
+  return refillPgColumn(db, 'tsv', batchSize);
+}
+
+async function refillPgColumn(db: Db, column: 'pairs' | 'tsv', batchSize: number): Promise<number> {
   let total = 0;
   for (let after = 0; ; ) {
     const ids = (await sql<{ id: number }>`SELECT article_id AS id FROM search_documents WHERE article_id > ${after} ORDER BY article_id LIMIT ${batchSize}`.execute(db)).rows.map((r) => Number(r.id));
     if (ids.length === 0) break;
     const texts = await loadTexts(db, ids);
     if (texts.length) {
-      const values = texts.map((t) => sql`(${t.id}::integer, ${pgVectors(t).pairs}::tsvector)`);
-      await sql`UPDATE search_documents d SET pairs = v.pairs FROM (VALUES ${sql.join(values)}) AS v(id, pairs) WHERE d.article_id = v.id`.execute(db);
+      const values = texts.map((t) => sql`(${t.id}::integer, ${pgVectors(t)[column]}::tsvector)`);
+      await sql`UPDATE search_documents d SET ${sql.ref(column)} = v.vec FROM (VALUES ${sql.join(values)}) AS v(id, vec) WHERE d.article_id = v.id`.execute(db);
     }
     total += texts.length;
     after = ids[ids.length - 1]!;

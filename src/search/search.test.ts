@@ -148,6 +148,15 @@ describe.each(engines)('search on $engine', ({ open }) => {
     expect(onlyDrafts.hits.map((h) => h.article.id)).toEqual([ids.draft]);
   });
 
+  it('a code with a digit ("A2") finds only itself, not words with an accent that folds to it ("á")', async () => {
+    const cat = (await store.db.selectFrom('categories').select('id').executeTakeFirstOrThrow()).id;
+    const code = await createArticle(store.db, { title: 'Thi sát hạch bằng lái hạng A2 tăng ca', body: { type: 'doc', content: [paragraph('Thí sinh đông.')] }, categoryId: cat, status: 'published' });
+    const accented = await createArticle(store.db, { title: 'Đội tuyển vào bán kết châu Á', body: { type: 'doc', content: [paragraph('Trận đấu hay.')] }, categoryId: cat, status: 'published' });
+    const hits = await found('A2');
+    expect(hits).toContain(code);
+    expect(hits).not.toContain(accented);
+  });
+
   it('finds a two-word phrase deep in a long story (PostgreSQL keeps only 256 positions per word)', async () => {
     const cat = (await store.db.selectFrom('categories').select('id').executeTakeFirstOrThrow()).id;
     const long = [...Array.from({ length: 300 }, (_, i) => `Hà Nội đón đoàn khách thứ ${i + 1} trong ngày hội.`), 'Đoàn tiếp tục lên Hà Giang ngắm hoa tam giác mạch.'];

@@ -8,6 +8,7 @@ import * as m004 from './migrations/004_search_fts_folded.ts';
 import * as m005 from './migrations/005_login_attempts.ts';
 import * as m006 from './migrations/006_search_pairs.ts';
 import * as m007 from './migrations/007_login_claims.ts';
+import * as m008 from './migrations/008_pg_folded_tsv.ts';
 
 export interface MigrationContext {
   engine: Engine;
@@ -28,6 +29,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['005_login_attempts', m005],
   ['006_search_pairs', m006],
   ['007_login_claims', m007],
+  ['008_pg_folded_tsv', m008],
 ];
 
 export function registerMigration(name: string, mod: MigrationModule): void {
