@@ -14,6 +14,13 @@ describe('article body links', () => {
   });
 });
 
+describe('article body link attributes', () => {
+  it('keeps only href: other attributes a client sends are dropped, not stored', () => {
+    const doc = parseDoc({ type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'bấm', marks: [{ type: 'link', attrs: { href: '/thoi-su', target: '_blank', style: 'color:red', 'data-x': { a: 1 } } }] }] }] });
+    expect(doc.content[0]).toEqual({ type: 'paragraph', content: [{ type: 'text', text: 'bấm', marks: [{ type: 'link', attrs: { href: '/thoi-su' } }] }] });
+  });
+});
+
 describe('article body lists', () => {
   it('keeps an ordered list that starts at 0', () => {
     const doc = parseDoc({ type: 'doc', content: [{ type: 'orderedList', attrs: { start: 0 }, content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'không' }] }] }] }] });

@@ -13,7 +13,9 @@ const HREF_TRICKS = /[\\\u0000-\u001f\u007f]/;
 
 export const MarkSchema = z.discriminatedUnion('type', [
   z.object({ type: z.enum(['bold', 'italic', 'underline', 'strike', 'subscript', 'superscript', 'code']) }).strict(),
-  z.object({ type: z.literal('link'), attrs: z.object({ href: z.string().max(2048).regex(SAFE_HREF, 'liên kết phải là http(s), mailto hoặc đường dẫn nội bộ').refine((href) => !HREF_TRICKS.test(href), 'liên kết không được chứa dấu \\ hay ký tự điều khiển') }).passthrough() }).strict(),
+  // Only href is kept: the editor's other link attributes (target, rel, class) are not rendered, and whatever else a
+  // client sends is dropped rather than stored.
+  z.object({ type: z.literal('link'), attrs: z.object({ href: z.string().max(2048).regex(SAFE_HREF, 'liên kết phải là http(s), mailto hoặc đường dẫn nội bộ').refine((href) => !HREF_TRICKS.test(href), 'liên kết không được chứa dấu \\ hay ký tự điều khiển') }).strip() }).strict(),
 ]);
 export type Mark = z.infer<typeof MarkSchema>;
 

@@ -41,6 +41,12 @@ describe('editor JSON to stored body', () => {
     expect(doc.content[13]).toEqual({ type: 'paragraph', content: [{ type: 'text', text: 'x' }] });
   });
 
+  it('drops links a browser would take off the site, as the server refuses them', () => {
+    const linked = (href: string) => editorToDoc({ type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'link', attrs: { href } }] }] }] } as unknown as PMNode);
+    for (const href of ['/\\evil.example/a', '/\t/evil.example']) expect(linked(href).content[0]).toEqual({ type: 'paragraph', content: [{ type: 'text', text: 'x' }] });
+    expect(linked('/thoi-su').content[0]).toMatchObject({ content: [{ marks: [{ type: 'link', attrs: { href: '/thoi-su' } }] }] });
+  });
+
   it('a stored body passes through unchanged (what the editor loads is what it saves)', () => {
     const doc = editorToDoc(EDITOR_JSON);
     expect(editorToDoc(doc as unknown as PMNode)).toEqual(doc);

@@ -16,6 +16,9 @@ type Json = Record<string, unknown>;
 
 const SIMPLE_MARKS = new Set(['bold', 'italic', 'underline', 'strike', 'subscript', 'superscript', 'code']);
 const SAFE_HREF = /^(https?:\/\/|mailto:|\/(?!\/)|#)/i;
+// As the server (src/domain/document.ts): browsers read "\\" as "/" and drop tabs and line breaks.
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const HREF_TRICKS = /[\\\u0000-\u001f\u007f]/;
 export const EMBED_PROVIDERS = ['youtube', 'facebook', 'tiktok', 'x', 'other'] as const;
 export type EmbedProvider = (typeof EMBED_PROVIDERS)[number];
 
@@ -47,7 +50,7 @@ function marksOf(marks: PMNode['marks']): Json[] | undefined {
     if (SIMPLE_MARKS.has(m.type)) out.push({ type: m.type });
     else if (m.type === 'link') {
       const href = typeof m.attrs?.href === 'string' ? m.attrs.href.trim() : '';
-      if (SAFE_HREF.test(href)) out.push({ type: 'link', attrs: { href } });
+      if (SAFE_HREF.test(href) && !HREF_TRICKS.test(href)) out.push({ type: 'link', attrs: { href } });
     }
   }
   return out.length ? out : undefined;
