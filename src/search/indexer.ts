@@ -91,6 +91,8 @@ async function writeSqlite(db: Db, texts: ArticleText[], ids: number[]): Promise
 
 const PG_MAX_POSITION = 16383;
 const PG_MAX_POSITIONS_PER_LEXEME = 256;
+/** Bytes a tsvector may take, kept well under PostgreSQL's 1 MB limit. */
+const PG_VECTOR_BUDGET = 900_000;
 
 /**
  * The two tsvector literals of a story on PostgreSQL.
@@ -105,10 +107,29 @@ export function pgVectors(t: ArticleText): { tsv: string; pairs: string } {
   const positions = new Map<string, string[]>();
   const pairs = new Set<string>();
   let pos = 1;
+  // PostgreSQL refuses a tsvector over 1 MB, and the publish failing with it: a story of tens of thousands of distinct
+  // words (a results table) keeps its first words and pairs within the budget (about 6 bytes a lexeme and 2 a position).
+  let tsvBytes = 0;
+  let pairBytes = 0;
   const add = (lexeme: string, entry: string) => {
     let list = positions.get(lexeme);
-    if (!list) positions.set(lexeme, (list = []));
-    if (list.length < PG_MAX_POSITIONS_PER_LEXEME && list[list.length - 1] !== entry) list.push(entry);
+    if (!list) {
+      const cost = 6 + Buffer.byteLength(lexeme);
+      if (tsvBytes + cost > PG_VECTOR_BUDGET) return;
+      tsvBytes += cost;
+      positions.set(lexeme, (list = []));
+    }
+    if (list.length < PG_MAX_POSITIONS_PER_LEXEME && list[list.length - 1] !== entry && tsvBytes + 2 <= PG_VECTOR_BUDGET) {
+      list.push(entry);
+      tsvBytes += 2;
+    }
+  };
+  const addPair = (pair: string) => {
+    if (pairs.has(pair)) return;
+    const cost = 4 + Buffer.byteLength(pair);
+    if (pairBytes + cost > PG_VECTOR_BUDGET) return;
+    pairBytes += cost;
+    pairs.add(pair);
   };
   const fields: Array<[string, string]> = [
     [t.title, 'A'],
@@ -120,13 +141,13 @@ export function pgVectors(t: ArticleText): { tsv: string; pairs: string } {
     const folded = foldText(text).split(' ').filter(Boolean);
     for (let i = 0; i < folded.length; i++) {
       add(folded[i]!, `${Math.min(pos, PG_MAX_POSITION)}${weight}`);
-      if (i > 0) pairs.add(pgPairKey(folded[i - 1]!, folded[i]!));
+      if (i > 0) addPair(pgPairKey(folded[i - 1]!, folded[i]!));
       pos++;
     }
     pos++;
   }
   let tsv = '';
-  for (const [lexeme, list] of positions) tsv += `${tsv ? ' ' : ''}${pgLexeme(lexeme)}:${list.join(',')}`;
+  for (const [lexeme, list] of positions) tsv += `${tsv ? ' ' : ''}${pgLexeme(lexeme)}${list.length ? `:${list.join(',')}` : ''}`;
   let pairText = '';
   for (const pair of pairs) pairText += `${pairText ? ' ' : ''}${pgLexeme(pair)}`;
   return { tsv, pairs: pairText };
