@@ -34,7 +34,7 @@ const { main } = await import('../src/cli/main.ts');
 const code = await main(process.argv.slice(2));
 if (typeof code === 'number') {
   process.exitCode = code;
-  // A cluster worker that could not start must end (its IPC channel and the app's timers would keep it alive), so
-  // that the primary starts another.
-  if (cluster.isWorker) process.exit(code);
+  // A server that could not start must end: a cluster worker (its IPC channel and the app's timers would keep it
+  // alive), so that the primary starts another, and a one-process `serve` (open database or Redis connections).
+  if (cluster.isWorker || process.argv[2] === 'serve') process.exit(code);
 }

@@ -34,11 +34,12 @@ export function trustProxyFrom(v: string | undefined): false | number | string[]
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = Number(env.PORT ?? 3000);
+  // Empty counts as unset, as for every other variable: an empty HOST= line must not open the server to every interface.
+  const port = Number(env.PORT || 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT không hợp lệ: ${env.PORT}`);
   return {
     port,
-    host: env.HOST ?? '127.0.0.1',
+    host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
     mediaDir: resolve(env.MEDIA_DIR ?? 'data/media'),
     demo: !bool(env.TOASOAN_NO_DEMO, false),

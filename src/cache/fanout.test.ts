@@ -279,4 +279,27 @@ describe('`toasoan serve --workers 2`: one machine, invalidation over IPC', () =
       taken.close();
     }
   });
+
+  it('one process and Redis unreachable at start: a clear error naming REDIS_URL and exit code 1 (it hung, retrying)', { timeout: 30_000 }, async () => {
+    const closed = createNetServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const redisPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const child = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'bin/toasoan.mjs'), 'serve', '--no-demo', '--workers', '1', '--host', '127.0.0.1', '--port', '0'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: store.url, REDIS_URL: `redis://127.0.0.1:${redisPort}`, MEDIA_DIR: mkdtempSync(join(tmpdir(), 'toasoan-media-')) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+      expect(code).toBe(1);
+      expect(out).toContain('REDIS_URL');
+      expect(out).not.toContain('serving http');
+    } finally {
+      await stop(child);
+    }
+  });
 });

@@ -115,13 +115,34 @@ interface RedisEnvelope {
  * Fan-out across machines: every process subscribes to one channel; the sender counts the subscribers PUBLISH reached
  * and waits for that many acknowledgements (less itself) on the ack channel.
  */
+function redactRedis(url: string): string {
+  return url.replace(/\/\/[^/]*@/, '//***@');
+}
+
 export async function redisFanout(url: string, channel: string, onRemote: RemoteHandler, onGap: () => void = () => {}): Promise<Fanout> {
   const node = randomUUID();
   const ackChannel = `${channel}:ack:${node}`;
   const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3000 });
   const subscriberName = `toasoan-cache-sub-${node}`;
   const sub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 3000, connectionName: subscriberName });
-  await Promise.all([pub.connect(), sub.connect()]);
+  // ioredis reconnects by itself; one line per outage instead of a stack trace per attempt.
+  let down = false;
+  for (const client of [pub, sub]) {
+    client.on('error', (err: Error) => {
+      if (down) return;
+      down = true;
+      console.error(`Redis (${redactRedis(url)}): ${err.message}; đang kết nối lại.`);
+    });
+    client.on('ready', () => (down = false));
+  }
+  try {
+    await Promise.all([pub.connect(), sub.connect()]);
+  } catch (err) {
+    // Without this the clients kept retrying in the background and a one-process `serve` never exited.
+    pub.disconnect();
+    sub.disconnect();
+    throw new Error(`Không kết nối được Redis tại REDIS_URL=${redactRedis(url)}: ${(err as Error).message}`, { cause: err });
+  }
   const waiting = new Map<string, { acked: number; expected: number; done: () => void }>();
   sub.on('message', (ch: string, text: string) => {
     let env: RedisEnvelope | { id: string };

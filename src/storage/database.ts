@@ -55,12 +55,28 @@ function openPostgres(url: string, opts: OpenOptions): Store {
     max: opts.poolSize ?? 10,
     ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
   });
+  // An idle connection that PostgreSQL closes (a restart, failover, idle timeout) emits 'error' on the pool: without a
+  // listener that killed the process, and its page cache with it. The pool opens new connections by itself.
+  let lastLogged = 0;
+  pool.on('error', (err) => {
+    if (Date.now() - lastLogged < 10_000) return;
+    lastLogged = Date.now();
+    console.error(`PostgreSQL: mất một kết nối (${err.message}); sẽ kết nối lại khi cần.`);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', description: redact(url) + (opts.pgSchema ? ` (schema ${opts.pgSchema})` : ''), close: () => db.destroy() };
 }
 
+/** The URL with any password (`user:password@`, `?password=`) replaced by ***, for logs and messages. */
 export function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    for (const k of [...u.searchParams.keys()]) if (/^pass(word)?$/i.test(k)) u.searchParams.set(k, '***');
+    return u.toString().replace(/%2A%2A%2A/g, '***');
+  } catch {
+    return url.replace(/\/\/[^/]*@/, '//***@');
+  }
 }
 
 /** True when the engine answers a trivial query. */
