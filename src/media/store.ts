@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { mkdir, writeFile, access } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadSharp } from './sharp.ts';
 
@@ -43,7 +43,16 @@ export async function storeImage(mediaDir: string, data: Buffer): Promise<Stored
   );
   if (!exists) {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, data);
+    // Written aside and renamed into place: a full disk must not leave a cut-off file under the hash, which the next
+    // upload of the same image would take as stored (and serve, with immutable caching).
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await writeFile(tmp, data);
+      await rename(tmp, path);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
   }
   const rotated = (meta.orientation ?? 1) >= 5;
   return { storageKey, mime: format.mime, width: rotated ? meta.height : meta.width, height: rotated ? meta.width : meta.height, byteSize: data.length, sha256 };

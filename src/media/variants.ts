@@ -1,4 +1,4 @@
-import { access, mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadSharp } from './sharp.ts';
 import { MAX_IMAGE_PIXELS } from './store.ts';
@@ -138,8 +138,14 @@ export async function ensureVariant(mediaDir: string, key: string): Promise<stri
     await mkdir(dirname(path), { recursive: true });
     // Write then rename, so a reader never sees half a file.
     const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, data);
-    await rename(tmp, path);
+    try {
+      await writeFile(tmp, data);
+      await rename(tmp, path);
+    } catch (err) {
+      // A full or read-only disk must not also fill up with leftovers.
+      await rm(tmp, { force: true });
+      throw err;
+    }
     return path;
   })().finally(() => inFlight.delete(path));
   inFlight.set(path, job);
