@@ -10,6 +10,7 @@ import { registerApiDocs } from './api/openapi.ts';
 import { attachSearchIndex } from '../search/events.ts';
 import { answerHitsOnSocket } from '../cache/socket-hits.ts';
 import { createSiteCache, siteCacheOptionsFromEnv, type SiteCacheOptions } from '../cache/site-cache.ts';
+import { ping } from '../storage/database.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -23,6 +24,11 @@ export interface ServerOptions {
 
 // The letters "TS" drawn as strokes, not <text>: an SVG icon with text makes the browser look up a system font for it.
 const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="12" fill="#a50e0e"/><path d="M8 19h22M19 19v28M53 22c-2-3-5-4-8-4-4 0-7 2-7 6 0 8 16 5 16 14 0 4-4 7-9 7-4 0-7-2-9-5" fill="none" stroke="#fff" stroke-width="6"/></svg>`;
+
+function errorPage(status: number): string {
+  const [title, text] = status >= 500 ? ['Hệ thống đang gặp sự cố', 'Trang chưa hiển thị được lúc này. Mời bạn thử lại sau ít phút.'] : ['Yêu cầu không hợp lệ', 'Địa chỉ hoặc yêu cầu không đúng. Mời bạn về trang chủ.'];
+  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title></head><body><main><h1>${title}</h1><p>${text}</p><p><a href="/">Về trang chủ</a></p></main></body></html>`;
+}
 
 /** The whole HTTP application: reader site, media, newsroom API. */
 export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Promise<FastifyInstance> {
@@ -47,8 +53,23 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   });
   registerSecurityHeaders(app, { hsts: !!opts.https });
+  // Reader, media and newsroom-app errors (the API has its own, problem+json): a plain Vietnamese page that shows no
+  // internals (database addresses, file paths), and every server error in the log whether or not requests are logged.
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status >= 500) console.error(`Lỗi máy chủ ở ${req.method} ${req.url}: ${err.stack ?? err.message}`);
+    return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(errorPage(status));
+  });
   app.get('/favicon.svg', async (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').send(FAVICON));
-  app.get('/healthz', async () => ({ ok: true }));
+  // For load balancers: a node whose database does not answer is taken out, not sent readers it would answer 500.
+  app.get('/healthz', async (_req, reply) => {
+    try {
+      await ping(ctx.store);
+      return { ok: true };
+    } catch {
+      return reply.code(503).header('cache-control', 'no-store').send({ ok: false, database: 'unreachable' });
+    }
+  });
   registerMediaRoutes(app, ctx);
   attachSearchIndex(ctx);
   await app.register(async (api) => registerApi(api, ctx, opts), { prefix: '/api/v1' });

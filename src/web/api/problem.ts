@@ -86,7 +86,8 @@ export function registerProblemHandler(api: FastifyInstance): void {
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendProblem(reply, 'unsupported_media_type', 'API chỉ nhận application/json.');
     if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return sendProblem(reply, 'invalid_json', 'Thiếu nội dung JSON.');
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return sendProblem(reply, 'invalid_body', fe.message);
-    req.log.error(err);
+    // Logged whether or not requests are: a server error must leave a trace.
+    console.error(`Lỗi máy chủ ở ${req.method} ${req.url}: ${err.stack ?? err.message}`);
     return sendProblem(reply, 'internal', 'Đã có lỗi xảy ra; vui lòng thử lại sau.');
   });
 }

@@ -132,6 +132,33 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
   });
 });
 
+describe('when the database stops answering', () => {
+  it('readers get a plain Vietnamese 500 page (no internals), /healthz says 503, and the error is logged', async () => {
+    const store = await openTestSqlite();
+    const ctx = createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-')));
+    await seedDemo(ctx);
+    const app = await buildServer(ctx, { cache: false });
+    const logged: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args.map(String).join(' '));
+    try {
+      expect((await app.inject({ url: '/healthz' })).statusCode).toBe(200);
+      await store.db.destroy();
+      const res = await app.inject({ url: '/thoi-su' });
+      expect(res.statusCode).toBe(500);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.body).toContain('Hệ thống đang gặp sự cố');
+      expect(res.body).not.toMatch(/driver|destroyed|sqlite|\/tmp\//i);
+      expect(logged.some((l) => l.includes('/thoi-su'))).toBe(true);
+      const health = await app.inject({ url: '/healthz' });
+      expect(health.statusCode).toBe(503);
+    } finally {
+      console.error = original;
+      await app.close().catch(() => undefined);
+    }
+  });
+});
+
 describe('HTML validity (W3C Nu checker)', () => {
   let store: TestStore;
   let app: FastifyInstance;
