@@ -3,7 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testEngines, type TestStore } from '../storage/testing.ts';
-import { seedDemoAccounts } from '../demo/seed.ts';
+import { seedDemo, seedDemoAccounts } from '../demo/seed.ts';
+import { createContext } from '../web/context.ts';
+import { countPublished, getSettings, saveSettings } from '../storage/content.ts';
+import { createUser } from '../storage/newsroom.ts';
+import { DEFAULT_SETTINGS } from '../domain/settings.ts';
 import { getUserRowByEmail, listUsers } from '../storage/newsroom.ts';
 import { verifyPassword } from './passwords.ts';
 import { createCategory } from '../storage/content.ts';
@@ -41,5 +45,23 @@ describe.each(engines)('demo accounts on $engine', ({ open }) => {
       expect(row!.password_hash).not.toContain(password);
     }
     expect(await seedDemoAccounts(store.db, file)).toEqual({ created: false });
+  });
+});
+
+describe.each(engines)('demo stories on $engine', ({ open }) => {
+  it('are not put into a paper that is set up but has no stories yet (accounts or settings saved)', async () => {
+    for (const setUp of ['account', 'settings'] as const) {
+      const store = await open();
+      try {
+        const ctx = createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-demo-media-')));
+        if (setUp === 'account') await createUser(store.db, { email: 'quantri@baothat.vn', name: 'Quản trị', password: 'mot-mat-khau-that-dai', roles: ['admin'] });
+        else await saveSettings(store.db, { ...DEFAULT_SETTINGS, name: 'Báo Thật', baseUrl: 'https://baothat.vn' });
+        expect(await seedDemo(ctx), setUp).toEqual({ seeded: false, articles: 0 });
+        expect(await countPublished(store.db, {})).toBe(0);
+        if (setUp === 'settings') expect((await getSettings(store.db)).name).toBe('Báo Thật');
+      } finally {
+        await store.dispose();
+      }
+    }
   });
 });
