@@ -159,6 +159,33 @@ describe('newsroom app: a story from reporter to reader', () => {
     expect(await seriousViolations(reporter), 'media').toEqual([]);
   });
 
+  it('a photo inserted and then typed after stays: the text goes into a paragraph after it', { timeout: 60_000 }, async () => {
+    const page = await newPage();
+    await login(page, e2e.site.base, e2e.site.users.reporter.email);
+    const id = await startStory(page, 'Tin thử chèn ảnh rồi gõ tiếp');
+    await page.locator('.story-body').click();
+    await page.keyboard.type('Đoạn mở đầu trước ảnh.');
+    // The photo goes into the empty paragraph at the end of the story, where it left nothing after itself.
+    await page.keyboard.press('Enter');
+    const photo = join(mkdtempSync(join(tmpdir(), 'toasoan-e2e-upload-')), 'cho-phien.jpg');
+    writeFileSync(photo, await phonePhoto());
+    await page.getByRole('button', { name: 'Chèn ảnh' }).click();
+    await page.getByTestId('media-file-input').setInputFiles(photo);
+    await page.locator('.figure-node').waitFor();
+    await page.waitForFunction(`document.activeElement && document.activeElement.id === 'story-body'`, undefined, { timeout: 5_000 });
+    // Before the fix the photo stayed selected (a node selection), and a key typed a moment later replaced it.
+    expect(await page.locator('.story-body .ProseMirror-selectednode').count()).toBe(0);
+    await page.waitForTimeout(1_000);
+    await page.keyboard.type('Đoạn gõ ngay sau ảnh.');
+    await page.getByRole('button', { name: 'Lưu ngay' }).click();
+    await page.getByTestId('save-state').filter({ hasText: 'Đã lưu' }).waitFor({ timeout: 15_000 });
+    const stored = await e2e.site.store.db.selectFrom('articles').select('body').where('id', '=', id).executeTakeFirstOrThrow();
+    const blocks = (JSON.parse(stored.body) as { content: Array<{ type: string; content?: Array<{ text?: string }> }> }).content;
+    const at = blocks.findIndex((b) => b.type === 'figure');
+    expect(at, JSON.stringify(blocks)).toBeGreaterThanOrEqual(0);
+    expect(blocks[at + 1]).toMatchObject({ type: 'paragraph', content: [{ text: 'Đoạn gõ ngay sau ảnh.' }] });
+  });
+
   it('a story whose lock was given back just after our request opens editable, not as held by the last editor', { timeout: 60_000 }, async () => {
     const page = await newPage();
     await login(page, e2e.site.base, e2e.site.users.reporter.email);

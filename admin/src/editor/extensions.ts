@@ -1,5 +1,6 @@
-import { Node, mergeAttributes, type Editor } from '@tiptap/core';
+import { Node, mergeAttributes, type CommandProps, type Editor } from '@tiptap/core';
 import type { Node as PMNodeType } from '@tiptap/pm/model';
+import { NodeSelection, TextSelection } from '@tiptap/pm/state';
 import { t } from '../i18n/index.ts';
 import { figureAttrs, providerOf } from './doc-convert.ts';
 import { mediaUrlFor } from './media-cache.ts';
@@ -9,6 +10,22 @@ import { mediaUrlFor } from './media-cache.ts';
  * image), gallery (several figures), embed (YouTube/Facebook/TikTok by URL) and a highlighted box.
  * Their attributes are exactly those of src/domain/document.ts.
  */
+
+/**
+ * After a photo, gallery or embed goes in, the cursor goes to the text after it (a new paragraph when none follows).
+ * Left as it was, the new block stayed selected and the next key typed replaced it: the photo vanished.
+ */
+function cursorAfterBlock({ tr }: CommandProps): boolean {
+  const sel = tr.selection;
+  if (!(sel instanceof NodeSelection)) return true;
+  // The story-level block holding the selection (a figure may sit inside a gallery).
+  const $from = tr.doc.resolve(sel.from);
+  const end = $from.depth === 0 ? sel.to : $from.after(1);
+  const next = tr.doc.resolve(end).nodeAfter;
+  if (!next || !next.isTextblock) tr.insert(end, tr.doc.type.schema.nodes.paragraph!.create());
+  tr.setSelection(TextSelection.create(tr.doc, end + 1));
+  return true;
+}
 
 declare module '@tiptap/core' {
   interface Commands<ReturnType> {
@@ -63,8 +80,8 @@ export const Figure = Node.create({
     return {
       insertFigure:
         (attrs) =>
-        ({ commands }) =>
-          commands.insertContent({ type: 'figure', attrs: figureAttrs(attrs) }),
+        ({ chain }) =>
+          chain().insertContent({ type: 'figure', attrs: figureAttrs(attrs) }).command(cursorAfterBlock).run(),
     };
   },
   addNodeView() {
@@ -153,8 +170,8 @@ export const Gallery = Node.create({
     return {
       insertGallery:
         (figures) =>
-        ({ commands }) =>
-          figures.length ? commands.insertContent({ type: 'gallery', content: figures.map((f) => ({ type: 'figure', attrs: figureAttrs(f) })) }) : false,
+        ({ chain }) =>
+          figures.length ? chain().insertContent({ type: 'gallery', content: figures.map((f) => ({ type: 'figure', attrs: figureAttrs(f) })) }).command(cursorAfterBlock).run() : false,
     };
   },
 });
@@ -186,9 +203,9 @@ export const Embed = Node.create({
     return {
       insertEmbed:
         (url) =>
-        ({ commands }) => {
+        ({ chain }) => {
           const provider = providerOf(url.trim());
-          return provider ? commands.insertContent({ type: 'embed', attrs: { provider, url: url.trim(), title: null } }) : false;
+          return provider ? chain().insertContent({ type: 'embed', attrs: { provider, url: url.trim(), title: null } }).command(cursorAfterBlock).run() : false;
         },
     };
   },
