@@ -47,43 +47,51 @@ export default function AdminScreen() {
   useEffect(load, []);
   const fail = (e: Error) => setMessage(e.message);
   const catName = (id: number | null | undefined) => cats.find((c) => c.id === id)?.name ?? '';
-  const tree = [...cats].sort((a, b) => (a.parentId ?? 0) - (b.parentId ?? 0) || a.position - b.position);
+  // Each top category followed by its own sub-categories (sorting by parent id put every sub-category under the last top one).
+  const byPosition = (a: Category, b: Category) => a.position - b.position || a.id - b.id;
+  const tree = cats
+    .filter((c) => c.parentId == null)
+    .sort(byPosition)
+    .flatMap((top) => [top, ...cats.filter((c) => c.parentId === top.id).sort(byPosition)]);
   return (
     <section aria-labelledby="admin-title" className="admin">
       <h1 id="admin-title">{t('admin.title')}</h1>
       {message && <p role="status">{message}</p>}
       <section className="card" aria-labelledby="users-title">
         <h2 id="users-title">{t('admin.users')}</h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.name')}</th>
-              <th scope="col">{t('admin.email')}</th>
-              <th scope="col">{t('admin.roles')}</th>
-              <th scope="col">{t('admin.desks')}</th>
-              <th scope="col">{t('admin.active')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((u) => (
-              <tr key={u.id}>
-                <td>{u.name}</td>
-                <td>{u.email}</td>
-                <td>{u.roles.map((r) => ROLES.find(([k]) => k === r)?.[1] ?? r).join(', ')}</td>
-                <td>{u.deskIds.map(catName).join(', ')}</td>
-                <td>
-                  <input type="checkbox" aria-label={`${t('admin.active')}: ${u.name}`} checked={u.active !== false} onChange={(e) => api.patch(`/users/${u.id}`, { active: e.target.checked }).then(load, fail)} />
-                </td>
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('admin.name')}</th>
+                <th scope="col">{t('admin.email')}</th>
+                <th scope="col">{t('admin.roles')}</th>
+                <th scope="col">{t('admin.desks')}</th>
+                <th scope="col">{t('admin.active')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {users.map((u) => (
+                <tr key={u.id}>
+                  <td>{u.name}</td>
+                  <td>{u.email}</td>
+                  <td>{u.roles.map((r) => ROLES.find(([k]) => k === r)?.[1] ?? r).join(', ')}</td>
+                  <td>{u.deskIds.map(catName).join(', ')}</td>
+                  <td>
+                    <input type="checkbox" aria-label={`${t('admin.active')}: ${u.name}`} checked={u.active !== false} onChange={(e) => api.patch(`/users/${u.id}`, { active: e.target.checked }).then(load, fail)} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         <form
           className="inline-form"
           onSubmit={(e) => {
             e.preventDefault();
-            api.post<{ password?: string }>('/users', { email: nu.email, name: nu.name, roles: [nu.role], deskIds: nu.desk ? [Number(nu.desk)] : [] }).then((r) => {
-              setMessage(r.password ? t('admin.password', { password: r.password }) : t('admin.saved'));
+            // The API answers the one-time password as generatedPassword; it is stored only as a hash, so this is the only time it is shown.
+            api.post<{ generatedPassword?: string }>('/users', { email: nu.email, name: nu.name, roles: [nu.role], deskIds: nu.desk ? [Number(nu.desk)] : [] }).then((r) => {
+              setMessage(r.generatedPassword ? t('admin.password', { password: r.generatedPassword }) : t('admin.saved'));
               load();
             }, fail);
           }}
@@ -136,11 +144,14 @@ export default function AdminScreen() {
           className="inline-form"
           onSubmit={(e) => {
             e.preventDefault();
-            api.post('/categories', { name: nc.name, parentId: nc.parentId ? Number(nc.parentId) : null, position: Number(nc.position) || 0 }).then(load, fail);
+            api.post('/categories', { name: nc.name, parentId: nc.parentId ? Number(nc.parentId) : null, position: Number(nc.position) || 0 }).then(() => {
+              setMessage(t('admin.saved'));
+              load();
+            }, fail);
           }}
         >
           <label>
-            {t('admin.name')} <input required value={nc.name} onChange={(e) => setNc({ ...nc, name: e.target.value })} />
+            {t('admin.categoryName')} <input required value={nc.name} onChange={(e) => setNc({ ...nc, name: e.target.value })} />
           </label>
           <label>
             {t('admin.parent')}{' '}

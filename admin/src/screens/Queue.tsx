@@ -141,34 +141,36 @@ export function QueueScreen() {
           {result.items.length === 0 ? (
             <p>{t('queue.empty')}</p>
           ) : (
-            <table className="queue">
-              <thead>
-                <tr>
-                  <th scope="col">{t('queue.colTitle')}</th>
-                  <th scope="col">{t('queue.colStatus')}</th>
-                  <th scope="col">{t('queue.desk')}</th>
-                  <th scope="col">{t('queue.colAuthor')}</th>
-                  <th scope="col">{t('queue.colUpdated')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.items.map((a) => (
-                  <tr key={a.id}>
-                    <td>
-                      <Link to={`/articles/${a.id}`}>{a.title || t('queue.untitled')}</Link>
-                    </td>
-                    <td>
-                      <span className={`badge status-${a.status}`}>{statusLabel(a.status)}</span>
-                    </td>
-                    <td>{catName.get(a.categoryId) ?? ''}</td>
-                    <td>{a.authorName ?? ''}</td>
-                    <td>
-                      <time dateTime={a.updatedAt}>{new Date(a.updatedAt).toLocaleString('vi-VN')}</time>
-                    </td>
+            <div className="table-scroll">
+              <table className="queue">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('queue.colTitle')}</th>
+                    <th scope="col">{t('queue.colStatus')}</th>
+                    <th scope="col">{t('queue.desk')}</th>
+                    <th scope="col">{t('queue.colAuthor')}</th>
+                    <th scope="col">{t('queue.colUpdated')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {result.items.map((a) => (
+                    <tr key={a.id}>
+                      <td>
+                        <Link to={`/articles/${a.id}`}>{a.title || t('queue.untitled')}</Link>
+                      </td>
+                      <td>
+                        <span className={`badge status-${a.status}`}>{statusLabel(a.status)}</span>
+                      </td>
+                      <td>{catName.get(a.categoryId) ?? ''}</td>
+                      <td>{a.authorName ?? ''}</td>
+                      <td>
+                        <time dateTime={a.updatedAt}>{new Date(a.updatedAt).toLocaleString('vi-VN')}</time>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
           {tab !== 'waiting' && result.total > 30 && (
             <nav className="pager" aria-label="Phân trang">
