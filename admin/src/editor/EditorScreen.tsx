@@ -162,7 +162,7 @@ export default function EditorScreen({ id }: { id: number }) {
   const changed = useCallback(() => {
     const p = buildPatch(editorRef.current);
     if (!p || !canEditRef.current) return;
-    queue.update(p);
+    queue.update(p, etag.current ?? undefined);
   }, [buildPatch, queue]);
 
   const editorRef = useRef<Editor | null>(null);
@@ -220,6 +220,9 @@ export default function EditorScreen({ id }: { id: number }) {
         let body = r.data.body;
         const recovered = AutosaveQueue.recover<Patch>(window.localStorage, draftKey(id, session.user.id));
         if (recovered) {
+          // The recovered typing is sent against the version it was typed on: if someone saved since, the server
+          // answers 412 and the writer gets the conflict notice instead of silently overwriting their changes.
+          if (recovered.base) etag.current = recovered.base;
           f = { ...f, ...recovered.value, tags: recovered.value.tags.join(', '), bylines: recovered.value.bylines.map((b) => ('name' in b ? b.name : (pmap.get(b.personId) ?? ''))).join(', ') };
           body = recovered.value.body;
           setNotice(t('editor.recovered', { time: new Date(recovered.savedAt).toLocaleTimeString('vi-VN') }));
@@ -304,6 +307,19 @@ export default function EditorScreen({ id }: { id: number }) {
     await queue.flush();
   }, [queue]);
 
+  /** Puts a version the server answered into the form and the editor, as the last saved state. */
+  const showVersion = (r: { data: ArticleView; etag: string | null }) => {
+    etag.current = r.etag;
+    setArticle(r.data);
+    const f = fieldsOf(r.data, people);
+    fieldsRef.current = f;
+    setFields(f);
+    if (editor) {
+      putBody(editor, r.data.body);
+      lastSaved.current = JSON.stringify(buildPatch(editor));
+    }
+  };
+
   const runAction = async (action: string) => {
     setError('');
     if (NOTE_REQUIRED.has(action) && !note.trim()) return setError(t('action.noteRequired'));
@@ -314,8 +330,12 @@ export default function EditorScreen({ id }: { id: number }) {
       if (note.trim()) body.note = note.trim();
       if (action === 'schedule') body.at = new Date(scheduleAt).toISOString();
       const r = await request<ArticleView>('POST', `/articles/${id}/transitions`, body, etag.current ? { 'if-match': etag.current } : {});
-      etag.current = r.etag;
-      setArticle(r.data);
+      // A discarded correction's text must leave the form too: left there, the next key typed made it a correction again.
+      if (action === 'discard_correction') showVersion(r);
+      else {
+        etag.current = r.etag;
+        setArticle(r.data);
+      }
       setNote('');
       setNotice(t('editor.done', { action: t(`action.${action}` as MessageKey) }));
     } catch (err) {
@@ -524,12 +544,7 @@ export default function EditorScreen({ id }: { id: number }) {
           etag={() => etag.current}
           onClose={() => setShowHistory(false)}
           onRestored={(r) => {
-            etag.current = r.etag;
-            setArticle(r.data);
-            const f = fieldsOf(r.data, people);
-            fieldsRef.current = f;
-            setFields(f);
-            if (editor) putBody(editor, r.data.body);
+            showVersion(r);
             setShowHistory(false);
           }}
         />

@@ -186,6 +186,14 @@ describe('autosave queue', () => {
     expect(storage.getItem('d')).toBeNull();
   });
 
+  it('keeps the server version the typing was based on with the local copy, so a recovered copy is sent against it', () => {
+    const storage = new MemoryStorage();
+    const q = new AutosaveQueue<string>({ key: 'd', storage, save: async () => ({ ok: false, retry: true, reason: 'offline' }), debounceMs: 60_000, maxWaitMs: 60_000 });
+    q.update('gõ lúc mất mạng', '"7-3"');
+    expect(AutosaveQueue.recover<string>(storage, 'd')).toMatchObject({ value: 'gõ lúc mất mạng', base: '"7-3"' });
+    q.dispose();
+  });
+
   it('recover() ignores garbage', () => {
     const storage = new MemoryStorage();
     storage.setItem('d', '{not json');

@@ -38,6 +38,8 @@ interface Stored<T> {
   seq: number;
   savedAt: string;
   value: T;
+  /** The server version the typing was based on (ETag), when the caller gave it. */
+  base?: string;
 }
 
 export class AutosaveQueue<T> {
@@ -62,12 +64,12 @@ export class AutosaveQueue<T> {
   }
 
   /** A copy kept locally from an earlier visit that the server never confirmed. */
-  static recover<T>(storage: DraftStorage, key: string): { value: T; savedAt: string } | null {
+  static recover<T>(storage: DraftStorage, key: string): { value: T; savedAt: string; base?: string } | null {
     const raw = storage.getItem(key);
     if (!raw) return null;
     try {
       const parsed = JSON.parse(raw) as Stored<T>;
-      return parsed && typeof parsed === 'object' && 'value' in parsed ? { value: parsed.value, savedAt: parsed.savedAt } : null;
+      return parsed && typeof parsed === 'object' && 'value' in parsed ? { value: parsed.value, savedAt: parsed.savedAt, ...(typeof parsed.base === 'string' ? { base: parsed.base } : {}) } : null;
     } catch {
       return null;
     }
@@ -89,10 +91,11 @@ export class AutosaveQueue<T> {
     return this.seq > this.confirmedSeq;
   }
 
-  update(value: T): void {
+  /** `base`: the server version this value was typed on, kept with the local copy (see recover). */
+  update(value: T, base?: string): void {
     this.seq++;
     this.latest = value;
-    const stored: Stored<T> = { seq: this.seq, savedAt: new Date().toISOString(), value };
+    const stored: Stored<T> = { seq: this.seq, savedAt: new Date().toISOString(), value, ...(base ? { base } : {}) };
     // Written before anything else can fail: this is what survives a closed tab or a dead network.
     this.opts.storage.setItem(this.opts.key, JSON.stringify(stored));
     if (!this.firstPendingAt) this.firstPendingAt = Date.now();
