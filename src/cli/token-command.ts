@@ -1,17 +1,18 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import { openStore } from '../storage/database.ts';
-import { createApiToken, getUserRowByEmail, revokeApiToken } from '../storage/newsroom.ts';
+import { createApiToken, getUserRowByEmail, listApiTokens, revokeApiToken } from '../storage/newsroom.ts';
 import { appendAudit } from '../storage/newsroom-audit.ts';
 
 const TOKEN_USAGE = `toasoan token create --user EMAIL [--name NAME]   prints an API token once (only its hash is stored)
+toasoan token list                                 every token: id, owner, name, first characters, last use
 toasoan token revoke --id N`;
 
 /** `toasoan token …`: bearer tokens for integrations. */
 export async function runToken(args: string[], config: Config): Promise<number> {
   const [sub, ...rest] = args;
   const { values } = parseArgs({ args: rest, strict: true, options: { user: { type: 'string' }, name: { type: 'string' }, id: { type: 'string' } } });
-  if (sub !== 'create' && sub !== 'revoke') {
+  if (sub !== 'create' && sub !== 'revoke' && sub !== 'list') {
     console.log(TOKEN_USAGE);
     return sub === 'help' ? 0 : 2;
   }
@@ -23,9 +24,18 @@ export async function runToken(args: string[], config: Config): Promise<number> 
         console.error(`Cần --id.\n\n${TOKEN_USAGE}`);
         return 2;
       }
-      await revokeApiToken(store.db, id);
+      if (!(await revokeApiToken(store.db, id))) {
+        console.error(`Không có token #${id} đang hiệu lực (xem: toasoan token list).`);
+        return 1;
+      }
       await appendAudit(store.db, { userId: null, userEmail: 'cli', action: 'token_revoke', target: `token:${id}`, userAgent: 'toasoan-cli' });
       console.log(`Đã thu hồi token #${id}.`);
+      return 0;
+    }
+    if (sub === 'list') {
+      const tokens = await listApiTokens(store.db);
+      if (tokens.length === 0) console.log('Chưa có token nào.');
+      for (const t of tokens) console.log(`#${t.id}\t${t.email}\t${t.name}\t${t.prefix}…\ttạo ${t.createdAt}\t${t.lastUsedAt ? `dùng lần cuối ${t.lastUsedAt}` : 'chưa dùng'}${t.revokedAt ? `\tđã thu hồi ${t.revokedAt}` : ''}`);
       return 0;
     }
     if (!values.user) {

@@ -150,6 +150,14 @@ export async function findApiTokenUser(db: Db, token: string): Promise<User | un
   return toUser(row);
 }
 
-export async function revokeApiToken(db: Db, id: number): Promise<void> {
-  await db.updateTable('api_tokens').set({ revoked_at: nowIso() }).where('id', '=', id).execute();
+/** Revokes a token; false when there is no such token or it was already revoked. */
+export async function revokeApiToken(db: Db, id: number): Promise<boolean> {
+  const r = await db.updateTable('api_tokens').set({ revoked_at: nowIso() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Every API token with its owner, newest first (never the token itself: only its first characters). */
+export async function listApiTokens(db: Db): Promise<Array<{ id: number; email: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }>> {
+  const rows = await db.selectFrom('api_tokens').innerJoin('users', 'users.id', 'api_tokens.user_id').select(['api_tokens.id', 'users.email', 'api_tokens.name', 'api_tokens.prefix', 'api_tokens.created_at', 'api_tokens.last_used_at', 'api_tokens.revoked_at']).orderBy('api_tokens.id', 'desc').execute();
+  return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
 }
