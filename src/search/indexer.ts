@@ -103,7 +103,9 @@ const PG_VECTOR_BUDGET = 900_000;
  *   narrow by; src/search/query.ts pgPairs). Taken from the keys themselves, not from tsv positions, so they hold even
  *   where the tsvector drops positions.
  */
-export function pgVectors(t: ArticleText): { tsv: string; pairs: string } {
+export function pgVectors(t: ArticleText, want: 'both' | 'tsv' | 'pairs' = 'both'): { tsv: string; pairs: string } {
+  const withTsv = want !== 'pairs';
+  const withPairs = want !== 'tsv';
   const positions = new Map<string, string[]>();
   const pairs = new Set<string>();
   let pos = 1;
@@ -140,8 +142,8 @@ export function pgVectors(t: ArticleText): { tsv: string; pairs: string } {
   for (const [text, weight] of fields) {
     const folded = foldText(text).split(' ').filter(Boolean);
     for (let i = 0; i < folded.length; i++) {
-      add(folded[i]!, `${Math.min(pos, PG_MAX_POSITION)}${weight}`);
-      if (i > 0) addPair(pgPairKey(folded[i - 1]!, folded[i]!));
+      if (withTsv) add(folded[i]!, `${Math.min(pos, PG_MAX_POSITION)}${weight}`);
+      if (withPairs && i > 0) addPair(pgPairKey(folded[i - 1]!, folded[i]!));
       pos++;
     }
     pos++;
@@ -341,7 +343,7 @@ async function refillPgColumn(db: Db, column: 'pairs' | 'tsv', batchSize: number
     if (ids.length === 0) break;
     const texts = await loadTexts(db, ids);
     if (texts.length) {
-      const values = texts.map((t) => sql`(${t.id}::integer, ${pgVectors(t)[column]}::tsvector)`);
+      const values = texts.map((t) => sql`(${t.id}::integer, ${pgVectors(t, column)[column]}::tsvector)`);
       await sql`UPDATE search_documents d SET ${sql.ref(column)} = v.vec FROM (VALUES ${sql.join(values)}) AS v(id, vec) WHERE d.article_id = v.id`.execute(db);
     }
     total += texts.length;
