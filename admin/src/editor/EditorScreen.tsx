@@ -166,6 +166,7 @@ export default function EditorScreen({ id }: { id: number }) {
   }, [buildPatch, queue]);
 
   const editorRef = useRef<Editor | null>(null);
+  const historyButton = useRef<HTMLButtonElement | null>(null);
   const canEditRef = useRef(false);
   const editor = useEditor({
     extensions: [
@@ -324,7 +325,8 @@ export default function EditorScreen({ id }: { id: number }) {
     setError('');
     if (NOTE_REQUIRED.has(action) && !note.trim()) return setError(t('action.noteRequired'));
     if (action === 'schedule' && !scheduleAt) return setError(t('action.atRequired'));
-    if (canEdit && !(await queue.flush())) return setError(t('editor.conflict'));
+    // Say why the latest text is not saved: offline, refused, or someone else's newer version (not always a conflict).
+    if (canEdit && !(await queue.flush())) return setError(queue.status === 'offline' ? t('editor.offline') : queue.status === 'rejected' ? t('editor.rejected', { message: queue.message }) : queue.status === 'unauthenticated' ? t('editor.unauthenticated') : t('editor.conflict'));
     try {
       const body: Record<string, unknown> = { action };
       if (note.trim()) body.note = note.trim();
@@ -385,6 +387,11 @@ export default function EditorScreen({ id }: { id: number }) {
         <span className={`badge status-${article.status}`} data-testid="story-status">
           {statusLabel(article.status)}
         </span>
+        {article.status === 'scheduled' && article.scheduledAt && (
+          <span className="muted" data-testid="scheduled-at">
+            {t('editor.scheduledAt', { time: new Date(article.scheduledAt).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' }) })}
+          </span>
+        )}
         <span className={`save-state save-${status}`} role="status" aria-live="polite" data-testid="save-state">
           {status === 'rejected' ? t('editor.rejected', { message: statusMessage }) : t(statusKey)}
         </span>
@@ -411,7 +418,7 @@ export default function EditorScreen({ id }: { id: number }) {
             {t('editor.viewLive')}
           </a>
         )}
-        <button type="button" onClick={() => setShowHistory(true)}>
+        <button type="button" ref={historyButton} onClick={() => setShowHistory(true)}>
           {t('editor.history')}
         </button>
       </div>
@@ -542,7 +549,11 @@ export default function EditorScreen({ id }: { id: number }) {
         <History
           id={id}
           etag={() => etag.current}
-          onClose={() => setShowHistory(false)}
+          onClose={() => {
+            setShowHistory(false);
+            // Focus goes back where it was before the dialog, not to the page body.
+            requestAnimationFrame(() => historyButton.current?.focus());
+          }}
           onRestored={(r) => {
             showVersion(r);
             setShowHistory(false);

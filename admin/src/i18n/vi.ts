@@ -73,6 +73,7 @@ export const vi = {
   'editor.conflictReload': 'Tải bản mới nhất',
   'editor.conflictOverwrite': 'Ghi đè bằng bản của tôi',
   'editor.rejected': 'Máy chủ không nhận bản lưu: {message}',
+  'editor.scheduledAt': 'Hẹn đăng lúc {time} (sửa bài sẽ hủy lịch và đưa về chờ duyệt)',
   'editor.recovered': 'Đã khôi phục bản viết chưa kịp lưu từ lần trước ({time}).',
   'editor.lockedBy': '{name} đang sửa',
   'editor.lockTake': 'Giành quyền sửa',

@@ -63,7 +63,7 @@ export function Uploader({ onUploaded }: { onUploaded: (item: MediaItem) => void
         <ul className="uploads" aria-live="polite">
           {items.map((p) => (
             <li key={p.key}>
-              <span>{p.error ? t('media.failed', { name: p.name, message: p.error }) : p.done ? t('media.uploaded', { name: p.name }) : t('media.uploading', { name: p.name })}</span>
+              <span>{p.error ? t('media.failed', { name: p.name, message: p.error.startsWith(`${p.name}: `) ? p.error.slice(p.name.length + 2) : p.error }) : p.done ? t('media.uploaded', { name: p.name }) : t('media.uploading', { name: p.name })}</span>
               <progress max={1} value={p.fraction} aria-label={p.name} />
             </li>
           ))}
