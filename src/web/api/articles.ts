@@ -20,15 +20,6 @@ function sendView(reply: FastifyReply, v: StoryView): StoryView {
   return v;
 }
 
-/** The version an update is based on, from If-Match (`"<id>-<version>"`). */
-function expectedVersion(req: FastifyRequest, id: number): number {
-  const header = req.headers['if-match'];
-  if (typeof header !== 'string' || !header.trim()) throw new ApiProblem('precondition_required', 'Gửi kèm tiêu đề If-Match với ETag của bản đã tải để tránh ghi đè thay đổi của người khác.');
-  const m = /^(?:W\/)?"(\d+)-(\d+)"$/.exec(header.trim());
-  if (!m || Number(m[1]) !== id) throw new ApiProblem('stale', 'If-Match không khớp với tin bài này.');
-  return Number(m[2]);
-}
-
 /** A stale update answers 412 with the current version, so the editor can merge instead of losing work. */
 async function withCurrentOnStale<T>(ctx: AppContext, user: User, id: number, work: () => Promise<T>): Promise<T> {
   try {
@@ -40,6 +31,102 @@ async function withCurrentOnStale<T>(ctx: AppContext, user: User, id: number, wo
     }
     throw err;
   }
+}
+
+/** An entity-tag from If-Match or If-None-Match. */
+interface EntityTag {
+  weak: boolean;
+  opaque: string;
+}
+
+/** `W/"…"` or `"…"`; the opaque part may hold commas (RFC 9110 §8.8.3), so the list is read tag by tag. */
+const ENTITY_TAG = /[\t ]*(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"[\t ]*(?:,|$)/y;
+
+/**
+ * An If-Match or If-None-Match field: undefined when absent, `*`, or its entity-tags. A field that is not a valid
+ * list matches nothing (a 412 rather than an unguarded write).
+ */
+export function parseEntityTags(field: string | string[] | undefined): '*' | EntityTag[] | undefined {
+  const text = (Array.isArray(field) ? field.join(', ') : (field ?? '')).trim();
+  if (!text) return undefined;
+  if (text === '*') return '*';
+  const tags: EntityTag[] = [];
+  ENTITY_TAG.lastIndex = 0;
+  while (ENTITY_TAG.lastIndex < text.length) {
+    // Empty list elements (`"a", , "b"`) are allowed by the list syntax (RFC 9110 §5.6.1).
+    const empty = /[\t ]*,/y;
+    empty.lastIndex = ENTITY_TAG.lastIndex;
+    if (empty.test(text)) {
+      ENTITY_TAG.lastIndex = empty.lastIndex;
+      continue;
+    }
+    const m = ENTITY_TAG.exec(text);
+    if (!m) return [];
+    tags.push({ weak: m[1] !== undefined, opaque: m[2]! });
+  }
+  return tags;
+}
+
+/**
+ * The story versions named by tags of this story (`"<id>-<version>"`). A weak tag counts too: a proxy that compresses
+ * JSON (nginx gzip) weakens our tag on the way out, yet it still names exactly one stored version, which is all the
+ * lost-update check compares, so refusing it would make every save through such a proxy a 412.
+ */
+function versionsNamed(tags: EntityTag[], id: number): number[] {
+  const out: number[] = [];
+  for (const t of tags) {
+    const m = /^(\d+)-(\d+)$/.exec(t.opaque);
+    if (m && Number(m[1]) === id) out.push(Number(m[2]));
+  }
+  return out;
+}
+
+/** If-Match: `*`, which any current version of an existing story matches (RFC 9110 §13.1.1). */
+const ANY_VERSION = Symbol('any version');
+
+/**
+ * The version a write must be based on, from If-Match: a number (the store compares it inside its transaction),
+ * ANY_VERSION for `*`, or undefined when the field is absent and not required. A story that does not exist is a
+ * 404 whatever the field says; a list none of whose tags names the current version is a 412 with the current story.
+ */
+async function ifMatchVersion(db: AppContext['store']['db'], user: User, id: number, req: FastifyRequest, required: boolean): Promise<number | typeof ANY_VERSION | undefined> {
+  const field = parseEntityTags(req.headers['if-match']);
+  if (field === undefined) {
+    if (required) throw new ApiProblem('precondition_required', 'Gửi kèm tiêu đề If-Match với ETag của bản đã tải để tránh ghi đè thay đổi của người khác.');
+    return undefined;
+  }
+  if (field === '*') return ANY_VERSION;
+  const versions = versionsNamed(field, id);
+  if (versions.length === 1) return versions[0]!;
+  const current = await getStoryView(db, user, id);
+  if (versions.includes(current.version)) return current.version;
+  throw new ApiProblem('stale', versions.length ? 'Tin bài đã được người khác sửa; hãy tải lại bản mới nhất.' : 'If-Match không khớp với tin bài này.', { current }, { etag: etag(current) });
+}
+
+/**
+ * Runs a write that needs a version under the request's If-Match. For `*` it is based on the version current when it
+ * starts; a save by someone else in between is not a failed precondition for `*`, so the write is tried again.
+ */
+async function basedOnIfMatch<T>(ctx: AppContext, user: User, id: number, req: FastifyRequest, work: (version: number) => Promise<T>): Promise<T> {
+  const expected = await ifMatchVersion(ctx.store.db, user, id, req, true);
+  return withCurrentOnStale(ctx, user, id, async () => {
+    if (expected !== ANY_VERSION) return work(expected!);
+    for (let attempt = 1; ; attempt++) {
+      const current = await getStoryView(ctx.store.db, user, id);
+      try {
+        return await work(current.version);
+      } catch (err) {
+        if (!(err instanceof NewsroomError && err.kind === 'stale') || attempt >= 3) throw err;
+      }
+    }
+  });
+}
+
+/** If-None-Match on a read: `*` or any tag naming this version, compared weakly (RFC 9110 §13.1.2). */
+function noneMatch(req: FastifyRequest, v: StoryView): boolean {
+  const field = parseEntityTags(req.headers['if-none-match']);
+  if (field === undefined) return false;
+  return field === '*' || field.some((t) => t.opaque === `${v.id}-${v.version}`);
 }
 
 const RevisionParams = z.object({ id: DbIdParam, revisionId: DbIdParam }).strict();
@@ -59,7 +146,7 @@ export function registerArticleRoutes(api: FastifyInstance, ctx: AppContext): vo
 
   route(api, ctx, { method: 'GET', url: '/articles/:id', summary: 'Một tin bài, kèm allowedActions (các thao tác được phép) và ETag', tag: 'Tin bài', params: IdParams, success: { status: 200, schema: ArticleViewSchema } }, async ({ auth, params, reply, req }) => {
     const v = await getStoryView(db, auth.user, params.id);
-    if (req.headers['if-none-match'] === etag(v)) return reply.code(304).header('etag', etag(v)).send();
+    if (noneMatch(req, v)) return reply.code(304).header('etag', etag(v)).send();
     return sendView(reply, v);
   });
 
@@ -68,13 +155,19 @@ export function registerArticleRoutes(api: FastifyInstance, ctx: AppContext): vo
     ctx,
     { method: 'PATCH', url: '/articles/:id', summary: 'Sửa tin bài (cần If-Match). Với tin đã đăng: tạo bản đính chính chờ duyệt, bản đang hiển thị không đổi', tag: 'Tin bài', params: IdParams, body: ArticleUpdateSchema, success: { status: 200, schema: ArticleViewSchema }, problems: [400, 401, 403, 409, 412, 422, 423, 428] },
     async ({ auth, params, body, reply, req }) => {
-      const expected = expectedVersion(req, params.id);
-      const v = await withCurrentOnStale(ctx, auth.user, params.id, () => updateStory(ctx, { user: auth.user, meta: requestMeta(req) }, params.id, expected, body));
+      const v = await basedOnIfMatch(ctx, auth.user, params.id, req, (expected) => updateStory(ctx, { user: auth.user, meta: requestMeta(req) }, params.id, expected, body));
       return sendView(reply, v);
     },
   );
 
-  route(api, ctx, { method: 'DELETE', url: '/articles/:id', summary: 'Xóa mềm (spike) tin chưa đăng; khôi phục bằng POST …/restore', tag: 'Tin bài', params: IdParams, success: { status: 204 }, problems: [401, 403, 409] }, async ({ auth, params, req }) => {
+  route(api, ctx, { method: 'DELETE', url: '/articles/:id', summary: 'Xóa mềm (spike) tin chưa đăng; khôi phục bằng POST …/restore. If-Match (nếu gửi) được kiểm tra trước khi xóa', tag: 'Tin bài', params: IdParams, success: { status: 204 }, problems: [401, 403, 409, 412] }, async ({ auth, params, req }) => {
+    // deleteStory takes no version: a given one is compared just before it (a spike can be undone). `*` only needs
+    // the story to exist, which deleteStory checks.
+    const expected = await ifMatchVersion(db, auth.user, params.id, req, false);
+    if (typeof expected === 'number') {
+      const current = await getStoryView(db, auth.user, params.id);
+      if (current.version !== expected) throw new ApiProblem('stale', 'Tin bài đã được người khác sửa; hãy tải lại bản mới nhất.', { current }, { etag: etag(current) });
+    }
     await deleteStory(ctx, { user: auth.user, meta: requestMeta(req) }, params.id);
     return undefined;
   });
@@ -106,9 +199,9 @@ export function registerArticleRoutes(api: FastifyInstance, ctx: AppContext): vo
     ctx,
     { method: 'POST', url: '/articles/:id/transitions', summary: 'Chuyển trạng thái: submit, start_editing, return, send_for_approval, approve, publish, schedule, unschedule, unpublish, republish, discard_correction', tag: 'Quy trình', params: IdParams, body: TransitionSchema, success: { status: 200, schema: ArticleViewSchema }, problems: [400, 401, 403, 409, 412, 422] },
     async ({ auth, params, body, reply, req }) => {
-      const header = req.headers['if-match'];
-      const expected = typeof header === 'string' && header.trim() ? expectedVersion(req, params.id) : undefined;
-      await withCurrentOnStale(ctx, auth.user, params.id, () => transitionStory(ctx, { user: auth.user, meta: requestMeta(req) }, params.id, { action: body.action, note: body.note, at: body.at, expectedVersion: expected }));
+      // `*` sets no version: the story only has to exist, which the transition checks itself.
+      const expected = await ifMatchVersion(db, auth.user, params.id, req, false);
+      await withCurrentOnStale(ctx, auth.user, params.id, () => transitionStory(ctx, { user: auth.user, meta: requestMeta(req) }, params.id, { action: body.action, note: body.note, at: body.at, expectedVersion: expected === ANY_VERSION ? undefined : expected }));
       return sendView(reply, await getStoryView(db, auth.user, params.id));
     },
   );
@@ -147,8 +240,7 @@ export function registerArticleRoutes(api: FastifyInstance, ctx: AppContext): vo
     ctx,
     { method: 'POST', url: '/articles/:id/revisions/:revisionId/restore', summary: 'Khôi phục nội dung một phiên bản thành bản lưu mới (cần If-Match)', tag: 'Phiên bản', params: RevisionParams, success: { status: 200, schema: ArticleViewSchema }, problems: [401, 403, 404, 412, 428] },
     async ({ auth, params, reply, req }) => {
-      const expected = expectedVersion(req, params.id);
-      return sendView(reply, await withCurrentOnStale(ctx, auth.user, params.id, () => restoreRevision(ctx, { user: auth.user, meta: requestMeta(req) }, params.id, params.revisionId, expected)));
+      return sendView(reply, await basedOnIfMatch(ctx, auth.user, params.id, req, (expected) => restoreRevision(ctx, { user: auth.user, meta: requestMeta(req) }, params.id, params.revisionId, expected)));
     },
   );
 

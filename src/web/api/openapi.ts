@@ -6,6 +6,14 @@ import { CSRF_HEADER, SESSION_COOKIE } from './auth.ts';
 
 type Json = Record<string, unknown>;
 
+/** The routes that read If-Match (src/web/api/articles.ts), and whether they need it. */
+const IF_MATCH: Record<string, 'required' | 'optional'> = {
+  'PATCH /articles/:id': 'required',
+  'POST /articles/:id/revisions/:revisionId/restore': 'required',
+  'POST /articles/:id/transitions': 'optional',
+  'DELETE /articles/:id': 'optional',
+};
+
 /**
  * OpenAPI 3.1 from the routes' zod schemas. Each schema's local $defs are hoisted into
  * components (deduplicated by content) so the $refs resolve inside the document.
@@ -55,7 +63,8 @@ export function buildOpenApi(): Json {
       const required = new Set((js.required as string[] | undefined) ?? []);
       for (const [name, s] of Object.entries(props)) parameters.push({ name, in: where, required: where === 'path' || (required.has(name) && !('default' in s)), schema: s });
     }
-    if (['PATCH', 'PUT', 'DELETE'].includes(r.method) && r.url.startsWith('/articles/:id') && !r.url.includes('lock')) parameters.push({ name: 'If-Match', in: 'header', required: r.method === 'PATCH' || r.url.endsWith('/restore'), schema: { type: 'string' }, description: 'ETag của bản đã tải: "<id>-<version>".' });
+    const ifMatch = IF_MATCH[`${r.method} ${r.url}`];
+    if (ifMatch) parameters.push({ name: 'If-Match', in: 'header', required: ifMatch === 'required', schema: { type: 'string' }, description: 'ETag của bản đã tải: "<id>-<version>" (một hoặc nhiều, cách nhau bằng dấu phẩy; ETag yếu W/"…" không bao giờ khớp), hoặc * (chỉ cần tin bài tồn tại).' });
     if (parameters.length) op.parameters = parameters;
     if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: convert(r.body, 'input') } } };
     const status = String(r.success?.status ?? 200);
