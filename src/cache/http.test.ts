@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { testEngines, type TestStore } from '../storage/testing.ts';
 import { createContext, type AppContext } from '../web/context.ts';
@@ -165,6 +165,40 @@ describe.each(engines)('cached reader pages over HTTP on $engine', ({ open }) =>
     const p2 = await rawGet(base, '/the-thao?trang=2&utm_source=zalo');
     expect(p2.headers['x-cache']).toBe('MISS');
     expect(p2.text).not.toBe((await rawGet(base, '/the-thao')).text);
+  });
+
+  it('a redirect keeps each visitor\'s query string, and the cached 301 carries none of them to the next visitor', async () => {
+    const canonical = await path(n.stories.market);
+    const other = canonical.toUpperCase().replace('.HTML', '.html');
+    const first = await rawGet(base, `${other}?utm_source=zalo&utm_medium=social`);
+    expect(first.status).toBe(301);
+    expect(first.headers.location).toBe(`${canonical}?utm_source=zalo&utm_medium=social`);
+    expect(ctx.siteCache!.pages.peek(other)?.location).toBe(canonical);
+    const second = await rawGet(base, `${other}?fbclid=IwAR0`);
+    expect(second.headers['x-cache']).toBe('HIT');
+    expect(second.headers.location).toBe(`${canonical}?fbclid=IwAR0`);
+    // Without a query string the stored answer goes out as it is, on the socket path.
+    const bare = await rawGet(base, other);
+    expect([bare.status, bare.headers['x-cache'], bare.headers.location]).toEqual([301, 'HIT', canonical]);
+    // Encoded CR/LF stays encoded, raw quotes and angle brackets are encoded: no header is added, the target stays here.
+    const hostile = await rawGet(base, `${other}?x=%0d%0aSet-Cookie:%20a=b&u="<b>"&next=//evil.example/`);
+    expect(hostile.status).toBe(301);
+    expect(hostile.headers['set-cookie']).toBeUndefined();
+    expect(hostile.headers.location).toBe(`${canonical}?x=%0d%0aSet-Cookie:%20a=b&u=%22%3Cb%3E%22&next=//evil.example/`);
+    expect(new URL(String(hostile.headers.location), base).host).toBe(new URL(base).host);
+    // Sent as raw bytes (a URL object would have encoded them first).
+    const { port } = new URL(base);
+    const head = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end(`GET ${other}?u="<b>"\\{x} HTTP/1.1\r\nHost: bao.example\r\nConnection: close\r\n\r\n`));
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(head).toMatch(/^HTTP\/1\.1 301 /);
+    expect(head).toContain(`\r\nlocation: ${canonical}?u=%22%3Cb%3E%22%5C%7Bx%7D\r\n`);
+    // The canonical page itself is untouched by all this.
+    expect((await rawGet(base, `${canonical}?utm_source=zalo`)).status).toBe(200);
   });
 
   it('never serves or stores pages for a logged-in newsroom request', async () => {

@@ -26,6 +26,48 @@ export function cacheKeyFor(url: string): string | null {
   return pages.length ? `${path}?trang=${pages.map(encodeURIComponent).join('&trang=')}` : path;
 }
 
+/** Longest query string a redirect carries on; a longer one is dropped rather than echoed. */
+const MAX_REDIRECT_QUERY = 2048;
+/** Characters a query may hold as they are (RFC 3986 `query`, less `%`, which is checked on its own). */
+const QUERY_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/?]/;
+
+/** True when the request URL carries a non-empty query string. */
+export function hasQuery(url: string): boolean {
+  const q = url.indexOf('?');
+  return q !== -1 && q < url.length - 1;
+}
+
+/**
+ * A redirect's Location with the request's query string kept (utm_*, fbclid, zarsrc…: links shared on social networks
+ * must keep their campaign after a 301). `target` is our own path; the query is written again so only URL query
+ * characters remain: it can neither end the header line nor change where the target points.
+ */
+export function withRequestQuery(target: string, url: string): string {
+  if (!hasQuery(url)) return target;
+  const raw = url.slice(url.indexOf('?') + 1).split('#', 1)[0]!;
+  if (!raw || raw.length > MAX_REDIRECT_QUERY) return target;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    const code = raw.charCodeAt(i);
+    if (QUERY_SAFE.test(c)) out += c;
+    else if (c === '%' && /^[0-9A-Fa-f]{2}$/.test(raw.slice(i + 1, i + 3))) out += c;
+    // Node reads the request line as latin1: a character below 256 stands for one byte.
+    else if (code < 0x100) out += `%${code.toString(16).toUpperCase().padStart(2, '0')}`;
+    else {
+      const pair = code >= 0xd800 && code <= 0xdbff ? raw.slice(i, i + 2) : c;
+      try {
+        out += encodeURIComponent(pair);
+      } catch {
+        return target;
+      }
+      i += pair.length - 1;
+    }
+  }
+  if (out.length > MAX_REDIRECT_QUERY) return target;
+  return `${target}${target.includes('?') ? '&' : '?'}${out}`;
+}
+
 const negotiated = new Map<string, Encoding>();
 
 /** Picks br, gzip or identity from Accept-Encoding, honouring q-values (q=0 refuses). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { PageCache, type PageSource } from './page-cache.ts';
-import { cacheKeyFor, negotiate } from './http.ts';
+import { cacheKeyFor, negotiate, withRequestQuery } from './http.ts';
 
 const page = (body: string, keys: string[], status = 200): PageSource => ({ status, body, keys, contentType: 'text/html; charset=utf-8' });
 
@@ -188,5 +188,23 @@ describe('request helpers', () => {
     expect(cacheKeyFor('/api/v1/articles')).toBeNull();
     expect(cacheKeyFor('/admin/')).toBeNull();
     expect(cacheKeyFor('/media/ab/cd.jpg')).toBeNull();
+  });
+
+  it('keeps the query string on a redirect as URL query characters only', () => {
+    const to = '/gia-lua-post7.html';
+    expect(withRequestQuery(to, '/Gia-Lua-post7.html')).toBe(to);
+    expect(withRequestQuery(to, '/Gia-Lua-post7.html?')).toBe(to);
+    expect(withRequestQuery(to, '/x-post7.html?utm_source=zalo&utm_medium=social&fbclid=IwAR0')).toBe(`${to}?utm_source=zalo&utm_medium=social&fbclid=IwAR0`);
+    // Already-encoded bytes stay as they are; a stray % and raw bytes are encoded, so no CR/LF or quote reaches the header.
+    expect(withRequestQuery(to, '/x?q=%0D%0ASet-Cookie:%20a=1&p=100%')).toBe(`${to}?q=%0D%0ASet-Cookie:%20a=1&p=100%25`);
+    expect(withRequestQuery(to, '/x?q=\r\nLocation: //evil.example"<>`{|}\\^ ')).toBe(`${to}?q=%0D%0ALocation:%20//evil.example%22%3C%3E%60%7B%7C%7D%5C%5E%20`);
+    // Node reads the request line as latin1, so raw UTF-8 arrives one character per byte.
+    expect(withRequestQuery(to, `/x?q=${Buffer.from('Hà Nội').toString('latin1')}`)).toBe(`${to}?q=H%C3%A0%20N%E1%BB%99i`);
+    expect(withRequestQuery(to, '/x?q=Nội')).toBe(`${to}?q=N%E1%BB%99i`);
+    expect(withRequestQuery(to, '/x?q=\ud800')).toBe(to);
+    expect(withRequestQuery(to, '/x?a=1#frag')).toBe(`${to}?a=1`);
+    expect(withRequestQuery(to, `/x?${'a'.repeat(3000)}`)).toBe(to);
+    // The query never decides where the redirect goes: the target stays a path on this site.
+    expect(new URL(withRequestQuery(to, '/x?u=https://evil.example/&next=//evil.example'), 'https://bao.example').host).toBe('bao.example');
   });
 });

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ContentEvents } from '../domain/events.ts';
 import type { Store } from '../storage/database.ts';
 import { PageCache, type CachedPage, type PageSource } from './page-cache.ts';
-import { DEFAULT_CDN_POLICY, PRIVATE_CACHE_CONTROL, PreparedPage, SharedHeaders, cacheKeyFor, isPrivateRequest, negotiate, notModified, type CdnPolicy, type HitHeaders, type PreparedResponse } from './http.ts';
+import { DEFAULT_CDN_POLICY, PRIVATE_CACHE_CONTROL, PreparedPage, SharedHeaders, cacheKeyFor, hasQuery, isPrivateRequest, negotiate, notModified, withRequestQuery, type CdnPolicy, type HitHeaders, type PreparedResponse } from './http.ts';
 import { keysForEvent, loadMembership, type Membership } from './invalidation.ts';
 import { keys } from '../web/site/data.ts';
 import { ipcFanout, redisFanout, type Fanout, type InvalidationMessage } from './fanout.ts';
@@ -168,6 +168,8 @@ export class SiteCache {
     if (key === null || isPrivateRequest(headers)) return undefined;
     const page = this.pages.peek(key);
     if (!page) return undefined;
+    // A stored redirect points at the bare path; one asked for with a query string gets it added by handle().
+    if (page.location !== undefined && hasQuery(url)) return undefined;
     const prepared = this.preparedFor(page);
     if (!prepared) return undefined;
     const enc = negotiate(headers['accept-encoding']);
@@ -213,6 +215,8 @@ export class SiteCache {
     const answer = notModified(page, req.headers) ? prepared.notModified(enc) : prepared.response(enc, () => this.pages.body(page, enc));
     // Fastify sets Content-Length itself (and leaves the body out for HEAD).
     const { 'content-length': _length, ...headers } = answer.headers;
+    // The cache key leaves tracking parameters out, so the stored Location has none: this visitor's are added here.
+    if (page.location !== undefined) headers.location = withRequestQuery(page.location, req.url);
     return answer.status === 304 ? reply.code(304).headers(headers).send() : reply.code(answer.status).headers(headers).send(answer.body);
   }
 

@@ -7,6 +7,7 @@ import { articlePath, parseArticleFile } from '../../domain/article.ts';
 import { getArticle } from '../../storage/content.ts';
 import { renderSearchPage } from './search-page.tsx';
 import { renderDistribution } from './distribution.ts';
+import { withRequestQuery } from '../../cache/http.ts';
 
 /** A rendered public page: its bytes-to-be and the keys of everything it shows. */
 export interface RenderedPage {
@@ -103,7 +104,8 @@ function safeDecode(s: string): string | null {
 }
 
 export function sendPage(reply: FastifyReply, rendered: RenderedPage): FastifyReply {
-  if (rendered.redirect) return reply.code(rendered.status).header('location', rendered.redirect).send();
+  // The visitor's query string (campaign parameters) goes on with them; renders and cached pages never hold it.
+  if (rendered.redirect) return reply.code(rendered.status).header('location', withRequestQuery(rendered.redirect, reply.request.url)).send();
   if (rendered.lastModified) {
     reply.header('last-modified', rendered.lastModified);
     const headers = reply.request.headers;

@@ -86,6 +86,17 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
       expect(res.statusCode, other).toBe(301);
       expect(res.headers.location).toBe(path);
     }
+    // Campaign parameters go on with the visitor, with the page cache and without it (TOASOAN_CACHE=off).
+    const uncached = await buildServer(createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-'))), { cache: false });
+    try {
+      for (const server of [app, uncached]) {
+        const res = await server.inject({ url: `/post${latest!.id}.html?utm_source=zalo&utm_campaign=tet%202025` });
+        expect(res.statusCode).toBe(301);
+        expect(res.headers.location).toBe(`${path}?utm_source=zalo&utm_campaign=tet%202025`);
+      }
+    } finally {
+      await uncached.close();
+    }
     for (const url of ['/x-post2147483648.html', '/x-post99999999999.html']) {
       const res = await app.inject({ url });
       expect(res.statusCode, url).toBe(404);
@@ -205,9 +216,10 @@ describe('npm start on PostgreSQL', () => {
     try {
       const address = await new Promise<string>((ok, fail) => {
         let out = '';
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /serving (http:\/\/\S+)/.exec(out);
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (d: string) => {
+          out += d;
+          const m = /đang phục vụ (http:\/\/\S+)/.exec(out);
           if (m) ok(m[1]!);
         });
         child.once('exit', (code) => fail(new Error(`server exited ${code}: ${out}`)));
