@@ -100,10 +100,10 @@ async function startOurs(dbFile: string, workers: number): Promise<Ours> {
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const base = await new Promise<string>((ok, fail) => {
     const timer = setInterval(() => {
-      const lines = out.match(/serving (http:\/\/\S+)/g) ?? [];
+      const lines = out.match(/đang phục vụ (http:\/\/\S+)/g) ?? [];
       if (lines.length >= workers) {
         clearInterval(timer);
-        ok(/serving (http:\/\/\S+)/.exec(lines[0]!)![1]!);
+        ok(/đang phục vụ (http:\/\/\S+)/.exec(lines[0]!)![1]!);
       }
     }, 50);
     child.once('exit', (code) => {

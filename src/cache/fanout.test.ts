@@ -104,11 +104,14 @@ describe.runIf(pgUp && redisUp)('two servers over PostgreSQL and Redis (in-proce
 async function startServe(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; base: string; output: () => string }> {
   const child = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'bin/toasoan.mjs'), 'serve', '--port', '0', '--no-demo', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  // Decoded as a stream: the Vietnamese start-up line must not be split inside a character.
+  child.stdout!.setEncoding('utf8');
+  child.stderr!.setEncoding('utf8');
+  child.stdout!.on('data', (d: string) => (out += d));
+  child.stderr!.on('data', (d: string) => (out += d));
   const base = await new Promise<string>((ok, fail) => {
     const onData = () => {
-      const m = /serving (http:\/\/\S+)/.exec(out);
+      const m = /đang phục vụ (http:\/\/\S+)/.exec(out);
       if (m) ok(m[1]!);
     };
     child.stdout!.on('data', onData);
@@ -297,7 +300,7 @@ describe('`toasoan serve --workers 2`: one machine, invalidation over IPC', () =
       const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
       expect(code).toBe(1);
       expect(out).toContain('REDIS_URL');
-      expect(out).not.toContain('serving http');
+      expect(out).not.toContain('đang phục vụ http');
     } finally {
       await stop(child);
     }

@@ -27,7 +27,7 @@ export async function runImport(args: string[], config: Config): Promise<number>
     }
     publishedAt = new Date(parsed.data).toISOString();
   }
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { create: false });
   try {
     await ensureDefaultCategories(store.db);
     const started = Date.now();

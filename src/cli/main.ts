@@ -12,25 +12,26 @@ import { startScheduler } from '../newsroom/scheduler.ts';
 import cluster from 'node:cluster';
 import { runPrimary, workerCount } from '../web/cluster.ts';
 
-const USAGE = `toasoan: tòa soạn điện tử (Vietnamese newsroom platform)
+const USAGE = `toasoan: tòa soạn điện tử
 
-Usage:
+Cách dùng:
   toasoan serve [--port N] [--host H] [--no-demo] [--workers N]
-                                                  serve the reader site, API and newsroom;
-                                                  N worker processes (default: one per CPU core)
-  toasoan migrate                                 bring the database schema up to date
-  toasoan import <files or dirs…> [--category SLUG] [--published-at ISO] [--media-dir DIR]
-                                                  import articles in the seed text format
+                                                  chạy trang báo, API và ứng dụng tòa soạn;
+                                                  N tiến trình (mặc định: mỗi nhân CPU một tiến trình)
+  toasoan migrate                                 cập nhật cấu trúc cơ sở dữ liệu (tạo mới nếu chưa có)
+  toasoan import <tệp hoặc thư mục…> [--category SLUG] [--published-at ISO] [--media-dir DIR]
+                                                  nhập bài viết lưu dạng văn bản
   toasoan user add --email E --name N --role R[,R…] [--desk SLUG,…] [--password P]
   toasoan user reset-password --email E [--password P] | user disable|enable --email E | user list
-                                                  newsroom accounts (a generated password is printed once)
-  toasoan token create --user EMAIL [--name N] | token revoke --id N
-                                                  API tokens for integrations (printed once)
-  toasoan help                                    this text
+                                                  tài khoản tòa soạn (mật khẩu tự tạo chỉ hiện một lần)
+  toasoan token create --user EMAIL [--name N] | token list | token revoke --id N
+                                                  API token cho hệ thống tích hợp (chỉ hiện một lần)
+  toasoan help                                    hướng dẫn này
 
-Environment: PORT, HOST, DATABASE_URL, MEDIA_DIR, TOASOAN_NO_DEMO, TOASOAN_WORKERS,
-  REDIS_URL (page-cache invalidation across servers), TOASOAN_CACHE…, TOASOAN_PURGE_URL
-  (see README and docs/PERFORMANCE.md).`;
+import, user và token làm việc trên cơ sở dữ liệu đã có: chạy trong thư mục của tòa soạn hoặc đặt DATABASE_URL.
+Biến môi trường: PORT, HOST, DATABASE_URL, MEDIA_DIR, TOASOAN_NO_DEMO, TOASOAN_WORKERS,
+  REDIS_URL (báo xóa bộ đệm trang cho mọi máy chủ), TOASOAN_CACHE…, TOASOAN_PURGE_URL
+  (xem README và docs/PERFORMANCE.md).`;
 
 export type Command = (args: string[], config: Config) => Promise<number>;
 
@@ -52,20 +53,20 @@ async function serve(args: string[], config: Config): Promise<number> {
   const ctx = createContext(store, config.mediaDir);
   if (config.demo && !values['no-demo'] && cluster.isPrimary) {
     const demo = await seedDemo(ctx);
-    if (demo.seeded) console.log(`Demo newsroom created: ${demo.articles} stories.`);
+    if (demo.seeded) console.log(`Đã tạo tòa soạn mẫu: ${demo.articles} tin bài.`);
     const accounts = await seedDemoAccounts(store.db, join(dirname(config.mediaDir), 'demo-logins.txt'));
     if (accounts.created) console.log(`Đăng nhập thử: ${accounts.email} / ${accounts.password}\nTài khoản thử cho mọi vai trò (mật khẩu chỉ lưu ở đây): ${accounts.loginFile}`);
   }
   if (workers > 1 && cluster.isPrimary) {
     await store.close();
-    console.log(`toasoan: starting ${workers} workers`);
+    console.log(`toasoan: khởi động ${workers} tiến trình phục vụ`);
     return runPrimary(workers);
   }
   const app = await buildServer(ctx, { logger: config.log, https: config.https, trustProxy: config.trustProxy });
   const address = await app.listen({ port, host });
   // Publishes scheduled stories; on PostgreSQL an advisory lock lets one process at a time do it.
   const scheduler = startScheduler(ctx, { onError: (err) => console.error(`Lỗi lịch đăng bài: ${(err as Error).message}`) });
-  console.log(`toasoan serving ${address} (database ${store.description}${cluster.isWorker ? `, worker ${process.pid}` : ''}, cache ${ctx.siteCache ? `on, fan-out ${ctx.siteCache.fanoutKind}` : 'off'})`);
+  console.log(`toasoan đang phục vụ ${address} (cơ sở dữ liệu ${store.description}${cluster.isWorker ? `, tiến trình ${process.pid}` : ''}, bộ đệm ${ctx.siteCache ? `bật, fan-out ${ctx.siteCache.fanoutKind}` : 'tắt'})`);
   const stop = async () => {
     await scheduler.stop();
     await app.close();
@@ -79,12 +80,28 @@ async function serve(args: string[], config: Config): Promise<number> {
 
 async function migrate(_args: string[], config: Config): Promise<number> {
   const store = await openStore(config.databaseUrl);
-  console.log(`Database ${store.description} is up to date.`);
+  console.log(`Cơ sở dữ liệu ${store.description} đã được cập nhật cấu trúc mới nhất.`);
   await store.close();
   return 0;
 }
 
 export class UsageError extends Error {}
+
+/** node:util parseArgs explains a bad command line in English: the same in Vietnamese, naming the option. */
+export function usageMessage(err: Error & { code?: string }): string {
+  const option = /'(-[^' ]+)/.exec(err.message)?.[1];
+  const positional = /argument '([^']*)'/.exec(err.message)?.[1];
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `Tùy chọn không hợp lệ: ${option ?? err.message}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return option ? `Tùy chọn ${option} ${/argument missing/.test(err.message) ? 'cần một giá trị' : 'không nhận giá trị'}.` : `Giá trị tùy chọn không hợp lệ: ${err.message}`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `Lệnh này không nhận tham số "${positional ?? err.message}".`;
+    default:
+      return err.message;
+  }
+}
 
 export const COMMANDS: Record<string, Command> = { serve, migrate, import: runImport, user: runUser, token: runToken };
 
@@ -103,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command(rest, configFromEnv());
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`${(err as Error).message}\n\n${USAGE}`);
+      console.error(`${usageMessage(err as Error)}\n\n${USAGE}`);
       return 2;
     }
     console.error(`Lỗi: ${(err as Error).message}`);

@@ -4,19 +4,23 @@ import { openStore } from '../storage/database.ts';
 import { createApiToken, getUserRowByEmail, listApiTokens, revokeApiToken } from '../storage/newsroom.ts';
 import { appendAudit } from '../storage/newsroom-audit.ts';
 
-const TOKEN_USAGE = `toasoan token create --user EMAIL [--name NAME]   prints an API token once (only its hash is stored)
-toasoan token list                                 every token: id, owner, name, first characters, last use
-toasoan token revoke --id N`;
+const TOKEN_USAGE = `toasoan token create --user EMAIL [--name TÊN]   tạo một API token, chỉ hiện một lần (chỉ lưu mã băm)
+toasoan token list                                mọi token: id, chủ tài khoản, tên, các ký tự đầu, lần dùng cuối
+toasoan token revoke --id N                       thu hồi token số N`;
 
 /** `toasoan token …`: bearer tokens for integrations. */
 export async function runToken(args: string[], config: Config): Promise<number> {
   const [sub, ...rest] = args;
   const { values } = parseArgs({ args: rest, strict: true, options: { user: { type: 'string' }, name: { type: 'string' }, id: { type: 'string' } } });
   if (sub !== 'create' && sub !== 'revoke' && sub !== 'list') {
-    console.log(TOKEN_USAGE);
-    return sub === 'help' ? 0 : 2;
+    if (sub === 'help' || sub === '--help') {
+      console.log(TOKEN_USAGE);
+      return 0;
+    }
+    console.error(`${sub ? `Lệnh con không tồn tại: token ${sub}\n\n` : ''}${TOKEN_USAGE}`);
+    return 2;
   }
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { create: false });
   try {
     if (sub === 'revoke') {
       const id = Number(values.id);

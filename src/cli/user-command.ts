@@ -7,13 +7,13 @@ import { appendAudit } from '../storage/newsroom-audit.ts';
 import { generatePassword, MIN_PASSWORD_LENGTH } from '../newsroom/passwords.ts';
 import { ROLE_LABELS, ROLES, isRole, type Role } from '../domain/roles.ts';
 
-const USER_USAGE = `toasoan user add --email EMAIL --name NAME --role ROLE[,ROLE…] [--desk SLUG[,SLUG…]] [--password P]
-toasoan user reset-password --email EMAIL [--password P]
+const USER_USAGE = `toasoan user add --email EMAIL --name TÊN --role VAI_TRÒ[,VAI_TRÒ…] [--desk SLUG[,SLUG…]] [--password MẬT_KHẨU]
+toasoan user reset-password --email EMAIL [--password MẬT_KHẨU]
 toasoan user disable --email EMAIL | enable --email EMAIL
 toasoan user list
 
-Roles: ${ROLES.map((r) => `${r} (${ROLE_LABELS[r]})`).join(', ')}
-Without --password a random one is generated and printed once.`;
+Vai trò: ${ROLES.map((r) => `${r} (${ROLE_LABELS[r]})`).join(', ')}
+Không có --password thì một mật khẩu ngẫu nhiên được tạo và chỉ hiện một lần.`;
 
 const CLI_AUDIT = { ip: '', userAgent: 'toasoan-cli' };
 
@@ -37,11 +37,17 @@ export async function runUser(args: string[], config: Config): Promise<number> {
     return sub ? 0 : 2;
   }
   const { values } = parseArgs({ args: rest, strict: true, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, desk: { type: 'string' }, password: { type: 'string' } } });
-  const store = await openStore(config.databaseUrl);
+  if (!['add', 'reset-password', 'disable', 'enable', 'list'].includes(sub)) {
+    console.error(`Lệnh con không tồn tại: user ${sub}\n\n${USER_USAGE}`);
+    return 2;
+  }
+  const store = await openStore(config.databaseUrl, { create: false });
   try {
     const db = store.db;
     if (sub === 'list') {
-      for (const u of await listUsers(db)) console.log(`${u.id}\t${u.email}\t${u.name}\t${u.roles.join(',')}\t${u.active ? 'hoạt động' : 'đã khóa'}`);
+      const users = await listUsers(db);
+      if (users.length === 0) console.log('Chưa có tài khoản nào.');
+      for (const u of users) console.log(`${u.id}\t${u.email}\t${u.name}\t${u.roles.join(',')}\t${u.active ? 'hoạt động' : 'đã khóa'}`);
       return 0;
     }
     const email = values.email && z.email().safeParse(values.email.trim()).success ? values.email.trim() : undefined;
@@ -93,7 +99,6 @@ export async function runUser(args: string[], config: Config): Promise<number> {
       console.log(`${sub === 'enable' ? 'Đã mở' : 'Đã khóa'} tài khoản ${row.email}.`);
       return 0;
     }
-    console.error(`Lệnh con không tồn tại: user ${sub}\n\n${USER_USAGE}`);
     return 2;
   } finally {
     await store.close();

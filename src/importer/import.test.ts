@@ -162,6 +162,8 @@ describe('toasoan import (command line)', () => {
     const env = { ...process.env, DATABASE_URL: `sqlite:${join(work, 'db.sqlite')}`, MEDIA_DIR: join(work, 'media') };
     const bin = resolve(import.meta.dirname, '../../bin/toasoan.mjs');
     const run = promisify(execFile);
+    // import works on an existing newsroom: `migrate` creates the database first.
+    await run(process.execPath, [bin, 'migrate'], { env });
     const err = await run(process.execPath, [bin, 'import', docs, '--category', 'quoc-te'], { env }).then(
       () => null,
       (e: { code: number; stdout: string; stderr: string }) => e,

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -24,12 +24,26 @@ export interface OpenOptions {
   /** Pool size for PostgreSQL. */
   poolSize?: number;
   migrate?: boolean;
+  /**
+   * Default true. False for commands that work on an existing newsroom (user, token, import): a SQLite file that is
+   * not there is refused instead of created (run from the wrong directory, the default path names a new, empty one).
+   */
+  create?: boolean;
 }
+
+/** A SQLite database that a command needs and that does not exist. */
+export class MissingDatabaseError extends Error {}
 
 /** Opens the database named by a URL: unset or `sqlite:PATH` for SQLite, `postgres://…` for PostgreSQL. */
 export async function openStore(url: string | undefined, opts: OpenOptions = {}): Promise<Store> {
-  const store = url && /^postgres(ql)?:\/\//.test(url) ? openPostgres(url, opts) : openSqlite(sqlitePath(url));
-  if (opts.migrate !== false) await migrateToLatest(store.db as Kysely<unknown>, store.engine);
+  const store = url && /^postgres(ql)?:\/\//.test(url) ? openPostgres(url, opts) : openSqlite(sqlitePath(url), opts.create ?? true);
+  try {
+    if (store.engine === 'postgres') await checkSchema(store, url!);
+    if (opts.migrate !== false) await migrateToLatest(store.db as Kysely<unknown>, store.engine);
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw err;
+  }
   return store;
 }
 
@@ -41,8 +55,22 @@ export function sqlitePath(url: string | undefined): string {
   return resolve(url);
 }
 
-function openSqlite(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+function openSqlite(path: string, create: boolean): Store {
+  if (path !== ':memory:') {
+    if (!create && !existsSync(path)) {
+      throw new MissingDatabaseError(
+        `Chưa có cơ sở dữ liệu ${path}. Hãy chạy lệnh trong thư mục của tòa soạn (nơi "toasoan serve" đã tạo data/toasoan.db), hoặc đặt DATABASE_URL=sqlite:ĐƯỜNG_DẪN tới tệp đang dùng; "toasoan migrate" tạo một cơ sở dữ liệu mới.`,
+      );
+    }
+    // The file holds password hashes and sessions: what we create is for this user only. SQLite gives the -wal and
+    // -shm files the mode of the database file; a file or directory that already exists keeps the mode it has.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    try {
+      closeSync(openSync(path, 'wx', 0o600));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
   const database = nodeSqliteDatabase(path);
   database.raw.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
@@ -65,6 +93,45 @@ function openPostgres(url: string, opts: OpenOptions): Store {
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', description: redact(url) + (opts.pgSchema ? ` (schema ${opts.pgSchema})` : ''), close: () => db.destroy() };
+}
+
+/**
+ * PostgreSQL creates tables in the first schema of search_path that exists. One named there that does not exist would
+ * fail the first migration with "no schema has been selected to create in", or put the tables in the next one
+ * (public) unseen: either way the operator is told which schema to create.
+ */
+async function checkSchema(store: Store, url: string): Promise<void> {
+  const row = (await sql<{ path: string; current: string | null }>`select current_setting('search_path') as path, current_schema() as current`.execute(store.db)).rows[0]!;
+  const wanted = searchPathSchemas(row.path).find((s) => s !== '$user');
+  const exists = wanted !== undefined && (await sql`select 1 from pg_namespace where nspname = ${wanted}`.execute(store.db)).rows.length > 0;
+  if (wanted !== undefined && !exists) {
+    throw new Error(`Schema PostgreSQL "${wanted}" (search_path trong DATABASE_URL) chưa có trong ${serverOf(url)}: hãy tạo trước, ví dụ psql "${serverOf(url)}" -c 'CREATE SCHEMA ${quoteIdent(wanted)};', hoặc bỏ search_path để dùng schema public.`);
+  }
+  if (row.current === null) throw new Error(`search_path "${row.path}" của PostgreSQL không chỉ tới schema nào có trong ${serverOf(url)}: hãy tạo schema bằng CREATE SCHEMA, hoặc đặt search_path trong DATABASE_URL.`);
+}
+
+/** The schemas of a search_path setting, in order (quoted names as written, unquoted ones lowercased as PostgreSQL does). */
+export function searchPathSchemas(path: string): string[] {
+  const out: string[] = [];
+  const re = /\s*(?:"((?:[^"]|"")*)"|([^,\s]+))\s*(?:,|$)/y;
+  let m: RegExpExecArray | null;
+  while (re.lastIndex < path.length && (m = re.exec(path))) out.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]!.toLowerCase());
+  return out;
+}
+
+function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** The database URL without its query (options, password) and with any password hidden, for messages. */
+function serverOf(url: string): string {
+  try {
+    const u = new URL(redact(url));
+    u.search = '';
+    return u.toString().replace(/%2A%2A%2A/g, '***');
+  } catch {
+    return redact(url);
+  }
 }
 
 /** The URL with any password (`user:password@`, `?password=`) replaced by ***, for logs and messages. */
