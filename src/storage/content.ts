@@ -6,6 +6,7 @@ import { foldAccents, nfc, slugify, SLUG_FALLBACK } from '../domain/vietnamese.t
 import { cleanText, indexKeys } from '../search/vietnamese-text.ts';
 import type { ArticleStatus, ArticleType } from '../domain/article.ts';
 import { indexArticle } from '../search/indexer.ts';
+import { mediaSearchText } from './media.ts';
 
 /** Keeps the search index in step: the workflow calls it after publish/update/unpublish, in the same transaction. */
 export { indexArticle };
@@ -129,20 +130,20 @@ export interface NewMedia {
 }
 
 export async function insertMedia(db: Db, m: NewMedia): Promise<number> {
+  const text = { file_name: nfc(m.fileName), caption: nfc(m.caption ?? ''), alt: nfc(m.alt ?? '') };
   const row = await db
     .insertInto('media')
     .values({
-      file_name: nfc(m.fileName),
+      ...text,
       storage_key: m.storageKey,
       mime: m.mime,
       width: m.width,
       height: m.height,
       byte_size: m.byteSize ?? 0,
-      caption: nfc(m.caption ?? ''),
       credit: nfc(m.credit ?? ''),
-      alt: nfc(m.alt ?? ''),
       sha256: m.sha256 ?? null,
       created_at: nowIso(),
+      search_f: mediaSearchText(text),
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -9,6 +9,7 @@ import * as m005 from './migrations/005_login_attempts.ts';
 import * as m006 from './migrations/006_search_pairs.ts';
 import * as m007 from './migrations/007_login_claims.ts';
 import * as m008 from './migrations/008_pg_folded_tsv.ts';
+import * as m009 from './migrations/009_media_search.ts';
 
 export interface MigrationContext {
   engine: Engine;
@@ -30,6 +31,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['006_search_pairs', m006],
   ['007_login_claims', m007],
   ['008_pg_folded_tsv', m008],
+  ['009_media_search', m009],
 ];
 
 export function registerMigration(name: string, mod: MigrationModule): void {

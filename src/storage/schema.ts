@@ -43,6 +43,8 @@ export interface MediaTable {
   alt: string;
   sha256: string | null;
   created_at: string;
+  /** Caption, alt text and file name folded for the library search (src/storage/media.ts, migration 009). */
+  search_f: string;
 }
 
 export interface ArticleTable {

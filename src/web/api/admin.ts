@@ -11,6 +11,7 @@ import { generatePassword, hashPassword } from '../../newsroom/passwords.ts';
 import { indexArticles } from '../../search/indexer.ts';
 import { appendAudit, listAudit } from '../../storage/newsroom-audit.ts';
 import { createCategory, ensureTag, findTagByName, getSettings, listCategories, saveSettings } from '../../storage/content.ts';
+import { listMedia } from '../../storage/media.ts';
 import { SiteSettingsSchema } from '../../domain/settings.ts';
 import { nfc, slugify } from '../../domain/vietnamese.ts';
 import type { FastifyRequest } from 'fastify';
@@ -156,15 +157,20 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
     return row;
   });
 
-  route(api, ctx, { method: 'PATCH', url: '/tags/:id', summary: 'Đổi tên thẻ (quản trị)', tag: 'Thẻ', params: IdParams, body: TagCreateSchema, success: { status: 200 }, problems: [400, 403, 404] }, async ({ auth, params, body, req }) => {
+  route(api, ctx, { method: 'PATCH', url: '/tags/:id', summary: 'Đổi tên thẻ (quản trị; địa chỉ trang thẻ giữ nguyên)', tag: 'Thẻ', params: IdParams, body: TagCreateSchema, success: { status: 200 }, problems: [400, 403, 404, 409] }, async ({ auth, params, body, req }) => {
     require(auth, 'manage_taxonomy');
+    const name = nfc(body.name.trim());
+    if (!name) throw new ApiProblem('validation', 'Tên thẻ không hợp lệ.');
+    // Renamed onto another tag's name, two tags would read the same to readers and to ensureTag (which picks one).
+    const same = await findTagByName(db, name);
+    if (same && same.id !== params.id) throw new ApiProblem('conflict', `Đã có thẻ “${same.name}”.`);
     await db.transaction().execute(async (trx) => {
-      const r = await trx.updateTable('tags').set({ name: nfc(body.name) }).where('id', '=', params.id).executeTakeFirst();
+      const r = await trx.updateTable('tags').set({ name }).where('id', '=', params.id).executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) throw new ApiProblem('not_found', 'Không tìm thấy thẻ.');
       // Tags are searchable text of their stories: the new name finds them, the old one no longer does.
       const tagged = await trx.selectFrom('article_tags').select('article_id').where('tag_id', '=', params.id).execute();
       for (let i = 0; i < tagged.length; i += 500) await indexArticles(trx, tagged.slice(i, i + 500).map((t) => t.article_id));
-      await log(auth, req, 'tag_update', `tag:${params.id}`, { name: body.name }, trx);
+      await log(auth, req, 'tag_update', `tag:${params.id}`, { name }, trx);
     });
     await ctx.events.emit({ type: 'taxonomy.changed' });
     return db.selectFrom('tags').selectAll().where('id', '=', params.id).executeTakeFirstOrThrow();
@@ -172,17 +178,13 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
 
   route(api, ctx, { method: 'GET', url: '/people', summary: 'Tác giả (người ký tên bài)', tag: 'Thẻ' }, async () => ({ items: await db.selectFrom('people').selectAll().orderBy('name').execute() }));
 
-  route(api, ctx, { method: 'GET', url: '/media', summary: 'Thư viện ảnh, mới nhất trước; tìm theo chú thích/tên tệp (q)', tag: 'Ảnh', query: z.object({ q: z.string().max(200).optional(), ...PageQuery }).strict() }, async ({ auth, query }) => {
+  route(api, ctx, { method: 'GET', url: '/media', summary: 'Thư viện ảnh, mới nhất trước; tìm theo chú thích, mô tả ảnh hoặc tên tệp (q), không phân biệt dấu', tag: 'Ảnh', query: z.object({ q: z.string().max(200).optional(), ...PageQuery }).strict() }, async ({ auth, query }) => {
     if (!can(auth.user, 'create') && !can(auth.user, 'manage_settings')) throw new ApiProblem('forbidden', 'Bạn không có quyền xem thư viện ảnh.');
-    let q = db.selectFrom('media');
-    if (query.q) {
-      const pattern = `%${nfc(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      q = q.where((eb) => eb.or([eb('caption', 'like', pattern), eb('file_name', 'like', pattern)]));
-    }
-    const [rows, count] = await Promise.all([q.selectAll().orderBy('id', 'desc').limit(query.perPage).offset((query.page - 1) * query.perPage).execute(), q.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()]);
+    // Folded like the story list: "lao cai" finds "Lào Cai" in a caption, alt text or file name.
+    const { rows, total } = await listMedia(db, { q: query.q, limit: query.perPage, offset: (query.page - 1) * query.perPage });
     return {
       items: rows.map((m) => ({ id: m.id, fileName: m.file_name, url: m.storage_key ? `/media/${m.storage_key}` : null, mime: m.mime, width: m.width, height: m.height, byteSize: m.byte_size, caption: m.caption, credit: m.credit, alt: m.alt, createdAt: m.created_at })),
-      total: Number(count.n),
+      total,
       page: query.page,
       perPage: query.perPage,
     };

@@ -11,6 +11,7 @@ import { MAX_IMAGE_BYTES } from '../../media/store.ts';
 import { appendAudit } from '../../storage/newsroom-audit.ts';
 import { nfc } from '../../domain/vietnamese.ts';
 import type { MediaRow } from '../../storage/schema.ts';
+import { updateMediaText } from '../../storage/media.ts';
 
 /** Media library writes: multipart upload (POST /media), one item (GET /media/:id), caption/credit/alt (PATCH /media/:id). */
 const MAX_FILES = 20;
@@ -51,7 +52,7 @@ export async function registerMediaUploadApi(api: FastifyInstance, ctx: AppConte
     const changed = (Object.keys(set) as Array<keyof typeof set>).some((k) => set[k] !== m[k]);
     const meta = requestMeta(req);
     await db.transaction().execute(async (trx) => {
-      if (changed) await trx.updateTable('media').set(set).where('id', '=', params.id).execute();
+      if (changed) await updateMediaText(trx, params.id, set);
       await appendAudit(trx, { userId: auth.user.id, userEmail: auth.user.email, action: 'media_update', target: `media:${params.id}`, ip: meta.ip, userAgent: meta.userAgent, details: { changes: set } });
     });
     // Pages drawing this image with its library text (the stories it illustrates) change with it.

@@ -365,6 +365,11 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     const who = { ...m.reporter, cookie: cookie.split(';')[0]!, csrf: ok.json().csrfToken as string };
     const s = await nr.call(who, 'GET', '/api/v1/session');
     expect(s.json()).toMatchObject({ user: { id: m.reporter.user.id }, roles: [{ key: 'reporter', label: 'Phóng viên' }], desks: [{ id: nr.desk }], via: 'session' });
+    // The app shows screens by these (reporter: own stories, desk view, no audit log or tags).
+    expect(s.json().permissions).toMatchObject({ edit: 'own', view: 'desk', create: 'all' });
+    expect(s.json().permissions).not.toHaveProperty('view_audit');
+    expect(s.json().permissions).not.toHaveProperty('manage_taxonomy');
+    expect((await nr.call(m.admin, 'GET', '/api/v1/session')).json().permissions).toMatchObject({ view_audit: 'all', manage_taxonomy: 'all' });
     expect((await nr.call(who, 'DELETE', '/api/v1/session', undefined, { csrf: false })).status).toBe(403);
     expect((await nr.call(who, 'DELETE', '/api/v1/session')).status).toBe(204);
     expect((await nr.call(who, 'GET', '/api/v1/session')).status).toBe(401);
@@ -451,6 +456,13 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     expect((await nr.call(m.admin, 'PATCH', `/api/v1/tags/${tag}`, { name: 'Bóng đá phong trào' })).status).toBe(200);
     expect(await found('phong trào')).toContain(story);
     expect(await found('túc cầu')).not.toContain(story);
+    // Renaming onto another tag's name (accents and case aside) is refused and changes nothing; its own name is fine.
+    const other = (await nr.call(m.admin, 'POST', '/api/v1/tags', { name: 'Bão số 3' })).json() as { id: number };
+    const clash = await nr.call(m.admin, 'PATCH', `/api/v1/tags/${tag}`, { name: '  bão SỐ 3 ' });
+    expect(clash.status).toBe(409);
+    expect(clash.json()).toMatchObject({ detail: 'Đã có thẻ “Bão số 3”.' });
+    expect((await nr.call(m.admin, 'PATCH', `/api/v1/tags/${tag}`, { name: 'Báo số 3' })).status).toBe(200);
+    expect((await nr.call(m.admin, 'PATCH', `/api/v1/tags/${other.id}`, { name: ' Bão Số 3 ' })).json()).toMatchObject({ name: 'Bão Số 3' });
 
     // When the audit entry cannot be written, the change is not kept either.
     const fail = nr.store.engine === 'sqlite'

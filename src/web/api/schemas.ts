@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ARTICLE_STATUSES, ARTICLE_TYPES } from '../../domain/article.ts';
 import { DocSchema } from '../../domain/document.ts';
 import { ROLES } from '../../domain/roles.ts';
+import { PERMISSION_ACTIONS } from '../../domain/permissions.ts';
 import { TRANSITION_ACTIONS } from '../../domain/workflow.ts';
 import { DbId, DbIdParam } from './ids.ts';
 
@@ -132,7 +133,7 @@ export const LockSchema = Lock;
 export const LoginSchema = z.object({ email: z.string().min(3).max(254), password: z.string().min(1).max(1000) }).strict();
 
 export const UserSchema = z.object({ id: z.number(), email: z.string().optional(), name: z.string(), roles: z.array(z.enum(ROLES)), deskIds: z.array(z.number()), active: z.boolean().optional(), createdAt: z.string().optional() });
-export const SessionSchema = z.object({ user: UserSchema, roles: z.array(z.object({ key: z.enum(ROLES), label: z.string() })), desks: z.array(z.object({ id: z.number(), name: z.string(), slug: z.string() })), csrfToken: z.string().nullable(), expiresAt: z.string().nullable(), via: z.enum(['session', 'token']) });
+export const SessionSchema = z.object({ user: UserSchema, roles: z.array(z.object({ key: z.enum(ROLES), label: z.string() })), permissions: z.partialRecord(z.enum(PERMISSION_ACTIONS), z.enum(['own', 'desk', 'all'])), desks: z.array(z.object({ id: z.number(), name: z.string(), slug: z.string() })), csrfToken: z.string().nullable(), expiresAt: z.string().nullable(), via: z.enum(['session', 'token']) });
 
 const password = z.string().min(10, 'Mật khẩu tối thiểu 10 ký tự').max(200);
 export const UserCreateSchema = z.object({ email: z.email().max(254), name: z.string().trim().min(1).max(200), roles: z.array(z.enum(ROLES)).min(1).max(8), deskIds: z.array(DbId).max(100).optional(), password: password.optional() }).strict();

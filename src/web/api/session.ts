@@ -9,12 +9,15 @@ import { createSession, deleteSession, getUserRowByEmail, normalizeEmail, setPas
 import { DUMMY_HASH, verifyPassword } from '../../newsroom/passwords.ts';
 import { appendAudit, claimLoginAttempt, loginSucceeded, type LoginLimits } from '../../storage/newsroom-audit.ts';
 import { ROLE_LABELS } from '../../domain/roles.ts';
+import { PERMISSION_ACTIONS, scopeOf } from '../../domain/permissions.ts';
 
 export async function sessionBody(ctx: AppContext, user: User, auth: Pick<Authenticated, 'via' | 'csrfToken' | 'expiresAt'>) {
   const desks = user.deskIds.length ? await ctx.store.db.selectFrom('categories').select(['id', 'name', 'slug']).where('id', 'in', user.deskIds).orderBy('position').execute() : [];
   return {
     user: { id: user.id, email: user.email, name: user.name, roles: user.roles, deskIds: user.deskIds, active: user.active, createdAt: user.createdAt },
     roles: user.roles.map((key) => ({ key, label: ROLE_LABELS[key] })),
+    // What the roles allow, so the newsroom app shows only the screens the server will serve (no copy of the matrix there).
+    permissions: Object.fromEntries(PERMISSION_ACTIONS.map((a) => [a, scopeOf(user, a)] as const).filter(([, scope]) => scope !== 'none')),
     desks,
     csrfToken: auth.csrfToken ?? null,
     expiresAt: auth.expiresAt ?? null,
