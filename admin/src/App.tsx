@@ -12,6 +12,13 @@ const NewStoryScreen = lazy(() => import('./editor/NewStory.tsx'));
 const MediaScreen = lazy(() => import('./screens/Media.tsx'));
 const CurationScreen = lazy(() => import('./screens/Curation.tsx'));
 const AdminScreen = lazy(() => import('./screens/Admin.tsx'));
+const AccountScreen = lazy(() => import('./screens/Account.tsx'));
+const AuditScreen = lazy(() => import('./screens/Audit.tsx'));
+const TagsScreen = lazy(() => import('./screens/Tags.tsx'));
+
+// As the server's permission matrix says (sent with the session).
+const canReadAudit = (s: SessionInfo) => !!s.permissions.view_audit;
+const canManageTags = (s: SessionInfo) => !!s.permissions.manage_taxonomy;
 
 export function App() {
   return (
@@ -91,6 +98,8 @@ function TopBar({ session, signOut }: { session: SessionInfo; signOut: () => voi
     ['/media', t('nav.media')],
   ];
   if (hasRole(session, 'managing_editor', 'deputy_editor_in_chief', 'editor_in_chief')) items.push(['/home', t('nav.home')]);
+  if (canManageTags(session)) items.push(['/tags', t('nav.tags')]);
+  if (canReadAudit(session)) items.push(['/audit', t('nav.audit')]);
   if (hasRole(session, 'admin')) items.push(['/admin', t('nav.admin')]);
   return (
     <header className="topbar">
@@ -107,7 +116,11 @@ function TopBar({ session, signOut }: { session: SessionInfo; signOut: () => voi
         </ul>
       </nav>
       <span className="whoami">
-        {session.user.name} · {session.roles.map((r) => r.label).join(', ')}
+        <Link to="/account" aria-current={pathname === '/account' ? 'page' : undefined}>
+          <span className="visually-hidden">{t('nav.account')}: </span>
+          {session.user.name}
+        </Link>{' '}
+        · {session.roles.map((r) => r.label).join(', ')}
       </span>
       <button type="button" className="link-button" onClick={signOut}>
         {t('nav.logout')}
@@ -126,6 +139,9 @@ function Routes({ session }: { session: SessionInfo }) {
   if (pathname === '/media') return <MediaScreen />;
   if (pathname === '/home') return <CurationScreen />;
   if (pathname.startsWith('/admin') && hasRole(session, 'admin')) return <AdminScreen />;
+  if (pathname === '/account') return <AccountScreen />;
+  if (pathname === '/audit') return canReadAudit(session) ? <AuditScreen /> : <p role="alert">{t('error.forbidden')}</p>;
+  if (pathname === '/tags') return canManageTags(session) ? <TagsScreen /> : <p role="alert">{t('error.forbidden')}</p>;
   if (pathname === '/login') {
     navigate('/', true);
     return null;

@@ -1,8 +1,11 @@
 /** The only way the app talks to the server: JSON over /api/v1, cookie session + CSRF header. */
+import { problemText } from './lib/problem-text.ts';
 
 export interface SessionInfo {
   user: { id: number; email?: string; name: string; roles: string[]; deskIds: number[] };
   roles: Array<{ key: string; label: string }>;
+  /** Scope of each action the user's roles allow (the server's permission matrix); missing means not allowed. */
+  permissions: Partial<Record<string, 'own' | 'desk' | 'all'>>;
   desks: Array<{ id: number; name: string; slug: string }>;
   csrfToken: string | null;
   expiresAt: string | null;
@@ -62,9 +65,9 @@ export async function request<T>(method: string, path: string, body?: unknown, h
     }
   }
   if (!res.ok) {
-    const p = (data && typeof data === 'object' ? data : {}) as { type?: string; title?: string; detail?: string };
+    const p = (data && typeof data === 'object' ? data : {}) as { type?: string };
     if (res.status === 401 && path !== '/session') onUnauthenticated?.();
-    throw new ApiError(res.status, String(p.type ?? res.status), p.detail || p.title || res.statusText, data);
+    throw new ApiError(res.status, String(p.type ?? res.status), problemText(data, res.statusText), data);
   }
   return { data: data as T, etag: res.headers.get('etag'), status: res.status };
 }
@@ -123,8 +126,8 @@ export function uploadFile(file: File, onProgress: (fraction: number) => void): 
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as MediaItem);
       else {
         if (xhr.status === 401) onUnauthenticated?.();
-        const p = (body ?? {}) as { detail?: string; title?: string; type?: string };
-        reject(new ApiError(xhr.status, String(p.type ?? xhr.status), p.detail || p.title || xhr.statusText, body));
+        const p = (body ?? {}) as { type?: string };
+        reject(new ApiError(xhr.status, String(p.type ?? xhr.status), problemText(body, xhr.statusText), body));
       }
     };
     const form = new FormData();

@@ -13,6 +13,7 @@ import { countWords, editorToDoc, type PMNode } from './doc-convert.ts';
 import { Box, Embed, Figure, Gallery } from './extensions.ts';
 import { rememberMedia } from './media-cache.ts';
 import { History } from './History.tsx';
+import { CoverPreview } from '../media/MediaName.tsx';
 
 const TYPES: Array<[string, string]> = [
   ['standard', 'Tin thường'],
@@ -81,6 +82,9 @@ export default function EditorScreen({ id }: { id: number }) {
   const [notice, setNotice] = useState('');
   const [error, setError] = useState('');
   const [lockedBy, setLockedBy] = useState<string | null>(null);
+  /** A failure to take or keep the edit lock, shown to the writer; typing goes on. */
+  const [lockIssue, setLockIssue] = useState('');
+  const holdsLock = useRef(false);
   const [note, setNote] = useState('');
   const [scheduleAt, setScheduleAt] = useState('');
   const [picker, setPicker] = useState<null | 'figure' | 'gallery' | 'cover'>(null);
@@ -263,9 +267,18 @@ export default function EditorScreen({ id }: { id: number }) {
         try {
           await api.post(`/articles/${id}/lock`, takeover ? { takeover: true } : {});
           setLockedBy(null);
+          setLockIssue('');
+          holdsLock.current = true;
           return;
         } catch (err) {
-          if (!(err instanceof ApiError && err.status === 409)) return;
+          holdsLock.current = false;
+          if (!(err instanceof ApiError && err.status === 409)) {
+            // Offline, refused or a server error: say so. The heartbeat tries again (its 409 comes back here).
+            const message = err instanceof ApiError ? err.message : t('error.network');
+            setLockIssue(t(takeover ? 'editor.lockTakeoverFailed' : 'editor.lockTakeFailed', { message }));
+            return;
+          }
+          setLockIssue('');
           const holder = (err.body as { lock?: { userName?: string }; current?: { userName?: string } } | null)?.lock?.userName;
           const current = await api.get<{ lock: { userName: string; userId: number } | null }>(`/articles/${id}/lock`).catch(() => null);
           // Given back in the meantime (the last editor's release, sent as they left, arrived after our request): take it.
@@ -283,9 +296,13 @@ export default function EditorScreen({ id }: { id: number }) {
     if (!mayEdit) return;
     void takeLock();
     const beat = setInterval(() => {
-      api.put(`/articles/${id}/lock`).catch((err) => {
-        if (err instanceof ApiError && err.status === 409) void takeLock();
-      });
+      api.put(`/articles/${id}/lock`).then(
+        () => setLockIssue(''),
+        (err: unknown) => {
+          if (err instanceof ApiError && err.status === 409) void takeLock();
+          else setLockIssue(t(holdsLock.current ? 'editor.lockKeepFailed' : 'editor.lockTakeFailed', { message: err instanceof ApiError ? err.message : t('error.network') }));
+        },
+      );
     }, 30_000);
     // Closing the tab or leaving the app gives the story back at once, not when the lease runs out.
     const release = () => releaseOnUnload(`/articles/${id}/lock`);
@@ -293,6 +310,7 @@ export default function EditorScreen({ id }: { id: number }) {
     return () => {
       window.removeEventListener('pagehide', release);
       clearInterval(beat);
+      // Leaving the story: nobody is left to tell, and the lease runs out by itself within 90 s.
       void api.del(`/articles/${id}/lock`).catch(() => undefined);
     };
   }, [id, mayEdit, takeLock]);
@@ -402,6 +420,11 @@ export default function EditorScreen({ id }: { id: number }) {
             <button type="button" onClick={() => void takeLock(true)}>
               {t('editor.lockTake')}
             </button>
+          </span>
+        )}
+        {lockIssue && (
+          <span className="lock-issue" role="status" data-testid="lock-issue">
+            {lockIssue}
           </span>
         )}
         <span className="spacer" />
@@ -519,7 +542,7 @@ export default function EditorScreen({ id }: { id: number }) {
               ))}
             </datalist>
             <p className="label">{t('editor.cover')}</p>
-            <p className="muted">{fields.coverMediaId ? `#${fields.coverMediaId}` : t('editor.coverNone')}</p>
+            {fields.coverMediaId ? <CoverPreview id={fields.coverMediaId} /> : <p className="muted">{t('editor.coverNone')}</p>}
             {canEdit && (
               <button type="button" onClick={() => setPicker('cover')}>
                 {t('editor.coverPick')}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, type MediaItem } from '../api.ts';
 import { t } from '../i18n/index.ts';
 import { rememberMedia } from '../editor/media-cache.ts';
+import { rememberMediaItem } from './MediaName.tsx';
 import { Uploader } from './Uploader.tsx';
 
 /** Search, list and upload; `onChoose` picks items (editor), `onSelect` opens one for editing (library page). */
@@ -9,11 +10,24 @@ export function Library({ onChoose, multiple = false, onSelect }: { onChoose?: (
   const [q, setQ] = useState('');
   const [items, setItems] = useState<MediaItem[]>([]);
   const [chosen, setChosen] = useState<MediaItem[]>([]);
+  /** What the last search found (null: no search yet), and why the library could not be loaded. */
+  const [found, setFound] = useState<number | null>(null);
+  const [error, setError] = useState('');
   const load = useCallback((query: string) => {
-    api.get<{ items: MediaItem[] }>(`/media?perPage=60${query ? `&q=${encodeURIComponent(query)}` : ''}`).then((r) => {
-      for (const m of r.items) rememberMedia(m.id, m.url);
-      setItems(r.items);
-    }, () => undefined);
+    // The server folds accents and case ("lao cai" finds "Lào Cai"); it only needs the words.
+    const words = query.trim();
+    api.get<{ items: MediaItem[]; total: number }>(`/media?perPage=60${words ? `&q=${encodeURIComponent(words)}` : ''}`).then(
+      (r) => {
+        for (const m of r.items) {
+          rememberMedia(m.id, m.url);
+          rememberMediaItem(m);
+        }
+        setItems(r.items);
+        setFound(words ? r.total : null);
+        setError('');
+      },
+      (err: Error) => setError(t('media.loadFailed', { message: err.message })),
+    );
   }, []);
   useEffect(() => load(''), [load]);
 
@@ -26,6 +40,7 @@ export function Library({ onChoose, multiple = false, onSelect }: { onChoose?: (
     <div className="library">
       <Uploader
         onUploaded={(m) => {
+          rememberMediaItem(m);
           setItems((list) => [m, ...list.filter((x) => x.id !== m.id)]);
           if (onChoose && !multiple) onChoose([m]);
           else if (onChoose) setChosen((c) => [...c, m]);
@@ -43,6 +58,14 @@ export function Library({ onChoose, multiple = false, onSelect }: { onChoose?: (
           {t('media.search')} <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
         </label>
       </form>
+      <p className="muted" aria-live="polite" data-testid="media-found">
+        {found !== null ? t('media.found', { count: found }) : ''}
+      </p>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {items.length === 0 ? (
         <p>{t('media.empty')}</p>
       ) : (

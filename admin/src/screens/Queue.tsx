@@ -21,23 +21,46 @@ interface ListResult {
   total: number;
 }
 
+const PER_PAGE = 30;
+/** The API's largest page. */
+const MAX_PER_PAGE = 100;
+
+/** The API's order: last updated first, then the higher id. */
+const newestFirst = (a: ArticleListItem, b: ArticleListItem) => b.updatedAt.localeCompare(a.updatedAt) || b.id - a.id;
+
+/** The first `need` stories of one list (fewer when it has fewer), in as few requests as the API's page size allows. */
+async function firstOf(base: URLSearchParams, need: number): Promise<ListResult> {
+  const perPage = Math.min(MAX_PER_PAGE, need);
+  const page = (n: number) => api.get<ListResult>(`/articles?${new URLSearchParams([...base, ['perPage', String(perPage)], ['page', String(n)]])}`);
+  const first = await page(1);
+  const pages = Math.min(Math.ceil(need / perPage), Math.ceil(first.total / perPage));
+  const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => page(i + 2)));
+  return { items: [first, ...rest].flatMap((r) => r.items).slice(0, need), total: first.total };
+}
+
+/**
+ * One page of a tab. The waiting tab can span several statuses, which the API lists one at a time: page N of their
+ * merge lies within the first N pages of each, merged in the API's order.
+ */
 async function fetchList(session: SessionInfo, tab: Tab, f: { status: string; desk: string; text: string; page: number }): Promise<ListResult> {
   const base = new URLSearchParams();
   if (f.desk) base.set('desk', f.desk);
   if (f.text) base.set('text', f.text);
-  base.set('perPage', '30');
-  base.set('page', String(f.page));
   if (tab === 'mine') base.set('author', String(session.user.id));
+  let statuses = f.status ? [f.status] : [];
   if (tab === 'waiting') {
     const w = waitingStatuses(session.user.roles);
     if (w.ownOnly) base.set('author', String(session.user.id));
-    const statuses = f.status ? w.statuses.filter((s) => s === f.status) : w.statuses;
-    const parts = await Promise.all(statuses.map((s) => api.get<ListResult>(`/articles?${new URLSearchParams([...base, ['status', s]])}`)));
-    const items = parts.flatMap((p) => p.items).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-    return { items, total: parts.reduce((n, p) => n + p.total, 0) };
+    statuses = f.status ? w.statuses.filter((s) => s === f.status) : w.statuses;
+    if (!statuses.length) return { items: [], total: 0 };
   }
-  if (f.status) base.set('status', f.status);
-  return api.get<ListResult>(`/articles?${base}`);
+  if (statuses.length <= 1) {
+    if (statuses[0]) base.set('status', statuses[0]);
+    return api.get<ListResult>(`/articles?${new URLSearchParams([...base, ['perPage', String(PER_PAGE)], ['page', String(f.page)]])}`);
+  }
+  const parts = await Promise.all(statuses.map((s) => firstOf(new URLSearchParams([...base, ['status', s]]), f.page * PER_PAGE)));
+  const items = parts.flatMap((p) => p.items).sort(newestFirst);
+  return { items: items.slice((f.page - 1) * PER_PAGE, f.page * PER_PAGE), total: parts.reduce((n, p) => n + p.total, 0) };
 }
 
 export function QueueScreen() {
@@ -135,8 +158,10 @@ export function QueueScreen() {
       {error && <p role="alert" className="error">{error}</p>}
       {result && (
         <>
-          <p className="muted" aria-live="polite">
-            {t('queue.count', { count: result.total })}
+          <p className="muted" aria-live="polite" data-testid="queue-count">
+            {result.total > PER_PAGE && result.items.length > 0
+              ? t('queue.range', { from: (filters.page - 1) * PER_PAGE + 1, to: (filters.page - 1) * PER_PAGE + result.items.length, count: result.total })
+              : t('queue.count', { count: result.total })}
           </p>
           {result.items.length === 0 ? (
             <p>{t('queue.empty')}</p>
@@ -172,18 +197,29 @@ export function QueueScreen() {
               </table>
             </div>
           )}
-          {tab !== 'waiting' && result.total > 30 && (
-            <nav className="pager" aria-label="Phân trang">
-              <button type="button" disabled={filters.page <= 1} onClick={() => setParam({ page: String(filters.page - 1) })}>
-                {t('queue.prev')}
-              </button>
-              <button type="button" disabled={filters.page * 30 >= result.total} onClick={() => setParam({ page: String(filters.page + 1) })}>
-                {t('queue.next')}
-              </button>
-            </nav>
-          )}
+          {(result.total > PER_PAGE || filters.page > 1) && <Pager page={filters.page} pages={Math.max(1, Math.ceil(result.total / PER_PAGE))} onPage={(n) => setParam({ page: n > 1 ? String(n) : '' })} />}
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * Previous/next with the page number. The ends are aria-disabled rather than disabled, so the button just pressed keeps
+ * keyboard focus when it reaches the first or last page.
+ */
+function Pager({ page, pages, onPage }: { page: number; pages: number; onPage: (n: number) => void }) {
+  const first = page <= 1;
+  const last = page >= pages;
+  return (
+    <nav className="pager" aria-label={t('queue.pages')}>
+      <button type="button" aria-disabled={first} onClick={() => !first && onPage(Math.min(page - 1, pages))}>
+        {t('queue.prev')}
+      </button>
+      <span>{t('queue.pageOf', { page, pages })}</span>
+      <button type="button" aria-disabled={last} onClick={() => !last && onPage(page + 1)}>
+        {t('queue.next')}
+      </button>
+    </nav>
   );
 }

@@ -1,0 +1,76 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError, type MediaItem } from '../api.ts';
+import { t } from '../i18n/index.ts';
+
+/** Library items by id, as the library listed them or the API answered; null: the image is gone. */
+const items = new Map<number, MediaItem | null>();
+const loading = new Map<number, Promise<MediaItem | null>>();
+
+export function rememberMediaItem(m: MediaItem): void {
+  items.set(m.id, m);
+}
+
+function load(id: number): Promise<MediaItem | null> {
+  let p = loading.get(id);
+  if (!p) {
+    p = api.get<MediaItem>(`/media/${id}`).then(
+      (m) => (items.set(id, m), m),
+      (err: unknown) => {
+        loading.delete(id);
+        if (err instanceof ApiError && err.status === 404) {
+          items.set(id, null);
+          return null;
+        }
+        throw err;
+      },
+    );
+    loading.set(id, p);
+  }
+  return p;
+}
+
+/** The library item with this id: undefined while it loads (or could not be loaded), null when there is none. */
+export function useMediaItem(id: number | null): MediaItem | null | undefined {
+  const [item, setItem] = useState<MediaItem | null | undefined>(id === null ? null : items.get(id));
+  useEffect(() => {
+    if (id === null) return setItem(null);
+    if (items.has(id)) return setItem(items.get(id));
+    setItem(undefined);
+    let live = true;
+    load(id).then(
+      (m) => live && setItem(m),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  return item;
+}
+
+/** What a person recognises an image by: its caption, else its file name. */
+export const mediaTitle = (m: MediaItem) => m.caption || m.fileName;
+
+/** An image named in words (history of changes): its caption or file name, never its database id. */
+export function MediaName({ id }: { id: number }) {
+  const m = useMediaItem(id);
+  if (m === undefined) return <span className="muted">{t('media.loadingOne')}</span>;
+  if (m === null) return <span>{t('media.missing')}</span>;
+  return <span title={m.fileName}>{mediaTitle(m)}</span>;
+}
+
+/** A story's cover as the writer sees it: thumbnail, caption and file name. */
+export function CoverPreview({ id }: { id: number }) {
+  const m = useMediaItem(id);
+  if (m === undefined) return <p className="muted">{t('media.loadingOne')}</p>;
+  if (m === null) return <p className="muted">{t('media.missing')}</p>;
+  return (
+    <figure className="cover-preview" data-testid="cover-preview">
+      {m.url && <img src={m.url} alt="" width={240} height={Math.round((240 * m.height) / Math.max(1, m.width))} />}
+      <figcaption>
+        {m.caption && <span className="block">{m.caption}</span>}
+        <span className="muted small">{m.fileName}</span>
+      </figcaption>
+    </figure>
+  );
+}
