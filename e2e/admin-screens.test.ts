@@ -171,11 +171,17 @@ describe('newsroom app: account, audit log and tags screens', () => {
 
     // 120 entries of one kind: three pages of 50, newest first, each reached with "Cũ hơn".
     for (let i = 0; i < 120; i++) await appendAudit(e2e.site.store.db, { userId: null, userEmail: 'system', action: 'x_test', note: `mục ${i}` });
+    // Each page is one request for the newest entries first (no count request, no second page to merge).
+    const asked: string[] = [];
+    chief.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/v1/audit') asked.push(new URL(r.url()).search);
+    });
     await chief.goto(`${e2e.site.base}/admin/audit?action=x_test`);
     const notes = () => rows.evaluateAll((trs) => trs.map((tr) => /“(.*)”/.exec(tr.textContent ?? '')?.[1]));
     const expected = (from: number, to: number) => Array.from({ length: from - to + 1 }, (_, i) => `mục ${from - i}`);
     await chief.getByText('120 mục · trang 1/3').waitFor();
     expect(await notes()).toEqual(expected(119, 70));
+    expect(asked).toEqual(['?action=x_test&order=desc&page=1&perPage=50']);
     expect(await rows.first().textContent()).toContain('Hệ thống (tự động)');
     await chief.getByRole('button', { name: 'Cũ hơn' }).click();
     await chief.getByText('120 mục · trang 2/3').waitFor();

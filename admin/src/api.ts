@@ -185,6 +185,8 @@ export interface ArticleListItem {
   categoryId: number;
   authorId: number | null;
   authorName: string | null;
+  /** A pending correction of a published or taken-down story: `draft` or `awaiting_approval`. */
+  correction: string | null;
   updatedAt: string;
   publishedAt: string | null;
   url: string;

@@ -445,6 +445,8 @@ export interface StoryListFilter {
   authorId?: number;
   text?: string;
   deleted?: boolean;
+  /** Stories with a pending correction: in either state (`pending`) or in the one given. */
+  correction?: 'pending' | CorrectionState;
   page: number;
   perPage: number;
 }
@@ -476,6 +478,8 @@ export async function listStories(ctx: AppContext, user: User, f: StoryListFilte
   if (f.status) q = q.where('articles.status', '=', f.status);
   if (f.categoryId !== undefined) q = q.where('articles.category_id', '=', f.categoryId);
   if (f.authorId !== undefined) q = q.where('n.author_id', '=', f.authorId);
+  if (f.correction === 'pending') q = q.where('n.correction_state', 'is not', null);
+  else if (f.correction) q = q.where('n.correction_state', '=', f.correction);
   if (f.text) {
     // On the title's folded keys (search_heads, kept for every story in any status): "duong len ban", "ĐƯỜNG LÊN BẢN"
     // and "Đường lên bản" find the same story. LIKE on the title folded ASCII letters only.

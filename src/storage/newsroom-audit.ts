@@ -48,6 +48,8 @@ export interface AuditFilter {
   /** Only entries about stories in these categories (for desk-scoped readers). */
   categoryIds?: number[];
   afterId?: number;
+  /** By id: `asc` (the default) reads as a story, `desc` puts the newest first. */
+  order?: 'asc' | 'desc';
   limit: number;
   offset?: number;
 }
@@ -84,7 +86,7 @@ const toEntry = (r: AuditLogRow): AuditEntry => ({
   details: JSON.parse(r.details) as Record<string, unknown>,
 });
 
-function filtered(db: Db, f: Omit<AuditFilter, 'limit' | 'offset'>) {
+function filtered(db: Db, f: Omit<AuditFilter, 'limit' | 'offset' | 'order'>) {
   let q = db.selectFrom('audit_log');
   if (f.articleId !== undefined) q = q.where('audit_log.article_id', '=', f.articleId);
   if (f.userId !== undefined) q = q.where('audit_log.user_id', '=', f.userId);
@@ -94,10 +96,10 @@ function filtered(db: Db, f: Omit<AuditFilter, 'limit' | 'offset'>) {
   return q;
 }
 
-/** Oldest first: the log reads as a story. */
+/** Oldest first unless told otherwise: the log reads as a story. */
 export async function listAudit(db: Db, f: AuditFilter): Promise<{ items: AuditEntry[]; total: number }> {
   const [rows, count] = await Promise.all([
-    filtered(db, f).selectAll('audit_log').orderBy('audit_log.id', 'asc').limit(f.limit).offset(f.offset ?? 0).execute(),
+    filtered(db, f).selectAll('audit_log').orderBy('audit_log.id', f.order ?? 'asc').limit(f.limit).offset(f.offset ?? 0).execute(),
     filtered(db, f).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items: rows.map(toEntry), total: Number(count.n) };

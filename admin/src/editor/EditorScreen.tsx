@@ -14,17 +14,23 @@ import { Box, Embed, Figure, Gallery } from './extensions.ts';
 import { rememberMedia } from './media-cache.ts';
 import { History } from './History.tsx';
 import { CoverPreview } from '../media/MediaName.tsx';
+import { ModalDialog } from '../lib/ModalDialog.tsx';
+import { Toasts } from '../lib/Messages.tsx';
 
-const TYPES: Array<[string, string]> = [
-  ['standard', 'Tin thường'],
-  ['photo', 'Phóng sự ảnh'],
-  ['video', 'Video'],
-  ['audio', 'Audio'],
-  ['infographic', 'Infographic'],
-  ['emagazine', 'E-magazine'],
-];
+/** Article types; their words are the catalogue's `type.*`. */
+const TYPES = ['standard', 'photo', 'video', 'audio', 'infographic', 'emagazine'] as const;
 const WORKFLOW = ['submit', 'start_editing', 'return', 'send_for_approval', 'approve', 'publish', 'schedule', 'unschedule', 'unpublish', 'republish', 'discard_correction'];
 const NOTE_REQUIRED = new Set(['return', 'unpublish']);
+/**
+ * While a correction is pending these act on it: they are offered in the correction notice, with words that say so,
+ * and left out of the workflow panel ("return" stays there, by the note it needs).
+ */
+const CORRECTION_ACTIONS: Array<[string, MessageKey]> = [
+  ['send_for_approval', 'editor.correctionSend'],
+  ['approve', 'editor.correctionApprove'],
+  ['publish', 'editor.correctionPublish'],
+  ['discard_correction', 'editor.correctionDiscard'],
+];
 
 interface Fields {
   title: string;
@@ -170,7 +176,6 @@ export default function EditorScreen({ id }: { id: number }) {
   }, [buildPatch, queue]);
 
   const editorRef = useRef<Editor | null>(null);
-  const historyButton = useRef<HTMLButtonElement | null>(null);
   const canEditRef = useRef(false);
   const editor = useEditor({
     extensions: [
@@ -339,8 +344,9 @@ export default function EditorScreen({ id }: { id: number }) {
     }
   };
 
-  const runAction = async (action: string) => {
+  const runAction = async (action: string, label = t(`action.${action}` as MessageKey)) => {
     setError('');
+    setNotice('');
     if (NOTE_REQUIRED.has(action) && !note.trim()) return setError(t('action.noteRequired'));
     if (action === 'schedule' && !scheduleAt) return setError(t('action.atRequired'));
     // Say why the latest text is not saved: offline, refused, or someone else's newer version (not always a conflict).
@@ -357,7 +363,7 @@ export default function EditorScreen({ id }: { id: number }) {
         setArticle(r.data);
       }
       setNote('');
-      setNotice(t('editor.done', { action: t(`action.${action}` as MessageKey) }));
+      setNotice(t('editor.done', { action: label }));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
@@ -370,17 +376,27 @@ export default function EditorScreen({ id }: { id: number }) {
       void saveNow();
     } else if (mod && e.altKey && e.key.toLowerCase() === 'm' && canEdit) {
       e.preventDefault();
-      setPicker('figure');
+      openPicker('figure');
     } else if (mod && e.key.toLowerCase() === 'k' && canEdit && editor) {
       e.preventDefault();
       promptLink(editor);
     }
   };
 
-  /** Closing the image dialog puts the cursor back in the story. */
-  const closePicker = () => {
-    setPicker(null);
-    editor?.commands.focus();
+  /** Set when the image dialog put images in the story: the cursor then goes back to the story, after them. */
+  const insertedImages = useRef(false);
+  const openPicker = (kind: 'figure' | 'gallery' | 'cover') => {
+    insertedImages.current = false;
+    setPicker(kind);
+  };
+  /**
+   * Where focus goes when the image dialog closes: the story after an insertion or when it was opened from the
+   * story (Ctrl+Alt+M), otherwise the button that opened it.
+   */
+  const pickerReturnFocus = (opener: HTMLElement | null) => {
+    const inStory = !!opener && !!editor && editor.view.dom.contains(opener);
+    if (insertedImages.current || inStory || !opener?.isConnected) editor?.commands.focus();
+    else opener.focus();
   };
 
   const choose = (items: MediaItem[]) => {
@@ -388,15 +404,23 @@ export default function EditorScreen({ id }: { id: number }) {
     for (const m of items) rememberMedia(m.id, m.url);
     const attrs = (m: MediaItem) => ({ mediaId: m.id, fileName: m.fileName, width: m.width, height: m.height, alt: m.alt, caption: m.caption, credit: m.credit });
     if (picker === 'cover') setField('coverMediaId', items[0]?.id ?? null);
-    else if (picker === 'gallery') editor.chain().focus().insertGallery(items.map(attrs)).run();
-    else if (items[0]) editor.chain().focus().insertFigure(attrs(items[0])).run();
+    else if (picker === 'gallery') insertedImages.current = editor.chain().insertGallery(items.map(attrs)).run();
+    else if (items[0]) insertedImages.current = editor.chain().insertFigure(attrs(items[0])).run();
     setPicker(null);
   };
 
   if (error && !article) return <p role="alert" className="error">{error}</p>;
   if (!article || !fields) return <p className="loading">{t('app.loading')}</p>;
-  const actions = article.allowedActions.filter((a) => WORKFLOW.includes(a));
+  const correction = article.correction && (article.status === 'published' || article.status === 'unpublished') ? (article.correction.state === 'draft' ? 'draft' : 'awaiting_approval') : null;
+  const correctionActions = correction ? CORRECTION_ACTIONS.filter(([a]) => article.allowedActions.includes(a) && !(a === 'publish' && article.allowedActions.includes('approve'))) : [];
+  const actions = article.allowedActions.filter((a) => WORKFLOW.includes(a) && !(correction && CORRECTION_ACTIONS.some(([c]) => c === a)));
   const statusKey = `editor.${status}` as MessageKey;
+  const saveState = (
+    <span className={`save-state save-${status}`} role="status" aria-live="polite" data-testid="save-state">
+      {status === 'rejected' ? t('editor.rejected', { message: statusMessage }) : t(statusKey)}
+    </span>
+  );
+  const editingBar = canEdit && !!editor;
 
   return (
     <div className="editor-screen" onKeyDown={onKeyDown}>
@@ -410,9 +434,8 @@ export default function EditorScreen({ id }: { id: number }) {
             {t('editor.scheduledAt', { time: new Date(article.scheduledAt).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' }) })}
           </span>
         )}
-        <span className={`save-state save-${status}`} role="status" aria-live="polite" data-testid="save-state">
-          {status === 'rejected' ? t('editor.rejected', { message: statusMessage }) : t(statusKey)}
-        </span>
+        {/* While editing, the save state rides with the toolbar, in view however far down the story is. */}
+        {!editingBar && saveState}
         <span className="muted">{t('editor.words', { count: words })}</span>
         {lockedBy && (
           <span className="lock" role="status">
@@ -441,10 +464,26 @@ export default function EditorScreen({ id }: { id: number }) {
             {t('editor.viewLive')}
           </a>
         )}
-        <button type="button" ref={historyButton} onClick={() => setShowHistory(true)}>
+        <button type="button" onClick={() => setShowHistory(true)}>
           {t('editor.history')}
         </button>
       </div>
+      {correction && (
+        <section className="correction-pending" aria-labelledby="correction-title" data-testid="correction-pending">
+          <h2 id="correction-title">{t(`editor.correctionTitle.${correction}`)}</h2>
+          <p>{t(`editor.correction.${article.status === 'unpublished' ? 'unpublished' : 'published'}.${correction}`)}</p>
+          {article.correction?.note && <p>{t('editor.correctionNote', { note: article.correction.note })}</p>}
+          {correctionActions.length > 0 && (
+            <div className="actions">
+              {correctionActions.map(([a, key]) => (
+                <button key={a} type="button" className={a === 'discard_correction' ? '' : 'primary'} onClick={() => void runAction(a, t(key))}>
+                  {t(key)}
+                </button>
+              ))}
+            </div>
+          )}
+        </section>
+      )}
       {article.returnNote && ['draft', 'editing', 'submitted'].includes(article.status) && (
         <p className="return-note" role="note" data-testid="return-note">
           {t('editor.returnNote', { note: article.returnNote })}
@@ -468,16 +507,6 @@ export default function EditorScreen({ id }: { id: number }) {
           </button>
         </div>
       )}
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
       {!canEdit && !lockedBy && <p className="muted">{t('editor.readOnly')}</p>}
       <div className="editor-grid">
         <div className="editor-main">
@@ -487,7 +516,12 @@ export default function EditorScreen({ id }: { id: number }) {
           <textarea id="f-title" className="title-input" rows={2} placeholder={t('editor.title')} value={fields.title} readOnly={!canEdit} onChange={(e) => setField('title', e.target.value)} />
           <label htmlFor="f-sapo">{t('editor.sapo')}</label>
           <textarea id="f-sapo" className="sapo-input" rows={3} value={fields.sapo} readOnly={!canEdit} onChange={(e) => setField('sapo', e.target.value)} />
-          {canEdit && editor && <Toolbar editor={editor} onImage={() => setPicker('figure')} onGallery={() => setPicker('gallery')} />}
+          {editingBar && (
+            <div className="editor-sticky">
+              <Toolbar editor={editor} onImage={() => openPicker('figure')} onGallery={() => openPicker('gallery')} />
+              {saveState}
+            </div>
+          )}
           <EditorContent editor={editor} />
           <p className="muted small">{t('editor.shortcuts')}</p>
         </div>
@@ -518,9 +552,9 @@ export default function EditorScreen({ id }: { id: number }) {
             <input id="f-short" value={fields.shortTitle} readOnly={!canEdit} onChange={(e) => setField('shortTitle', e.target.value)} />
             <label htmlFor="f-type">{t('editor.type')}</label>
             <select id="f-type" value={fields.type} disabled={!canEdit} onChange={(e) => setField('type', e.target.value)}>
-              {TYPES.map(([v, l]) => (
+              {(TYPES.some((v) => v === fields.type) ? TYPES : [...TYPES, fields.type]).map((v) => (
                 <option key={v} value={v}>
-                  {l}
+                  {typeLabel(v)}
                 </option>
               ))}
             </select>
@@ -544,7 +578,7 @@ export default function EditorScreen({ id }: { id: number }) {
             <p className="label">{t('editor.cover')}</p>
             {fields.coverMediaId ? <CoverPreview id={fields.coverMediaId} /> : <p className="muted">{t('editor.coverNone')}</p>}
             {canEdit && (
-              <button type="button" onClick={() => setPicker('cover')}>
+              <button type="button" onClick={() => openPicker('cover')}>
                 {t('editor.coverPick')}
               </button>
             )}
@@ -556,35 +590,37 @@ export default function EditorScreen({ id }: { id: number }) {
         </aside>
       </div>
       {picker && (
-        <div className="overlay" role="dialog" aria-modal="true" aria-label={t('media.pick')} onKeyDown={(e) => e.key === 'Escape' && closePicker()}>
-          <div className="card dialog">
-            <div className="dialog-head">
-              <h2>{t('media.pick')}</h2>
-              <button type="button" onClick={closePicker} autoFocus>
-                {t('editor.close')}
-              </button>
-            </div>
-            <Library onChoose={choose} multiple={picker === 'gallery'} />
+        <ModalDialog labelledBy="picker-title" onClose={() => setPicker(null)} returnFocus={pickerReturnFocus}>
+          <div className="dialog-head">
+            <h2 id="picker-title">{t('media.pick')}</h2>
+            <button type="button" onClick={() => setPicker(null)}>
+              {t('editor.close')}
+            </button>
           </div>
-        </div>
+          <Library onChoose={choose} multiple={picker === 'gallery'} />
+        </ModalDialog>
       )}
       {showHistory && (
         <History
           id={id}
           etag={() => etag.current}
-          onClose={() => {
-            setShowHistory(false);
-            // Focus goes back where it was before the dialog, not to the page body.
-            requestAnimationFrame(() => historyButton.current?.focus());
-          }}
+          onClose={() => setShowHistory(false)}
           onRestored={(r) => {
             showVersion(r);
             setShowHistory(false);
           }}
         />
       )}
+      <Toasts notice={notice} error={error} onDismissNotice={() => setNotice('')} onDismissError={() => setError('')} />
     </div>
   );
+}
+
+/** A type's word from the catalogue; a type the app does not know is shown as its code. */
+function typeLabel(type: string): string {
+  const key = `type.${type}` as MessageKey;
+  const text = t(key);
+  return text === key ? type : text;
 }
 
 function promptLink(editor: Editor) {

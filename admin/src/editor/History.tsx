@@ -3,6 +3,7 @@ import { api, request, type ApiResponse, type ArticleView, type Category } from 
 import { t, type MessageKey } from '../i18n/index.ts';
 import { fieldLabel } from '../lib/problem-text.ts';
 import { MediaName } from '../media/MediaName.tsx';
+import { ModalDialog } from '../lib/ModalDialog.tsx';
 
 interface Revision {
   id: number;
@@ -58,61 +59,59 @@ export function History({ id, etag, onClose, onRestored }: { id: number; etag: (
     api.get<{ changes: Change[] }>(`/articles/${id}/revisions/${selected}/diff`).then((r) => setChanges(r.changes), (e: Error) => setError(e.message));
   }, [id, selected]);
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="history-title" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <div className="card dialog">
-        <div className="dialog-head">
-          <h2 id="history-title">{t('editor.history')}</h2>
-          <button type="button" onClick={onClose} autoFocus>
-            {t('editor.close')}
-          </button>
-        </div>
-        {error && <p role="alert" className="error">{error}</p>}
-        <div className="split">
-          <ol className="revisions">
-            {revisions.map((r) => (
-              <li key={r.id}>
-                <button type="button" aria-pressed={selected === r.id} onClick={() => setSelected(r.id)}>
-                  <time dateTime={r.createdAt}>{new Date(r.createdAt).toLocaleString('vi-VN')}</time>
-                  {r.userName ? ` · ${r.userName}` : ''} · <span data-kind={r.kind}>{label('revision', r.kind)}</span>
-                  {r.note ? ` · ${r.note}` : ''}
-                </button>
-              </li>
-            ))}
-          </ol>
-          {selected !== null && (
-            <div className="diff">
-              <h3>{t('editor.diff')}</h3>
-              {changes?.length === 0 && <p className="muted">{t('editor.diffNone')}</p>}
-              {changes?.map((c) =>
-                c.lines ? (
-                  <div key={c.field}>
-                    <strong>{fieldLabel(c.field)}</strong>
-                    {c.lines.map((l, i) => (
-                      <p key={i} className={`diff-${l.op}`}>
-                        {l.op === 'add' ? <ins>{l.text}</ins> : l.op === 'remove' ? <del>{l.text}</del> : l.text}
-                      </p>
-                    ))}
-                  </div>
-                ) : (
-                  <p key={c.field}>
-                    <strong>{fieldLabel(c.field)}</strong>: <del><ValueText field={c.field} value={c.before} names={names} /></del> → <ins><ValueText field={c.field} value={c.after} names={names} /></ins>
-                  </p>
-                ),
-              )}
-              <button
-                type="button"
-                className="primary"
-                onClick={() => {
-                  const tag = etag();
-                  request<ArticleView>('POST', `/articles/${id}/revisions/${selected}/restore`, {}, tag ? { 'if-match': tag } : {}).then(onRestored, (e: Error) => setError(e.message));
-                }}
-              >
-                {t('editor.restore')}
-              </button>
-            </div>
-          )}
-        </div>
+    <ModalDialog labelledBy="history-title" onClose={onClose}>
+      <div className="dialog-head">
+        <h2 id="history-title">{t('editor.history')}</h2>
+        <button type="button" onClick={onClose}>
+          {t('editor.close')}
+        </button>
       </div>
-    </div>
+      {error && <p role="alert" className="error">{error}</p>}
+      <div className="split">
+        <ol className="revisions">
+          {revisions.map((r) => (
+            <li key={r.id}>
+              <button type="button" aria-pressed={selected === r.id} onClick={() => setSelected(r.id)}>
+                <time dateTime={r.createdAt}>{new Date(r.createdAt).toLocaleString('vi-VN')}</time>
+                {r.userName ? ` · ${r.userName}` : ''} · <span data-kind={r.kind}>{label('revision', r.kind)}</span>
+                {r.note ? ` · ${r.note}` : ''}
+              </button>
+            </li>
+          ))}
+        </ol>
+        {selected !== null && (
+          <div className="diff">
+            <h3>{t('editor.diff')}</h3>
+            {changes?.length === 0 && <p className="muted">{t('editor.diffNone')}</p>}
+            {changes?.map((c) =>
+              c.lines ? (
+                <div key={c.field}>
+                  <strong>{fieldLabel(c.field)}</strong>
+                  {c.lines.map((l, i) => (
+                    <p key={i} className={`diff-${l.op}`}>
+                      {l.op === 'add' ? <ins>{l.text}</ins> : l.op === 'remove' ? <del>{l.text}</del> : l.text}
+                    </p>
+                  ))}
+                </div>
+              ) : (
+                <p key={c.field}>
+                  <strong>{fieldLabel(c.field)}</strong>: <del><ValueText field={c.field} value={c.before} names={names} /></del> → <ins><ValueText field={c.field} value={c.after} names={names} /></ins>
+                </p>
+              ),
+            )}
+            <button
+              type="button"
+              className="primary"
+              onClick={() => {
+                const tag = etag();
+                request<ArticleView>('POST', `/articles/${id}/revisions/${selected}/restore`, {}, tag ? { 'if-match': tag } : {}).then(onRestored, (e: Error) => setError(e.message));
+              }}
+            >
+              {t('editor.restore')}
+            </button>
+          </div>
+        )}
+      </div>
+    </ModalDialog>
   );
 }

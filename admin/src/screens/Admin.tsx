@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, type Category } from '../api.ts';
 import { t } from '../i18n/index.ts';
+import { InlineOutcome, type Outcome } from '../lib/Messages.tsx';
 
 interface User {
   id: number;
@@ -36,7 +37,12 @@ export default function AdminScreen() {
   const [users, setUsers] = useState<User[]>([]);
   const [cats, setCats] = useState<Category[]>([]);
   const [settings, setSettings] = useState<Record<string, unknown> | null>(null);
-  const [message, setMessage] = useState('');
+  // Each part of this long screen says its outcome next to its own button, where the person is.
+  const [userOutcome, setUserOutcome] = useState<Outcome | null>(null);
+  /** An account switched on or off in the table: said under the table, not under the form below it. */
+  const [activeOutcome, setActiveOutcome] = useState<Outcome | null>(null);
+  const [categoryOutcome, setCategoryOutcome] = useState<Outcome | null>(null);
+  const [settingsOutcome, setSettingsOutcome] = useState<Outcome | null>(null);
   const [nu, setNu] = useState({ email: '', name: '', role: 'reporter', desk: '' });
   const [nc, setNc] = useState({ name: '', parentId: '', position: '0' });
   const load = () => {
@@ -45,7 +51,7 @@ export default function AdminScreen() {
     api.get<Record<string, unknown>>('/settings').then(setSettings, () => undefined);
   };
   useEffect(load, []);
-  const fail = (e: Error) => setMessage(e.message);
+  const failed = (set: (o: Outcome) => void) => (e: Error) => set({ text: e.message, error: true });
   const catName = (id: number | null | undefined) => cats.find((c) => c.id === id)?.name ?? '';
   // Each top category followed by its own sub-categories (sorting by parent id put every sub-category under the last top one).
   const byPosition = (a: Category, b: Category) => a.position - b.position || a.id - b.id;
@@ -56,7 +62,6 @@ export default function AdminScreen() {
   return (
     <section aria-labelledby="admin-title" className="admin">
       <h1 id="admin-title">{t('admin.title')}</h1>
-      {message && <p role="status">{message}</p>}
       <section className="card" aria-labelledby="users-title">
         <h2 id="users-title">{t('admin.users')}</h2>
         <div className="table-scroll">
@@ -78,22 +83,24 @@ export default function AdminScreen() {
                   <td>{u.roles.map((r) => ROLES.find(([k]) => k === r)?.[1] ?? r).join(', ')}</td>
                   <td>{u.deskIds.map(catName).join(', ')}</td>
                   <td>
-                    <input type="checkbox" aria-label={`${t('admin.active')}: ${u.name}`} checked={u.active !== false} onChange={(e) => api.patch(`/users/${u.id}`, { active: e.target.checked }).then(load, fail)} />
+                    <input type="checkbox" aria-label={`${t('admin.active')}: ${u.name}`} checked={u.active !== false} onChange={(e) => (setActiveOutcome(null), api.patch(`/users/${u.id}`, { active: e.target.checked }).then(load, failed(setActiveOutcome)))} />
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+        <InlineOutcome outcome={activeOutcome} testId="active-outcome" />
         <form
           className="inline-form"
           onSubmit={(e) => {
             e.preventDefault();
+            setUserOutcome(null);
             // The API answers the one-time password as generatedPassword; it is stored only as a hash, so this is the only time it is shown.
             api.post<{ generatedPassword?: string }>('/users', { email: nu.email, name: nu.name, roles: [nu.role], deskIds: nu.desk ? [Number(nu.desk)] : [] }).then((r) => {
-              setMessage(r.generatedPassword ? t('admin.password', { password: r.generatedPassword }) : t('admin.saved'));
+              setUserOutcome({ text: r.generatedPassword ? t('admin.password', { password: r.generatedPassword }) : t('admin.saved') });
               load();
-            }, fail);
+            }, failed(setUserOutcome));
           }}
         >
           <h3>{t('admin.addUser')}</h3>
@@ -125,6 +132,7 @@ export default function AdminScreen() {
             </select>
           </label>
           <button type="submit">{t('admin.addUser')}</button>
+          <InlineOutcome outcome={userOutcome} testId="users-outcome" />
         </form>
       </section>
       <section className="card" aria-labelledby="cats-title">
@@ -135,7 +143,7 @@ export default function AdminScreen() {
               {c.name}{' '}
               <label>
                 {t('admin.position')}{' '}
-                <input type="number" min={0} defaultValue={c.position} onBlur={(e) => Number(e.target.value) !== c.position && api.patch(`/categories/${c.id}`, { position: Number(e.target.value) }).then(load, fail)} />
+                <input type="number" min={0} defaultValue={c.position} onBlur={(e) => Number(e.target.value) !== c.position && api.patch(`/categories/${c.id}`, { position: Number(e.target.value) }).then(() => (setCategoryOutcome({ text: t('admin.saved') }), load()), failed(setCategoryOutcome))} />
               </label>
             </li>
           ))}
@@ -144,10 +152,11 @@ export default function AdminScreen() {
           className="inline-form"
           onSubmit={(e) => {
             e.preventDefault();
+            setCategoryOutcome(null);
             api.post('/categories', { name: nc.name, parentId: nc.parentId ? Number(nc.parentId) : null, position: Number(nc.position) || 0 }).then(() => {
-              setMessage(t('admin.saved'));
+              setCategoryOutcome({ text: t('admin.saved') });
               load();
-            }, fail);
+            }, failed(setCategoryOutcome));
           }}
         >
           <label>
@@ -165,6 +174,7 @@ export default function AdminScreen() {
             </select>
           </label>
           <button type="submit">{t('admin.addCategory')}</button>
+          <InlineOutcome outcome={categoryOutcome} testId="categories-outcome" />
         </form>
       </section>
       {settings && (
@@ -173,7 +183,8 @@ export default function AdminScreen() {
           aria-labelledby="settings-title"
           onSubmit={(e) => {
             e.preventDefault();
-            api.put<Record<string, unknown>>('/settings', settings).then((s) => (setSettings(s), setMessage(t('admin.saved'))), fail);
+            setSettingsOutcome(null);
+            api.put<Record<string, unknown>>('/settings', settings).then((s) => (setSettings(s), setSettingsOutcome({ text: t('admin.saved') })), failed(setSettingsOutcome));
           }}
         >
           <h2 id="settings-title">{t('admin.settings')}</h2>
@@ -193,6 +204,7 @@ export default function AdminScreen() {
           <button type="submit" className="primary">
             {t('admin.save')}
           </button>
+          <InlineOutcome outcome={settingsOutcome} testId="settings-outcome" />
         </form>
       )}
     </section>

@@ -43,22 +43,9 @@ function actionLabel(code: string): string {
 
 const TIME = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
-/**
- * The API lists oldest first with page/perPage; people want the newest first. Page n counted from the newest covers
- * entries [total - n·P, total - (n-1)·P), which spans at most two of the API's pages. The log only grows at the end,
- * so those positions stay put.
- */
-async function newestFirst(filters: URLSearchParams, page: number): Promise<AuditPage> {
-  const url = (p: number, perPage: number) => `/audit?${new URLSearchParams([...filters, ['page', String(p)], ['perPage', String(perPage)]])}`;
-  const { total } = await api.get<AuditPage>(url(1, 1));
-  const end = Math.max(0, total - (page - 1) * PER_PAGE);
-  const start = Math.max(0, end - PER_PAGE);
-  if (end === 0) return { items: [], total };
-  const first = Math.floor(start / PER_PAGE) + 1;
-  const last = Math.floor((end - 1) / PER_PAGE) + 1;
-  const pages = await Promise.all(Array.from({ length: last - first + 1 }, (_, i) => api.get<AuditPage>(url(first + i, PER_PAGE))));
-  const offset = (first - 1) * PER_PAGE;
-  return { items: pages.flatMap((p) => p.items).slice(start - offset, end - offset).reverse(), total };
+/** One page of the log, newest first (the API's `order=desc`). */
+function newestFirst(filters: URLSearchParams, page: number): Promise<AuditPage> {
+  return api.get<AuditPage>(`/audit?${new URLSearchParams([...filters, ['order', 'desc'], ['page', String(page)], ['perPage', String(PER_PAGE)]])}`);
 }
 
 export default function AuditScreen() {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, type ArticleListItem } from '../api.ts';
-import { t } from '../i18n/index.ts';
+import { api, ApiError, type ArticleListItem, type ArticleView } from '../api.ts';
+import { statusLabel, t } from '../i18n/index.ts';
+import { InlineOutcome, type Outcome } from '../lib/Messages.tsx';
 
 interface Curation {
   leadId: number | null;
@@ -11,12 +12,33 @@ interface Curation {
 export default function CurationScreen() {
   const [published, setPublished] = useState<ArticleListItem[]>([]);
   const [curation, setCuration] = useState<Curation>({ leadId: null, featuredIds: [] });
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState<Outcome | null>(null);
+  /** Chosen stories not in the list of published ones (older than its first 100, or taken down since): looked up one by one. */
+  const [others, setOthers] = useState<Map<number, { title: string; status: string } | 'loading' | 'unknown'>>(new Map());
+  const [listed, setListed] = useState(false);
   useEffect(() => {
-    api.get<{ items: ArticleListItem[] }>('/articles?status=published&perPage=100').then((r) => setPublished(r.items), () => undefined);
-    api.get<Curation>('/home').then(setCuration, (e: Error) => setMessage(e.message));
+    api.get<{ items: ArticleListItem[] }>('/articles?status=published&perPage=100').then((r) => setPublished(r.items), () => undefined).finally(() => setListed(true));
+    api.get<Curation>('/home').then(setCuration, (e: Error) => setMessage({ text: e.message, error: true }));
   }, []);
-  const title = (id: number) => published.find((a) => a.id === id)?.title ?? `#${id}`;
+  const chosen = [...(curation.leadId ? [curation.leadId] : []), ...curation.featuredIds];
+  const missing = listed ? chosen.filter((id) => !published.some((a) => a.id === id) && !others.has(id)) : [];
+  useEffect(() => {
+    for (const id of missing) {
+      setOthers((m) => new Map(m).set(id, 'loading'));
+      api.get<ArticleView>(`/articles/${id}`).then(
+        (a) => setOthers((m) => new Map(m).set(id, { title: a.title, status: a.status })),
+        () => setOthers((m) => new Map(m).set(id, 'unknown')),
+      );
+    }
+  }, [missing.join(',')]);
+  const title = (id: number) => {
+    const listedTitle = published.find((a) => a.id === id)?.title;
+    if (listedTitle !== undefined) return listedTitle;
+    const other = others.get(id);
+    if (!listed || other === undefined || other === 'loading') return t('app.loading');
+    if (other === 'unknown') return t('home.unknown', { id });
+    return other.status === 'published' ? other.title : t('home.notLive', { title: other.title, status: statusLabel(other.status) });
+  };
   const move = (i: number, d: number) => {
     const list = [...curation.featuredIds];
     const j = i + d;
@@ -51,16 +73,17 @@ export default function CurationScreen() {
           <button
             type="button"
             className="primary"
-            onClick={() =>
+            onClick={() => {
+              setMessage(null);
               api.put<Curation>('/home', curation).then(
-                (c) => (setCuration(c), setMessage(t('home.saved'))),
-                (e: Error) => setMessage(e instanceof ApiError ? e.message : String(e)),
-              )
-            }
+                (c) => (setCuration(c), setMessage({ text: t('home.saved') })),
+                (e: Error) => setMessage({ text: e instanceof ApiError ? e.message : String(e), error: true }),
+              );
+            }}
           >
             {t('home.save')}
           </button>
-          {message && <p role="status">{message}</p>}
+          <InlineOutcome outcome={message} testId="home-outcome" />
         </div>
         <div className="card">
           <h2>{t('home.pickFrom')}</h2>

@@ -1,11 +1,16 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type ArticleListItem, type Category } from '../api.ts';
-import { statusLabel, t } from '../i18n/index.ts';
+import { statusLabel, t, type MessageKey } from '../i18n/index.ts';
 import { Link, useLocation, useRouter } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import type { SessionInfo } from '../api.ts';
 
 const STATUSES = ['draft', 'submitted', 'editing', 'awaiting_approval', 'approved', 'scheduled', 'published', 'unpublished'];
+/**
+ * A value of the status filter beside the statuses: stories whose correction waits for approval. They keep their
+ * status (published or taken down) meanwhile, so no status finds them.
+ */
+const CORRECTION_FILTER = 'correction';
 
 /** What waits on a person, by their roles: what they would act on next. */
 export function waitingStatuses(roles: string[]): { statuses: string[]; ownOnly: boolean } {
@@ -15,7 +20,13 @@ export function waitingStatuses(roles: string[]): { statuses: string[]; ownOnly:
   return { statuses: ['draft'], ownOnly: true };
 }
 
+/** Those who may approve corrections find the ones waiting in their waiting tab. */
+const approvesCorrections = (session: SessionInfo) => !!session.permissions.approve;
+
 type Tab = 'mine' | 'waiting' | 'all';
+/** The query of one list the API answers in one go. */
+type Part = Array<[string, string]>;
+const CORRECTIONS_WAITING: Part = [['correction', 'awaiting_approval']];
 interface ListResult {
   items: ArticleListItem[];
   total: number;
@@ -39,28 +50,38 @@ async function firstOf(base: URLSearchParams, need: number): Promise<ListResult>
 }
 
 /**
- * One page of a tab. The waiting tab can span several statuses, which the API lists one at a time: page N of their
- * merge lies within the first N pages of each, merged in the API's order.
+ * A part of the waiting tab within the status filter: the same part, narrowed to the status, or null when it cannot
+ * hold that status. Corrections wait on published and taken-down stories only.
+ */
+function narrow(part: Part, status: string): Part | null {
+  const isCorrections = part.some(([k]) => k === 'correction');
+  if (status === CORRECTION_FILTER) return isCorrections ? part : null;
+  if (isCorrections) return status === 'published' || status === 'unpublished' ? [...part, ['status', status]] : null;
+  return part.some(([k, v]) => k === 'status' && v === status) ? part : null;
+}
+
+/**
+ * One page of a tab. The waiting tab can span several lists (statuses, and corrections waiting for approval), which
+ * the API answers one at a time: page N of their merge lies within the first N pages of each, merged in the API's
+ * order. A story is in one of them only: a waiting correction's story is published or taken down.
  */
 async function fetchList(session: SessionInfo, tab: Tab, f: { status: string; desk: string; text: string; page: number }): Promise<ListResult> {
   const base = new URLSearchParams();
   if (f.desk) base.set('desk', f.desk);
   if (f.text) base.set('text', f.text);
   if (tab === 'mine') base.set('author', String(session.user.id));
-  let statuses = f.status ? [f.status] : [];
+  let parts: Part[] = [f.status === CORRECTION_FILTER ? CORRECTIONS_WAITING : f.status ? [['status', f.status]] : []];
   if (tab === 'waiting') {
     const w = waitingStatuses(session.user.roles);
     if (w.ownOnly) base.set('author', String(session.user.id));
-    statuses = f.status ? w.statuses.filter((s) => s === f.status) : w.statuses;
-    if (!statuses.length) return { items: [], total: 0 };
+    const all: Part[] = [...w.statuses.map((s): Part => [['status', s]]), ...(approvesCorrections(session) ? [CORRECTIONS_WAITING] : [])];
+    parts = f.status ? all.map((p) => narrow(p, f.status)).filter((p): p is Part => p !== null) : all;
+    if (!parts.length) return { items: [], total: 0 };
   }
-  if (statuses.length <= 1) {
-    if (statuses[0]) base.set('status', statuses[0]);
-    return api.get<ListResult>(`/articles?${new URLSearchParams([...base, ['perPage', String(PER_PAGE)], ['page', String(f.page)]])}`);
-  }
-  const parts = await Promise.all(statuses.map((s) => firstOf(new URLSearchParams([...base, ['status', s]]), f.page * PER_PAGE)));
-  const items = parts.flatMap((p) => p.items).sort(newestFirst);
-  return { items: items.slice((f.page - 1) * PER_PAGE, f.page * PER_PAGE), total: parts.reduce((n, p) => n + p.total, 0) };
+  if (parts.length === 1) return api.get<ListResult>(`/articles?${new URLSearchParams([...base, ...parts[0]!, ['perPage', String(PER_PAGE)], ['page', String(f.page)]])}`);
+  const lists = await Promise.all(parts.map((p) => firstOf(new URLSearchParams([...base, ...p]), f.page * PER_PAGE)));
+  const items = lists.flatMap((p) => p.items).sort(newestFirst);
+  return { items: items.slice((f.page - 1) * PER_PAGE, f.page * PER_PAGE), total: lists.reduce((n, p) => n + p.total, 0) };
 }
 
 export function QueueScreen() {
@@ -141,6 +162,7 @@ export function QueueScreen() {
                 {statusLabel(s)}
               </option>
             ))}
+            <option value={CORRECTION_FILTER}>{t('queue.correctionFilter')}</option>
           </select>
         </label>
         <label>
@@ -185,6 +207,14 @@ export function QueueScreen() {
                       </td>
                       <td>
                         <span className={`badge status-${a.status}`}>{statusLabel(a.status)}</span>
+                        {a.correction && (
+                          <>
+                            {' '}
+                            <span className={`badge correction-${a.correction}`} data-testid="correction-badge">
+                              {correctionLabel(a.correction)}
+                            </span>
+                          </>
+                        )}
                       </td>
                       <td>{catName.get(a.categoryId) ?? ''}</td>
                       <td>{a.authorName ?? ''}</td>
@@ -202,6 +232,13 @@ export function QueueScreen() {
       )}
     </section>
   );
+}
+
+/** A pending correction's state in words (its code when the catalogue has none). */
+function correctionLabel(state: string): string {
+  const key = `queue.correction.${state}` as MessageKey;
+  const text = t(key);
+  return text === key ? state : text;
 }
 
 /**

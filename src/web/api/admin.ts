@@ -207,10 +207,10 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
 
   // ---------- audit ----------
 
-  route(api, ctx, { method: 'GET', url: '/audit', summary: 'Nhật ký (chỉ đọc, cũ nhất trước); lọc theo articleId, userId, action', tag: 'Nhật ký', query: AuditQuery, success: { status: 200, schema: z.object({ items: z.array(AuditEntrySchema), total: z.number(), page: z.number(), perPage: z.number() }) } }, async ({ auth, query }) => {
+  route(api, ctx, { method: 'GET', url: '/audit', summary: 'Nhật ký (chỉ đọc; cũ nhất trước, order=desc: mới nhất trước); lọc theo articleId, userId, action', tag: 'Nhật ký', query: AuditQuery, success: { status: 200, schema: z.object({ items: z.array(AuditEntrySchema), total: z.number(), page: z.number(), perPage: z.number() }) } }, async ({ auth, query }) => {
     const scope = scopeOf(auth.user, 'view_audit');
     if (scope === 'none' || scope === 'own') throw new ApiProblem('forbidden', 'Bạn không có quyền xem nhật ký.');
-    const { items, total } = await listAudit(db, { articleId: query.articleId, userId: query.userId, action: query.action, categoryIds: scope === 'desk' ? auth.user.deskIds : undefined, limit: query.perPage, offset: (query.page - 1) * query.perPage });
+    const { items, total } = await listAudit(db, { articleId: query.articleId, userId: query.userId, action: query.action, categoryIds: scope === 'desk' ? auth.user.deskIds : undefined, order: query.order, limit: query.perPage, offset: (query.page - 1) * query.perPage });
     return { items, total, page: query.page, perPage: query.perPage };
   });
 

@@ -134,8 +134,8 @@ const RevisionParams = z.object({ id: DbIdParam, revisionId: DbIdParam }).strict
 export function registerArticleRoutes(api: FastifyInstance, ctx: AppContext): void {
   const db = ctx.store.db;
 
-  route(api, ctx, { method: 'GET', url: '/articles', summary: 'Danh sách tin bài người dùng được xem; lọc theo status, desk, author, text; phân trang', tag: 'Tin bài', query: ArticleListQuery, success: { status: 200, schema: ArticleListSchema } }, async ({ auth, query }) =>
-    listStories(ctx, auth.user, { status: query.status, categoryId: query.desk, authorId: query.author, text: query.text, deleted: query.deleted === 'true', page: query.page, perPage: query.perPage }),
+  route(api, ctx, { method: 'GET', url: '/articles', summary: 'Danh sách tin bài người dùng được xem; lọc theo status, desk, author, text, correction (bản đính chính đang chờ); phân trang', tag: 'Tin bài', query: ArticleListQuery, success: { status: 200, schema: ArticleListSchema } }, async ({ auth, query }) =>
+    listStories(ctx, auth.user, { status: query.status, categoryId: query.desk, authorId: query.author, text: query.text, deleted: query.deleted === 'true', correction: query.correction, page: query.page, perPage: query.perPage }),
   );
 
   route(api, ctx, { method: 'POST', url: '/articles', summary: 'Tạo tin bài (bản nháp); người tạo là tác giả', tag: 'Tin bài', body: ArticleCreateSchema, success: { status: 201, schema: ArticleViewSchema }, problems: [400, 401, 403, 422] }, async ({ auth, body, reply, req }) => {

@@ -79,6 +79,7 @@ export const ArticleListQuery = z
     author: DbIdParam.optional().meta({ description: 'Id người viết.' }),
     text: z.string().max(200).optional().meta({ description: 'Tìm trong tiêu đề.' }),
     deleted: z.enum(['true', 'false']).optional().meta({ description: 'true: chỉ tin đã xóa (spike).' }),
+    correction: z.enum(['pending', 'draft', 'awaiting_approval']).optional().meta({ description: 'Chỉ tin (đã đăng hoặc đã gỡ) có bản đính chính: pending = mọi bản đính chính, draft = đang soạn, awaiting_approval = chờ duyệt.' }),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
     perPage: z.coerce.number().int().min(1).max(100).default(20),
   })
@@ -145,6 +146,13 @@ export const CategoryUpdateSchema = z.object({ name: z.string().trim().min(1).ma
 export const TagCreateSchema = z.object({ name: z.string().trim().min(1).max(100) }).strict().superRefine(noMarkup);
 
 export const AuditQuery = z
-  .object({ articleId: DbIdParam.optional(), userId: DbIdParam.optional(), action: z.string().max(50).optional(), page: z.coerce.number().int().min(1).max(100_000).default(1), perPage: z.coerce.number().int().min(1).max(500).default(100) })
+  .object({
+    articleId: DbIdParam.optional(),
+    userId: DbIdParam.optional(),
+    action: z.string().max(50).optional(),
+    order: z.enum(['asc', 'desc']).default('asc').meta({ description: 'asc: cũ nhất trước (mặc định); desc: mới nhất trước.' }),
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    perPage: z.coerce.number().int().min(1).max(500).default(100),
+  })
   .strict();
 export const AuditEntrySchema = z.object({ id: z.number(), at: z.string(), userId: z.number().nullable(), userEmail: z.string(), action: z.string(), articleId: z.number().nullable(), target: z.string(), fromStatus: z.string().nullable(), toStatus: z.string().nullable(), note: z.string(), ip: z.string(), userAgent: z.string(), details: z.record(z.string(), z.unknown()) });
