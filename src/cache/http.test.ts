@@ -201,6 +201,52 @@ describe.each(engines)('cached reader pages over HTTP on $engine', ({ open }) =>
     expect((await rawGet(base, `${canonical}?utm_source=zalo`)).status).toBe(200);
   });
 
+  it('a trailing or doubled slash is a 301 to the canonical path with the visitor\'s query, never the page under a second key', async () => {
+    const story = await path(n.stories.rice);
+    for (const canonical of ['/the-thao', story]) {
+      const page = await rawGet(base, canonical);
+      expect(page.status).toBe(200);
+      expect(page.text).toMatch(new RegExp(`<link rel="canonical" href="https?://[^"/]+${canonical.replace(/[.]/g, '\\.')}">`));
+      expect((await rawGet(base, canonical)).headers['x-cache']).toBe('HIT');
+      // Asked again and again, with the page cached: a 301 each time, made by the handler, nothing stored for it.
+      for (const slashed of [`${canonical}/`, `${canonical}/`, `${canonical}//`]) {
+        const res = await rawGet(base, slashed);
+        expect([slashed, res.status, res.headers.location, res.headers['x-cache'], res.raw.length]).toEqual([slashed, 301, canonical, undefined, 0]);
+        expect(ctx.siteCache!.pages.has(slashed)).toBe(false);
+      }
+      const head = await rawGet(base, `${canonical}/`, {}, 'HEAD');
+      expect([head.status, head.headers.location]).toEqual([301, canonical]);
+      const campaign = await rawGet(base, `${canonical}/?utm_source=zalo&fbclid=IwAR0`);
+      expect([campaign.status, campaign.headers.location]).toEqual([301, `${canonical}?utm_source=zalo&fbclid=IwAR0`]);
+    }
+    // Sent as raw bytes: a URL object would read `//evil.example/` as another host before the request is made.
+    const { host, port } = new URL(base);
+    const raw = (target: string) =>
+      new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.end(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`));
+        let text = '';
+        socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+        socket.on('end', () => resolve({ status: Number(text.split(' ')[1]), location: /\r\nlocation: ([^\r]*)\r\n/.exec(text)?.[1] }));
+        socket.on('error', reject);
+      });
+    const cases: Array<[string, string]> = [
+      ['//the-thao', '/the-thao'],
+      ['//the-thao/?utm_source=zalo', '/the-thao?utm_source=zalo'],
+      ['//', '/'],
+      ['//evil.example', '/evil.example'],
+      ['//evil.example/', '/evil.example'],
+      ['///evil.example/', '/evil.example'],
+      ['//evil.example/x/?next=//evil.example', '/evil.example/x?next=//evil.example'],
+      ['/\\evil.example/', '/%5Cevil.example'],
+      ['/\\/evil.example/', '/%5C/evil.example'],
+    ];
+    for (const [target, location] of cases) {
+      const res = await raw(target);
+      expect([target, res.status, res.location]).toEqual([target, 301, location]);
+      expect(new URL(location, base).host, target).toBe(host);
+    }
+  });
+
   it('never serves or stores pages for a logged-in newsroom request', async () => {
     const url = await path(n.stories.sport[6]!);
     const cookie = { cookie: 'theme=dark; toasoan_session=abc123' };
@@ -223,6 +269,11 @@ describe.each(engines)('cached reader pages over HTTP on $engine', ({ open }) =>
     }
     const api = await rawGet(base, '/api/v1/khong-co');
     expect(api.headers['x-cache']).toBeUndefined();
+    // Their slashed URLs are theirs too: not moved to a reader spelling.
+    for (const url of ['/api/v1/khong-co/', '/api/docs/', '/media/khong/co/', '/admin/', '/healthz/']) {
+      const res = await rawGet(base, url);
+      expect([url, res.status === 301, res.headers['x-cache']]).toEqual([url, false, undefined]);
+    }
     expect(ctx.siteCache!.pages.has('/khong-co-trang-nay')).toBe(false);
   });
 

@@ -20,10 +20,21 @@ export function isPrivateRequest(headers: HitHeaders): boolean {
 export function cacheKeyFor(url: string): string | null {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
-  if (path.charCodeAt(0) !== 47 /* / */ || path.startsWith('/api/') || path === '/api' || path.startsWith('/admin') || path.startsWith('/media/')) return null;
+  // `/thoi-su/`, `//thoi-su`: a redirect made from the URL alone (see canonicalReaderPath), never a stored page.
+  if (!isReaderPath(path) || !isCanonicalPath(path)) return null;
   if (q === -1) return path;
   const pages = new URLSearchParams(url.slice(q + 1)).getAll('trang');
   return pages.length ? `${path}?trang=${pages.map(encodeURIComponent).join('&trang=')}` : path;
+}
+
+/** Not the API, the newsroom app or media files. */
+function isReaderPath(path: string): boolean {
+  return path.charCodeAt(0) === 47 /* / */ && !path.startsWith('/api/') && path !== '/api' && !path.startsWith('/admin') && !path.startsWith('/media/');
+}
+
+/** A path spelled the one way pages link to it: no trailing slash (but `/` itself), no empty segment. */
+export function isCanonicalPath(path: string): boolean {
+  return (path.length === 1 || path.charCodeAt(path.length - 1) !== 47) && !path.includes('//');
 }
 
 /** Longest query string a redirect carries on; a longer one is dropped rather than echoed. */
@@ -46,11 +57,39 @@ export function withRequestQuery(target: string, url: string): string {
   if (!hasQuery(url)) return target;
   const raw = url.slice(url.indexOf('?') + 1).split('#', 1)[0]!;
   if (!raw || raw.length > MAX_REDIRECT_QUERY) return target;
+  const out = reencode(raw, QUERY_SAFE);
+  if (out === null || out.length > MAX_REDIRECT_QUERY) return target;
+  return `${target}${target.includes('?') ? '&' : '?'}${out}`;
+}
+
+/**
+ * Where a reader URL whose path is not spelled canonically moves to (301), or null when it is canonical: runs of
+ * slashes become one and a trailing slash goes (`/thoi-su/`, `//thoi-su`, `/tag/x//` → `/thoi-su`, `/tag/x`), as
+ * the pages' `<link rel="canonical">` and the sitemaps spell them. The result starts with one slash and has any
+ * other character encoded, so a browser cannot read it as another host (`//evil.example`, `/\evil.example`).
+ */
+export function canonicalReaderPath(url: string): string | null {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  if (!isReaderPath(path) || isCanonicalPath(path) || path.length > MAX_REDIRECT_PATH) return null;
+  const canonical = path.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+  // `//api/v1/…` is not sent into the API, nor `//media/…` to a file: those stay not found.
+  if (!isReaderPath(canonical)) return null;
+  return reencode(canonical, PATH_SAFE);
+}
+
+/** Longest path a slash redirect is made for; a longer one is not found. */
+const MAX_REDIRECT_PATH = 2048;
+/** Characters a path may hold as they are (RFC 3986 `path`, less `%`, which is checked on its own). */
+const PATH_SAFE = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
+
+/** `raw` with every character outside `safe` (and every `%` not starting an escape) percent-encoded; null if it cannot be. */
+function reencode(raw: string, safe: RegExp): string | null {
   let out = '';
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i]!;
     const code = raw.charCodeAt(i);
-    if (QUERY_SAFE.test(c)) out += c;
+    if (safe.test(c)) out += c;
     else if (c === '%' && /^[0-9A-Fa-f]{2}$/.test(raw.slice(i + 1, i + 3))) out += c;
     // Node reads the request line as latin1: a character below 256 stands for one byte.
     else if (code < 0x100) out += `%${code.toString(16).toUpperCase().padStart(2, '0')}`;
@@ -59,13 +98,12 @@ export function withRequestQuery(target: string, url: string): string {
       try {
         out += encodeURIComponent(pair);
       } catch {
-        return target;
+        return null;
       }
       i += pair.length - 1;
     }
   }
-  if (out.length > MAX_REDIRECT_QUERY) return target;
-  return `${target}${target.includes('?') ? '&' : '?'}${out}`;
+  return out;
 }
 
 const negotiated = new Map<string, Encoding>();

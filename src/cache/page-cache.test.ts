@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { PageCache, type PageSource } from './page-cache.ts';
-import { cacheKeyFor, negotiate, withRequestQuery } from './http.ts';
+import { cacheKeyFor, canonicalReaderPath, negotiate, withRequestQuery } from './http.ts';
 
 const page = (body: string, keys: string[], status = 200): PageSource => ({ status, body, keys, contentType: 'text/html; charset=utf-8' });
 
@@ -188,6 +188,43 @@ describe('request helpers', () => {
     expect(cacheKeyFor('/api/v1/articles')).toBeNull();
     expect(cacheKeyFor('/admin/')).toBeNull();
     expect(cacheKeyFor('/media/ab/cd.jpg')).toBeNull();
+    // Other spellings of a page are redirects made from the URL (canonicalReaderPath), never a second stored copy.
+    expect(cacheKeyFor('/')).toBe('/');
+    for (const url of ['/thoi-su/', '/thoi-su/?trang=2', '//thoi-su', '/thoi-su//the-gioi', '/tag/gao/', '//', '/tin-a-post1.html/']) expect(cacheKeyFor(url), url).toBeNull();
+  });
+
+  it('moves a trailing or doubled slash to the one spelling pages link to, always to a path on this site', () => {
+    for (const url of ['/', '/thoi-su', '/thoi-su?trang=2', '/tag/gao', '/api/v1/articles/', '/api/', '/admin/', '/admin//bai-viet/', '/media/ab/', 'thoi-su/', '*']) expect(canonicalReaderPath(url), url).toBeNull();
+    const cases: Array<[string, string]> = [
+      ['/thoi-su/', '/thoi-su'],
+      ['/thoi-su/?trang=2&utm_source=zalo', '/thoi-su'],
+      ['/thoi-su//', '/thoi-su'],
+      ['/thoi-su//the-gioi/', '/thoi-su/the-gioi'],
+      ['/tag/gao/', '/tag/gao'],
+      ['/tac-gia/nguyen-lan/', '/tac-gia/nguyen-lan'],
+      ['/tim-kiem/?q=g%E1%BA%A1o', '/tim-kiem'],
+      ['/gia-lua-post7.html/', '/gia-lua-post7.html'],
+      ['//', '/'],
+      ['///', '/'],
+      // Protocol-relative targets would send the reader to another host: the slashes collapse into one.
+      ['//evil.example', '/evil.example'],
+      ['//evil.example/', '/evil.example'],
+      ['///evil.example//x/', '/evil.example/x'],
+      // Browsers read `/\` as `//`: the backslash is encoded.
+      ['/\\evil.example/', '/%5Cevil.example'],
+      ['//\\evil.example', '/%5Cevil.example'],
+      // Raw bytes (Node reads the request line as latin1) and quotes are encoded, escapes kept.
+      [`/${Buffer.from('thời-sự').toString('latin1')}/`, '/th%E1%BB%9Di-s%E1%BB%B1'],
+      ['/a"<b>/', '/a%22%3Cb%3E'],
+      ['/%2F%2Fevil.example/', '/%2F%2Fevil.example'],
+    ];
+    for (const [url, target] of cases) {
+      expect([url, canonicalReaderPath(url)]).toEqual([url, target]);
+      expect(new URL(target, 'https://bao.example').host, url).toBe('bao.example');
+    }
+    // `//api/…` and `//media/…` are not sent into the API or to a file.
+    for (const url of ['//api/v1/articles', '//media/ab/cd.jpg', '//admin/']) expect(canonicalReaderPath(url), url).toBeNull();
+    expect(canonicalReaderPath(`/${'a'.repeat(3000)}/`)).toBeNull();
   });
 
   it('keeps the query string on a redirect as URL query characters only', () => {

@@ -250,6 +250,23 @@ describe('cache hits answered on the socket', () => {
     expect(stats().handedOff).toBe(before.handedOff + cases.length);
   });
 
+  it('hands a slashed spelling of a cached page to Node, whose router answers the 301', async () => {
+    const before = stats();
+    const c = await WireClient.open(port);
+    c.send(get('/kinh-te') + get('/kinh-te/') + get('//kinh-te?utm_source=zalo') + get('/kinh-te'));
+    const responses = [await c.response(), await c.response(), await c.response(), await c.response()];
+    c.close();
+    expect(responses.map((r) => [r.status, r.headers.location, r.headers['x-cache']])).toEqual([
+      [200, undefined, 'HIT'],
+      [301, '/kinh-te', undefined],
+      [301, '/kinh-te?utm_source=zalo', undefined],
+      [200, undefined, 'HIT'],
+    ]);
+    expect(responses[1]!.body.length).toBe(0);
+    expect(stats().answered).toBe(before.answered + 1);
+    expect(stats().handedOff).toBe(before.handedOff + 1);
+  });
+
   it('hands an over-long head to Node, which answers 431', async () => {
     const c = await WireClient.open(port);
     c.send(get('/kinh-te', `X-Long: ${'a'.repeat(20_000)}\r\n`));

@@ -7,7 +7,7 @@ import { articlePath, parseArticleFile } from '../../domain/article.ts';
 import { getArticle } from '../../storage/content.ts';
 import { renderSearchPage } from './search-page.tsx';
 import { renderDistribution } from './distribution.ts';
-import { withRequestQuery } from '../../cache/http.ts';
+import { canonicalReaderPath, isCanonicalPath, withRequestQuery } from '../../cache/http.ts';
 
 /** A rendered public page: its bytes-to-be and the keys of everything it shows. */
 export interface RenderedPage {
@@ -116,14 +116,34 @@ export function sendPage(reply: FastifyReply, rendered: RenderedPage): FastifyRe
   return reply.code(rendered.status).type(rendered.contentType ?? 'text/html; charset=utf-8').send(rendered.html);
 }
 
+/** How long browsers and CDNs may keep a slash redirect: it depends on the URL alone, never on content. */
+const SLASH_REDIRECT_CACHE_CONTROL = 'public, max-age=86400';
+
+/**
+ * `/thoi-su/`, `//thoi-su`, `/tag/x/`: the router (ignoreTrailingSlash) sends them here, and they would be the page
+ * again under a second URL (for search engines and the page cache). They get a 301 to the spelling the page names
+ * canonical, with the visitor's query string; no render and no cache entry (cacheKeyFor gives them none, so cache
+ * hits never answer them). Returns undefined for a canonical path.
+ */
+async function redirectNonCanonical(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  const path = req.url.split('?')[0] ?? '/';
+  if (isCanonicalPath(path)) return undefined;
+  const target = canonicalReaderPath(req.url);
+  // Too long, or `//api/…`, `//media/…`: not a reader page under any spelling.
+  if (target === null) return sendPage(reply, notFound(await chromeFor(ctx), path));
+  return reply.code(301).header('cache-control', SLASH_REDIRECT_CACHE_CONTROL).header('location', withRequestQuery(target, req.url)).send();
+}
+
 export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+    const redirected = await redirectNonCanonical(ctx, req, reply);
+    if (redirected) return redirected;
     const path = req.url.split('?')[0] ?? '/';
     if (ctx.siteCache) return ctx.siteCache.handle(req, reply, () => renderPath(ctx, path, req), sendPage);
     return sendPage(reply, await renderPath(ctx, path, req));
   };
   app.get('/', handler);
-  app.get('/tim-kiem', async (req, reply) => sendPage(reply.header('cache-control', 'private, max-age=0'), await renderSearchPage(ctx, req)));
+  app.get('/tim-kiem', async (req, reply) => (await redirectNonCanonical(ctx, req, reply)) ?? sendPage(reply.header('cache-control', 'private, max-age=0'), await renderSearchPage(ctx, req)));
   app.get('/tag/:slug', handler);
   app.get('/tac-gia/:slug', handler);
   app.get('/:first', handler);
@@ -131,6 +151,11 @@ export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.setNotFoundHandler(async (req, reply) => {
     if (req.url.startsWith('/api/')) {
       return reply.code(404).type('application/problem+json').send({ type: 'about:blank#not-found', title: 'Không tìm thấy', status: 404 });
+    }
+    // `/kinh-te/nong-nghiep//`, `///thoi-su`: routed nowhere, but still a page under another spelling.
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const redirected = await redirectNonCanonical(ctx, req, reply);
+      if (redirected) return redirected;
     }
     const chrome = await chromeFor(ctx);
     return sendPage(reply, notFound(chrome, req.url.split('?')[0] ?? '/'));

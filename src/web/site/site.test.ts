@@ -78,6 +78,47 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
     expect((await app.inject({ url: `/tac-gia/${(await import('../../domain/vietnamese.ts')).slugify(DEMO_STORIES[0]!.byline)}?trang=2` })).statusCode).toBe(404);
   });
 
+  it('moves a trailing or doubled slash to the URL the page names canonical (301, query kept), with the page cache and without it', async () => {
+    const { slugify } = await import('../../domain/vietnamese.ts');
+    const [latest] = await listPublished(store.db, { limit: 1 });
+    const pages = ['/kinh-te', '/kinh-te/nong-nghiep', `/tag/${slugify(DEMO_STORIES[0]!.tags[0]!)}`, `/tac-gia/${slugify(DEMO_STORIES[0]!.byline)}`, articlePath(latest!)];
+    const uncached = await buildServer(createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-'))), { cache: false });
+    try {
+      for (const server of [app, uncached]) {
+        for (const canonical of pages) {
+          const page = await server.inject({ url: canonical });
+          expect(page.statusCode, canonical).toBe(200);
+          expect(page.body).toMatch(new RegExp(`<link rel="canonical" href="https?://[^"/]+${canonical.replace(/[.]/g, '\\.')}">`));
+          for (const [url, location] of [
+            [`${canonical}/`, canonical],
+            [`${canonical}//`, canonical],
+            [`${canonical}/?trang=1&utm_source=zalo&utm_campaign=tet%202025`, `${canonical}?trang=1&utm_source=zalo&utm_campaign=tet%202025`],
+          ]) {
+            const res = await server.inject({ url });
+            expect([url, res.statusCode, res.headers.location, res.body]).toEqual([url, 301, location, '']);
+          }
+        }
+        for (const [url, location] of [
+          ['/tim-kiem/?q=l%C3%BAa', '/tim-kiem?q=l%C3%BAa'],
+          ['/rss.xml/', '/rss.xml'],
+          ['/sitemap.xml/', '/sitemap.xml'],
+          ['/kinh-te/nong-nghiep/khong-co/', '/kinh-te/nong-nghiep/khong-co'],
+        ]) {
+          const res = await server.inject({ url });
+          expect([url, res.statusCode, res.headers.location]).toEqual([url, 301, location]);
+        }
+        expect((await server.inject({ url: '/' })).statusCode).toBe(200);
+        // Not reader pages: the API, its docs, the newsroom app, media, health checks and POSTs are left as they were.
+        for (const url of ['/api/v1/', '/api/v1/khong-co/', '/api/docs/', '/admin/', '/media/khong/co/', '/healthz/']) {
+          expect([url, (await server.inject({ url })).statusCode === 301]).toEqual([url, false]);
+        }
+        expect((await server.inject({ method: 'POST', url: '/kinh-te/' })).statusCode).toBe(404);
+      }
+    } finally {
+      await uncached.close();
+    }
+  });
+
   it('moves other spellings of an article file to its canonical URL, and never sends a large id to the database', async () => {
     const [latest] = await listPublished(store.db, { limit: 1 });
     const path = articlePath(latest!);
@@ -118,8 +159,11 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
       expect(res.statusCode, url).toBe(404);
       expect(res.body, url).toContain('Không tìm thấy trang');
     }
-    // An error page vouches for no URL: "//evil.example/x" must not become its canonical link.
-    const offSite = await app.inject({ url: '//evil.example/x' });
+    // "//evil.example/x" is a doubled slash: moved to a path here, never to the other host.
+    const doubled = await app.inject({ url: '//evil.example/x' });
+    expect([doubled.statusCode, doubled.headers.location]).toEqual([301, '/evil.example/x']);
+    // An error page vouches for no URL: the path must not become its canonical link.
+    const offSite = await app.inject({ url: '/evil.example/x' });
     expect(offSite.statusCode).toBe(404);
     expect(offSite.body).not.toContain('rel="canonical"');
     expect(offSite.body).not.toContain('evil.example');
