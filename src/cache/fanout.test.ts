@@ -266,17 +266,20 @@ describe('`toasoan serve --workers 2`: one machine, invalidation over IPC', () =
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    // Decoded as a stream: the Vietnamese lines must not be split inside a character.
+    child.stdout!.setEncoding('utf8');
+    child.stderr!.setEncoding('utf8');
+    child.stdout!.on('data', (d: string) => (out += d));
+    child.stderr!.on('data', (d: string) => (out += d));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
-      await expect.poll(() => out, { timeout: 20_000, interval: 100 }).toMatch(/worker \d+ stopped \(1\); starting a new one in 0\.5 s/);
+      await expect.poll(() => out, { timeout: 20_000, interval: 100 }).toMatch(/tiến trình phục vụ \d+ đã dừng \(1\); khởi động tiến trình mới sau 0\.5 giây/);
       expect(out).toContain('EADDRINUSE');
       // Six failed starts in a row (0.5, 1, 2, 4, 8 s apart at most) and no worker serving: the primary stops.
       expect(await exited).toBe(1);
-      expect(out).toMatch(/starting a new one in 1 s/);
-      expect(out).toMatch(/starting a new one in 2 s/);
-      expect(out).toMatch(/6 workers in a row failed to start and none is serving: stopping/);
+      expect(out).toMatch(/khởi động tiến trình mới sau 1 giây/);
+      expect(out).toMatch(/khởi động tiến trình mới sau 2 giây/);
+      expect(out).toMatch(/6 tiến trình liên tiếp không khởi động được và không còn tiến trình nào đang phục vụ: dừng hẳn/);
     } finally {
       await stop(child);
       taken.close();

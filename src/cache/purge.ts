@@ -18,6 +18,6 @@ export function httpPurgeHook(url: string, token?: string, timeoutMs = 3000): Pu
       signal: AbortSignal.timeout(timeoutMs),
     });
     await res.arrayBuffer().catch(() => undefined);
-    if (!res.ok) throw new Error(`CDN purge answered ${res.status} for ${keys.length} key(s)`);
+    if (!res.ok) throw new Error(`CDN trả lời ${res.status} cho yêu cầu xóa ${keys.length} khóa`);
   };
 }

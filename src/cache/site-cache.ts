@@ -112,7 +112,7 @@ export class SiteCache {
         after = id === undefined ? undefined : await loadMembership(store.db, id);
       } catch (err) {
         // Which listings the story is in cannot be read: drop every page here and in every other process.
-        this.log(`Cache: could not read the listings of story ${id} (${(err as Error).message}); dropping every cached page`);
+        this.log(`Bộ đệm: không đọc được tin bài ${id} nằm trong những danh sách nào (${(err as Error).message}); xóa mọi trang đã lưu`);
         this.pages.clear();
         await this.invalidate({ keys: [keys.settings] });
         return;
@@ -138,8 +138,8 @@ export class SiteCache {
     this.pages.invalidate(msg.keys);
     await Promise.all([
       // A lost fan-out must not fail the newsroom request that already committed: peers then catch up by max age.
-      this.fanout?.publish(msg).catch((err: unknown) => this.log(`Cache invalidation fan-out (${this.fanoutKind}) failed for ${msg.keys.join(' ')}: ${(err as Error).message}`)),
-      this.purge?.(msg.keys).catch((err: unknown) => this.log(`CDN purge failed for ${msg.keys.join(' ')}: ${(err as Error).message}`)),
+      this.fanout?.publish(msg).catch((err: unknown) => this.log(`Bộ đệm: không báo được cho các tiến trình khác (fan-out ${this.fanoutKind}) việc xóa ${msg.keys.join(' ')}: ${(err as Error).message}`)),
+      this.purge?.(msg.keys).catch((err: unknown) => this.log(`Không xóa được bộ đệm CDN cho ${msg.keys.join(' ')}: ${(err as Error).message}`)),
     ]);
   }
 

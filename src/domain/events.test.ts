@@ -14,6 +14,6 @@ describe('ContentEvents', () => {
     });
     await expect(events.emit({ type: 'article.published', articleId: 7 })).resolves.toBeUndefined();
     expect(seen).toEqual([7]);
-    expect(errors).toEqual(['Event listener failed for article.published:']);
+    expect(errors).toEqual(['Lỗi khi xử lý sự kiện article.published:']);
   });
 });

@@ -48,6 +48,6 @@ export class ContentEvents {
    */
   async emit(event: ContentEvent): Promise<void> {
     const results = await Promise.allSettled([...this.listeners].map(async (l) => l(event)));
-    for (const r of results) if (r.status === 'rejected') this.onError(`Event listener failed for ${event.type}:`, r.reason);
+    for (const r of results) if (r.status === 'rejected') this.onError(`Lỗi khi xử lý sự kiện ${event.type}:`, r.reason);
   }
 }

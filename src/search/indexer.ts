@@ -236,7 +236,7 @@ async function* preparedBatches(db: Db, opts: BulkOptions): AsyncGenerator<Index
   let failure: Error | null = null;
   const failed = new Promise<never>((_, reject) => {
     worker.on('error', (err) => reject((failure = err)));
-    worker.on('exit', (code) => reject((failure ??= new Error(`index worker exited with code ${code}`))));
+    worker.on('exit', (code) => reject((failure ??= new Error(`tiến trình lập chỉ mục tìm kiếm đã dừng với mã ${code}`))));
   });
   failed.catch(() => undefined);
   worker.on('message', (m: IndexBatch & { last: number }) => replies.shift()?.(m));

@@ -68,11 +68,11 @@ export function runPrimary(workers: number, log: (m: string) => void = console.l
       const failedEarly = since === undefined || Date.now() - since < RESTART.stableMs;
       failuresInRow = failedEarly ? failuresInRow + 1 : 0;
       if (failuresInRow >= RESTART.maxStartFailures && servingSince.size === 0) {
-        log(`worker ${w.process.pid} stopped (${signal ?? code}); ${failuresInRow} workers in a row failed to start and none is serving: stopping`);
+        log(`toasoan: tiến trình phục vụ ${w.process.pid} đã dừng (${signal ?? code}); ${failuresInRow} tiến trình liên tiếp không khởi động được và không còn tiến trình nào đang phục vụ: dừng hẳn`);
         return stop(1);
       }
       const delay = failedEarly ? Math.min(RESTART.firstDelayMs * 2 ** (failuresInRow - 1), RESTART.maxDelayMs) : RESTART.firstDelayMs;
-      log(`worker ${w.process.pid} stopped (${signal ?? code}); starting a new one in ${delay / 1000} s`);
+      log(`toasoan: tiến trình phục vụ ${w.process.pid} đã dừng (${signal ?? code}); khởi động tiến trình mới sau ${delay / 1000} giây`);
       const t = setTimeout(() => {
         pending.delete(t);
         if (!stopping) fork();
