@@ -208,7 +208,10 @@ export async function createStory(ctx: AppContext, who: { user: User; meta: Requ
   const actor = actorOf(who.user);
   if (!can(actor, 'create')) throw new NewsroomError('forbidden', 'Bạn không có quyền tạo tin bài.');
   const id = await inTransaction(ctx, async (trx) => {
-    const snapshot = merge({ title: '', shortTitle: '', sapo: '', body: { type: 'doc', content: [] }, type: 'standard', categoryId: input.categoryId, coverMediaId: null, seoTitle: '', seoDescription: '', slug: '', tags: [], bylines: [] }, input);
+    // Signed by whoever writes it unless told otherwise (a story without a byline showed no author on the site);
+    // the writer changes or clears it in the bylines field.
+    const signedBy = who.user.name.trim() ? [{ name: nfc(who.user.name.trim()) }] : [];
+    const snapshot = merge({ title: '', shortTitle: '', sapo: '', body: { type: 'doc', content: [] }, type: 'standard', categoryId: input.categoryId, coverMediaId: null, seoTitle: '', seoDescription: '', slug: '', tags: [], bylines: signedBy }, input);
     if (!snapshot.slug) snapshot.slug = slugify(snapshot.title) || SLUG_FALLBACK.article;
     await validateRefs(trx, snapshot);
     const now = nowIso();

@@ -28,6 +28,7 @@ interface View {
   correctionNote: string;
   allowedActions: string[];
   body: unknown;
+  bylines: Array<{ personId: number } | { name: string }>;
 }
 
 describe.each(engines)('newsroom API on $engine', ({ open }) => {
@@ -61,6 +62,10 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     const id = r.json<View>().id;
     expect(r.headers.location).toBe(`/api/v1/articles/${id}`);
     expect(r.json<View>().allowedActions).toEqual(['edit', 'submit', 'delete']);
+    // Signed by the reporter unless the request says otherwise; an empty list stays empty.
+    expect(r.json<View>().bylines).toEqual([{ name: m.reporter.user.name }]);
+    const unsigned = await nr.call(m.reporter, 'POST', '/api/v1/articles', { title: 'Tin không ký tên', categoryId: nr.desk, bylines: [] });
+    expect(unsigned.json<View>().bylines).toEqual([]);
     expect((await act(m.reporter, id, 'submit')).json<View>().status).toBe('submitted');
     // Not visible to readers while in the newsroom.
     expect((await reader(`/khanh-thanh-cau-treo-ban-na-hau-post${id}.html`)).status).toBe(404);
