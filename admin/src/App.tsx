@@ -4,6 +4,7 @@ import { t } from './i18n/index.ts';
 import { Link, Router, useLocation, useRouter } from './router.tsx';
 import { SessionContext, hasRole } from './session.tsx';
 import { LoginForm } from './screens/Login.tsx';
+import { ModalDialog } from './lib/ModalDialog.tsx';
 import { QueueScreen } from './screens/Queue.tsx';
 
 // The editor (TipTap, ProseMirror) and the rarer screens load on demand, keeping the first load small.
@@ -55,12 +56,21 @@ function Shell() {
   if (session === null)
     return (
       <main id="main" className="login-page">
-        <LoginForm onLoggedIn={setSession} />
+        <LoginForm
+          onLoggedIn={(s) => {
+            // A 401 from the screen that just closed (its last save) must not open the overlay on the next session.
+            setExpired(false);
+            setSession(s);
+          }}
+        />
       </main>
     );
 
   const signOut = () => {
-    void logout().then(() => setSession(null));
+    void logout().then(() => {
+      setExpired(false);
+      setSession(null);
+    });
   };
 
   return (
@@ -75,18 +85,47 @@ function Shell() {
         </Suspense>
       </main>
       {expired && (
-        <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="login-title">
-          <LoginForm
-            expired
-            onLoggedIn={(s) => {
-              setSession(s);
-              setExpired(false);
-              for (const l of reloginListeners.current) l();
-            }}
-          />
-        </div>
+        <ReloginDialog
+          signOut={signOut}
+          onLoggedIn={(s) => {
+            setSession(s);
+            setExpired(false);
+            for (const l of reloginListeners.current) l();
+          }}
+        />
       )}
     </SessionContext.Provider>
+  );
+}
+
+/**
+ * The login form over the current screen, which stays mounted (and inert) with its unsaved work. It is closed only by
+ * logging in or signing out: Escape is refused, and where the browser closes it anyway (a second Escape without user
+ * activation is not cancelable) it opens again. Focus goes back where it was once logged in.
+ */
+function ReloginDialog({ onLoggedIn, signOut }: { onLoggedIn: (s: SessionInfo) => void; signOut: () => void }) {
+  const body = useRef<HTMLDivElement | null>(null);
+  useEffect(() => {
+    const d = body.current?.closest('dialog');
+    if (!d) return;
+    const refuse = (e: Event) => e.preventDefault();
+    d.addEventListener('cancel', refuse);
+    return () => d.removeEventListener('cancel', refuse);
+  }, []);
+  const reopen = () => {
+    const d = body.current?.closest('dialog');
+    if (d?.isConnected && !d.open) d.showModal();
+  };
+  const returnFocus = (opener: HTMLElement | null) => {
+    if (opener?.isConnected) opener.focus();
+    else if (document.activeElement === document.body) document.getElementById('main')?.focus();
+  };
+  return (
+    <ModalDialog labelledBy="login-title" className="relogin" onClose={reopen} returnFocus={returnFocus}>
+      <div ref={body}>
+        <LoginForm expired onLoggedIn={onLoggedIn} onSignOut={signOut} />
+      </div>
+    </ModalDialog>
   );
 }
 

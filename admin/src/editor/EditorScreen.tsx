@@ -648,7 +648,8 @@ function Toolbar({ editor, onImage, onGallery }: { editor: Editor; onImage: () =
     </button>
   );
   return (
-    <div role="toolbar" aria-label={t('editor.toolbar')} aria-controls="story-body" className="toolbar">
+    // On a phone the toolbar is a row that scrolls sideways: bring the focused button into it (Tab left some out of view).
+    <div role="toolbar" aria-label={t('editor.toolbar')} aria-controls="story-body" className="toolbar" onFocus={(e) => e.target.scrollIntoView({ block: 'nearest', inline: 'nearest' })}>
       {b('editor.bold', editor.isActive('bold'), () => editor.chain().focus().toggleBold().run(), 'Control+B')}
       {b('editor.italic', editor.isActive('italic'), () => editor.chain().focus().toggleItalic().run(), 'Control+I')}
       {b('editor.link', editor.isActive('link'), () => promptLink(editor), 'Control+K')}

@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, login, NetworkError, type SessionInfo } from '../api.ts';
 import { t } from '../i18n/index.ts';
 
-export function LoginForm({ onLoggedIn, expired = false }: { onLoggedIn: (s: SessionInfo) => void; expired?: boolean }) {
+/** `onSignOut`: offered when the session expired, the other way out of the login overlay. */
+export function LoginForm({ onLoggedIn, expired = false, onSignOut }: { onLoggedIn: (s: SessionInfo) => void; expired?: boolean; onSignOut?: () => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
@@ -37,6 +38,11 @@ export function LoginForm({ onLoggedIn, expired = false }: { onLoggedIn: (s: Ses
       <button type="submit" className="primary" disabled={busy}>
         {busy ? t('login.busy') : t('login.submit')}
       </button>
+      {onSignOut && (
+        <button type="button" className="link-button sign-out" onClick={onSignOut}>
+          {t('nav.logout')}
+        </button>
+      )}
     </form>
   );
 }
