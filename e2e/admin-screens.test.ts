@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { createUser } from '../src/storage/newsroom.ts';
 import { appendAudit } from '../src/storage/newsroom-audit.ts';
-import { login, PASSWORD, screenshot, seriousViolations, startStory, useSiteAndBrowser } from './support.ts';
+import { login, PASSWORD, screenshot, seriousViolations, startStory, usePages, useSiteAndBrowser } from './support.ts';
 
 /** The account, audit log and tag screens of the newsroom app, in real Chromium against a real server. */
 describe('newsroom app: account, audit log and tags screens', () => {
   const e2e = useSiteAndBrowser();
-  const contexts: BrowserContext[] = [];
   const admin = { email: 'quantri@example.vn', name: 'Phạm Quốc Duy' };
   // Its own reporter: the password changes, and the site's reporter keeps working for the other tests.
   const writer = { email: 'phongvien2@example.vn', name: 'Đỗ Thị Giang' };
@@ -16,17 +15,8 @@ describe('newsroom app: account, audit log and tags screens', () => {
     await createUser(e2e.site.store.db, { ...admin, password: PASSWORD, roles: ['admin'], deskIds: [] });
     await createUser(e2e.site.store.db, { ...writer, password: PASSWORD, roles: ['reporter'], deskIds: [e2e.site.categoryId] });
   });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-  });
 
-  const newPage = async () => {
-    const c = await e2e.browser.newContext({ locale: 'vi-VN', viewport: { width: 1360, height: 900 } });
-    contexts.push(c);
-    const page = await c.newPage();
-    page.on('pageerror', (e) => console.log('[pageerror]', e.message));
-    return page;
-  };
+  const newPage = usePages(e2e);
   const nav = (page: Page) => page.getByRole('navigation', { name: 'Điều hướng chính' });
   const loginWith = async (page: Page, email: string, password: string) => {
     await page.getByLabel('Email').fill(email);

@@ -1,30 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { createStory, transitionStory, updateStory } from '../src/newsroom/stories.ts';
 import { getUser, createUser } from '../src/storage/newsroom.ts';
 import { createArticle, insertMedia } from '../src/storage/content.ts';
 import { HOME_CURATION_KEY } from '../src/storage/curation.ts';
 import { paragraph } from '../src/domain/document.ts';
-import { login, PASSWORD, screenshot, seriousViolations, startStory, useSiteAndBrowser } from './support.ts';
+import { login, PASSWORD, screenshot, seriousViolations, startStory, usePages, useSiteAndBrowser } from './support.ts';
 
 /** Pending corrections in the queue and the editor, action results in view, and focus in the image dialog. */
 describe('newsroom app: pending corrections, messages in view, image dialog focus', () => {
   const e2e = useSiteAndBrowser();
-  const contexts: BrowserContext[] = [];
   const admin = { email: 'quantri-dinhchinh@example.vn', name: 'Vũ Thị Hạnh' };
   beforeAll(async () => {
     await createUser(e2e.site.store.db, { ...admin, password: PASSWORD, roles: ['admin'], deskIds: [] });
   });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-  });
-  const newPage = async (viewport = { width: 1360, height: 900 }) => {
-    const c = await e2e.browser.newContext({ locale: 'vi-VN', viewport });
-    contexts.push(c);
-    const page = await c.newPage();
-    page.on('pageerror', (e) => console.log('[pageerror]', e.message));
-    return page;
-  };
+  const newPage = usePages(e2e);
   const acting = async (id: number) => ({ user: (await getUser(e2e.site.store.db, id))!, meta: { ip: '127.0.0.1', userAgent: 'e2e' } });
   const doc = (...paras: string[]) => ({ type: 'doc' as const, content: paras.map(paragraph) });
 

@@ -1,23 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { login, PASSWORD, screenshot, seriousViolations, startStory, useSiteAndBrowser } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { login, PASSWORD, screenshot, seriousViolations, startStory, usePages, useSiteAndBrowser } from './support.ts';
 import { plainText, parseDoc } from '../src/domain/document.ts';
 
 /** The editor on a phone, and a session that expires while a story is being written. */
 describe('newsroom app: phone toolbar and an expired session', () => {
   const e2e = useSiteAndBrowser();
-  const contexts: BrowserContext[] = [];
-  const phonePage = async () => {
-    const c = await e2e.browser.newContext({ locale: 'vi-VN', viewport: { width: 390, height: 844 } });
-    contexts.push(c);
-    const page = await c.newPage();
-    page.on('pageerror', (e) => console.log('[pageerror]', e.message));
-    return page;
-  };
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-  });
+  const phonePage = usePages(e2e, { width: 390, height: 844 });
 
   const storedText = async (id: number) => {
     const row = await e2e.site.store.db.selectFrom('articles').select('body').where('id', '=', id).executeTakeFirstOrThrow();

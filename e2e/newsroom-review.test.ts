@@ -1,24 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { createStory } from '../src/newsroom/stories.ts';
 import { insertMedia } from '../src/storage/content.ts';
 import { getUser } from '../src/storage/newsroom.ts';
-import { login, screenshot, seriousViolations, startStory, useSiteAndBrowser } from './support.ts';
+import { login, screenshot, seriousViolations, startStory, usePages, useSiteAndBrowser } from './support.ts';
 
 /** Review defects of the newsroom app: queue paging, accent-blind media search, Vietnamese errors and history, cover, lock. */
 describe('newsroom app: review fixes', () => {
   const e2e = useSiteAndBrowser();
-  const contexts: BrowserContext[] = [];
-  const newPage = async () => {
-    const c = await e2e.browser.newContext({ locale: 'vi-VN', viewport: { width: 1360, height: 900 } });
-    contexts.push(c);
-    const page = await c.newPage();
-    page.on('pageerror', (e) => console.log('[pageerror]', e.message));
-    return page;
-  };
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-  });
+  const newPage = usePages(e2e);
 
   const focusedText = (page: Page) => page.evaluate<string>(`(document.activeElement && document.activeElement.textContent || '').trim()`);
 

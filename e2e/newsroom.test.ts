@@ -1,25 +1,15 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { login, phonePhoto, screenshot, seriousViolations, startStory, useSiteAndBrowser } from './support.ts';
+import type { Page } from 'playwright-core';
+import { login, phonePhoto, screenshot, seriousViolations, startStory, usePages, useSiteAndBrowser } from './support.ts';
 
 /** The acceptance story, in real Chromium against a real server. */
 describe('newsroom app: a story from reporter to reader', () => {
   const e2e = useSiteAndBrowser();
-  const contexts: BrowserContext[] = [];
-  const newPage = async () => {
-    const c = await e2e.browser.newContext({ locale: 'vi-VN', viewport: { width: 1360, height: 900 } });
-    contexts.push(c);
-    const page = await c.newPage();
-    page.on('pageerror', (e) => console.log('[pageerror]', e.message));
-    return page;
-  };
+  const newPage = usePages(e2e);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-  });
 
   const statusIs = (page: Page, label: string) => page.getByTestId('story-status').filter({ hasText: label }).waitFor();
   const saved = (page: Page) => page.getByTestId('save-state').filter({ hasText: 'Đã lưu' }).waitFor({ timeout: 15_000 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { buildServer } from '../src/web/server.ts';
 import { createContext, type AppContext } from '../src/web/context.ts';
@@ -177,5 +177,23 @@ export function useSiteAndBrowser(): { readonly site: TestSite; readonly browser
     get browser() {
       return browser!;
     },
+  };
+}
+
+/**
+ * Pages for one describe block: each in its own browser context (its own cookies), Vietnamese locale, page errors
+ * logged; every context is closed after the block.
+ */
+export function usePages(e2e: { readonly browser: Browser }, defaultViewport = { width: 1360, height: 900 }): (viewport?: { width: number; height: number }) => Promise<Page> {
+  const contexts: BrowserContext[] = [];
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+  });
+  return async (viewport = defaultViewport) => {
+    const c = await e2e.browser.newContext({ locale: 'vi-VN', viewport });
+    contexts.push(c);
+    const page = await c.newPage();
+    page.on('pageerror', (e) => console.log('[pageerror]', e.message));
+    return page;
   };
 }
