@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:cluster';
 import { Redis } from 'ioredis';
 import type { Membership } from './invalidation.ts';
+import { redact } from '../storage/database.ts';
 
 /** One invalidation, as sent to the other processes serving the same site. */
 export interface InvalidationMessage {
@@ -115,10 +116,6 @@ interface RedisEnvelope {
  * Fan-out across machines: every process subscribes to one channel; the sender counts the subscribers PUBLISH reached
  * and waits for that many acknowledgements (less itself) on the ack channel.
  */
-function redactRedis(url: string): string {
-  return url.replace(/\/\/[^/]*@/, '//***@');
-}
-
 export async function redisFanout(url: string, channel: string, onRemote: RemoteHandler, onGap: () => void = () => {}): Promise<Fanout> {
   const node = randomUUID();
   const ackChannel = `${channel}:ack:${node}`;
@@ -131,7 +128,7 @@ export async function redisFanout(url: string, channel: string, onRemote: Remote
     client.on('error', (err: Error) => {
       if (down) return;
       down = true;
-      console.error(`Redis (${redactRedis(url)}): ${err.message}; đang kết nối lại.`);
+      console.error(`Redis (${redact(url)}): ${err.message}; đang kết nối lại.`);
     });
     client.on('ready', () => (down = false));
   }
@@ -141,7 +138,7 @@ export async function redisFanout(url: string, channel: string, onRemote: Remote
     // Without this the clients kept retrying in the background and a one-process `serve` never exited.
     pub.disconnect();
     sub.disconnect();
-    throw new Error(`Không kết nối được Redis tại REDIS_URL=${redactRedis(url)}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`Không kết nối được Redis tại REDIS_URL=${redact(url)}: ${(err as Error).message}`, { cause: err });
   }
   const waiting = new Map<string, { acked: number; expected: number; done: () => void }>();
   sub.on('message', (ch: string, text: string) => {

@@ -76,9 +76,10 @@ async function announce(db: Store['db'], ids: number[]): Promise<void> {
   const keys = new Set<string>();
   for (const id of ids) for (const k of keysForEvent({ type: 'article.published', articleId: id }, undefined, await loadMembership(db, id))) keys.add(k);
   const list = [...keys];
+  const minutes = Math.round((opts.maxAgeMs ?? 600_000) / 60_000);
   if (opts.purge) await opts.purge(list).catch((err: unknown) => console.error(`Không xóa được bộ đệm CDN: ${(err as Error).message}`));
   if (!opts.redisUrl) {
-    console.log(`Lưu ý: máy chủ đang chạy sẽ hiển thị các bài mới trên trang chủ và trang chuyên mục trong vòng ${Math.round((opts.maxAgeMs ?? 600_000) / 60_000)} phút (đặt REDIS_URL để hiển thị ngay).`);
+    console.log(`Lưu ý: máy chủ đang chạy sẽ hiển thị các bài mới trên trang chủ và trang chuyên mục trong vòng ${minutes} phút (đặt REDIS_URL để hiển thị ngay).`);
     return;
   }
   try {
@@ -89,6 +90,6 @@ async function announce(db: Store['db'], ids: number[]): Promise<void> {
       await fanout.close();
     }
   } catch (err) {
-    console.error(`Không báo được cho các máy chủ đang chạy qua Redis (${(err as Error).message}); các trang cập nhật sau tối đa ${Math.round((opts.maxAgeMs ?? 600_000) / 60_000)} phút.`);
+    console.error(`Không báo được cho các máy chủ đang chạy qua Redis (${(err as Error).message}); các trang cập nhật sau tối đa ${minutes} phút.`);
   }
 }

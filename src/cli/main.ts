@@ -88,7 +88,7 @@ async function migrate(_args: string[], config: Config): Promise<number> {
 export class UsageError extends Error {}
 
 /** node:util parseArgs explains a bad command line in English: the same in Vietnamese, naming the option. */
-export function usageMessage(err: Error & { code?: string }): string {
+function usageMessage(err: Error & { code?: string }): string {
   const option = /'(-[^' ]+)/.exec(err.message)?.[1];
   const positional = /argument '([^']*)'/.exec(err.message)?.[1];
   switch (err.code) {

@@ -9,7 +9,7 @@ import { allowedActions, canDelete, checkTransition, editPermission, statusAfter
 import { figures, parseDoc, type Doc } from '../domain/document.ts';
 import { nfc, slugify, SLUG_FALLBACK } from '../domain/vietnamese.ts';
 import { loadMembership } from '../cache/invalidation.ts';
-import { cleanText, foldText } from '../search/vietnamese-text.ts';
+import { foldedWordPattern } from '../search/vietnamese-text.ts';
 import { nowIso } from '../storage/content.ts';
 import { acquireLock, addRevision, ensureMeta, getLock, getMeta, getRevision, readSnapshot, releaseLock, writeSnapshot, type EditLock, type StorySnapshot } from '../storage/newsroom-articles.ts';
 import { appendAudit } from '../storage/newsroom-audit.ts';
@@ -486,12 +486,8 @@ export async function listStories(ctx: AppContext, user: User, f: StoryListFilte
   if (f.text) {
     // On the title's folded keys (search_heads, kept for every story in any status): "duong len ban", "ĐƯỜNG LÊN BẢN"
     // and "Đường lên bản" find the same story. LIKE on the title folded ASCII letters only.
-    const folded = foldText(cleanText(f.text)).trim();
-    if (!folded) q = q.where(sql<boolean>`1 = 0`);
-    else {
-      const pattern = `% ${folded.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      q = q.where(sql<boolean>`exists (select 1 from search_heads h where h.article_id = articles.id and (' ' || h.title_f || ' ') like ${pattern} escape '\\')`);
-    }
+    const pattern = foldedWordPattern(f.text);
+    q = pattern ? q.where(sql<boolean>`exists (select 1 from search_heads h where h.article_id = articles.id and (' ' || h.title_f || ' ') like ${pattern} escape '\\')`) : q.where(sql<boolean>`1 = 0`);
   }
   const [rows, count] = await Promise.all([
     q

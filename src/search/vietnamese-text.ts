@@ -467,3 +467,13 @@ export function placeTones(text: string, style: 'old' | 'new'): string {
     return (head + withTone).normalize('NFC');
   });
 }
+
+/**
+ * A LIKE pattern (escape '\\') that finds `text`'s folded words at the start of a word of folded text written as
+ * `' ' || column || ' '`: "lao cai" finds "Lào Cai", "doan" finds "Đoàn"; "%", "_" and "\\" typed are literal.
+ * Null when nothing searchable is left.
+ */
+export function foldedWordPattern(text: string): string | null {
+  const folded = foldText(cleanText(text)).trim();
+  return folded ? `% ${folded.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+}

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, MediaRow } from './schema.ts';
 import { nfc } from '../domain/vietnamese.ts';
-import { cleanText, foldText } from '../search/vietnamese-text.ts';
+import { cleanText, foldText, foldedWordPattern } from '../search/vietnamese-text.ts';
 
 type Db = Kysely<Database>;
 
@@ -14,17 +14,11 @@ export function mediaSearchText(m: { caption: string; alt: string; file_name: st
   return [m.caption, m.alt, m.file_name].map((s) => foldText(cleanText(s)).trim()).join(' | ');
 }
 
-/** A LIKE pattern matching the folded query at the start of a word; "%", "_" and "\" typed by the user are literal. Null when nothing searchable is left. */
-export function mediaSearchPattern(q: string): string | null {
-  const folded = foldText(cleanText(q)).trim();
-  return folded ? `% ${folded.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-}
-
 /** The library, newest first; `q` matches caption, alt text or file name without regard to accents or case. */
 export async function listMedia(db: Db, f: { q?: string; limit: number; offset: number }): Promise<{ rows: MediaRow[]; total: number }> {
   let q = db.selectFrom('media');
   if (f.q?.trim()) {
-    const pattern = mediaSearchPattern(f.q);
+    const pattern = foldedWordPattern(f.q);
     q = pattern ? q.where(sql<boolean>`(' ' || media.search_f || ' ') like ${pattern} escape '\\'`) : q.where(sql<boolean>`1 = 0`);
   }
   const [rows, count] = await Promise.all([q.selectAll().orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute(), q.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()]);

@@ -11,6 +11,7 @@ import { attachSearchIndex } from '../search/events.ts';
 import { answerHitsOnSocket } from '../cache/socket-hits.ts';
 import { createSiteCache, siteCacheOptionsFromEnv, type SiteCacheOptions } from '../cache/site-cache.ts';
 import { ping } from '../storage/database.ts';
+import { logServerError } from './api/problem.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -57,7 +58,7 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
   // internals (database addresses, file paths), and every server error in the log whether or not requests are logged.
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status >= 500) console.error(`Lỗi máy chủ ở ${req.method} ${req.url}: ${err.stack ?? err.message}`);
+    if (status >= 500) logServerError(req, err);
     return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(errorPage(status));
   });
   app.get('/favicon.svg', async (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').send(FAVICON));

@@ -89,15 +89,16 @@ const ANY_VERSION = Symbol('any version');
  * ANY_VERSION for `*`, or undefined when the field is absent and not required. A story that does not exist is a
  * 404 whatever the field says; a list none of whose tags names the current version is a 412 with the current story.
  */
-async function ifMatchVersion(db: AppContext['store']['db'], user: User, id: number, req: FastifyRequest, required: boolean): Promise<number | typeof ANY_VERSION | undefined> {
+async function ifMatchVersion(db: AppContext['store']['db'], user: User, id: number, req: FastifyRequest, opts: { required: boolean; checkNow?: boolean }): Promise<number | typeof ANY_VERSION | undefined> {
   const field = parseEntityTags(req.headers['if-match']);
   if (field === undefined) {
-    if (required) throw new ApiProblem('precondition_required', 'Gửi kèm tiêu đề If-Match với ETag của bản đã tải để tránh ghi đè thay đổi của người khác.');
+    if (opts.required) throw new ApiProblem('precondition_required', 'Gửi kèm tiêu đề If-Match với ETag của bản đã tải để tránh ghi đè thay đổi của người khác.');
     return undefined;
   }
   if (field === '*') return ANY_VERSION;
   const versions = versionsNamed(field, id);
-  if (versions.length === 1) return versions[0]!;
+  // One version is compared by the store inside its transaction, unless the write takes none (checkNow).
+  if (versions.length === 1 && !opts.checkNow) return versions[0]!;
   const current = await getStoryView(db, user, id);
   if (versions.includes(current.version)) return current.version;
   throw new ApiProblem('stale', versions.length ? 'Tin bài đã được người khác sửa; hãy tải lại bản mới nhất.' : 'If-Match không khớp với tin bài này.', { current }, { etag: etag(current) });
@@ -108,7 +109,7 @@ async function ifMatchVersion(db: AppContext['store']['db'], user: User, id: num
  * starts; a save by someone else in between is not a failed precondition for `*`, so the write is tried again.
  */
 async function basedOnIfMatch<T>(ctx: AppContext, user: User, id: number, req: FastifyRequest, work: (version: number) => Promise<T>): Promise<T> {
-  const expected = await ifMatchVersion(ctx.store.db, user, id, req, true);
+  const expected = await ifMatchVersion(ctx.store.db, user, id, req, { required: true });
   return withCurrentOnStale(ctx, user, id, async () => {
     if (expected !== ANY_VERSION) return work(expected!);
     for (let attempt = 1; ; attempt++) {
@@ -163,11 +164,7 @@ export function registerArticleRoutes(api: FastifyInstance, ctx: AppContext): vo
   route(api, ctx, { method: 'DELETE', url: '/articles/:id', summary: 'Xóa mềm (spike) tin chưa đăng; khôi phục bằng POST …/restore. If-Match (nếu gửi) được kiểm tra trước khi xóa', tag: 'Tin bài', params: IdParams, success: { status: 204 }, problems: [401, 403, 409, 412] }, async ({ auth, params, req }) => {
     // deleteStory takes no version: a given one is compared just before it (a spike can be undone). `*` only needs
     // the story to exist, which deleteStory checks.
-    const expected = await ifMatchVersion(db, auth.user, params.id, req, false);
-    if (typeof expected === 'number') {
-      const current = await getStoryView(db, auth.user, params.id);
-      if (current.version !== expected) throw new ApiProblem('stale', 'Tin bài đã được người khác sửa; hãy tải lại bản mới nhất.', { current }, { etag: etag(current) });
-    }
+    await ifMatchVersion(db, auth.user, params.id, req, { required: false, checkNow: true });
     await deleteStory(ctx, { user: auth.user, meta: requestMeta(req) }, params.id);
     return undefined;
   });
@@ -200,7 +197,7 @@ export function registerArticleRoutes(api: FastifyInstance, ctx: AppContext): vo
     { method: 'POST', url: '/articles/:id/transitions', summary: 'Chuyển trạng thái: submit, start_editing, return, send_for_approval, approve, publish, schedule, unschedule, unpublish, republish, discard_correction', tag: 'Quy trình', params: IdParams, body: TransitionSchema, success: { status: 200, schema: ArticleViewSchema }, problems: [400, 401, 403, 409, 412, 422] },
     async ({ auth, params, body, reply, req }) => {
       // `*` sets no version: the story only has to exist, which the transition checks itself.
-      const expected = await ifMatchVersion(db, auth.user, params.id, req, false);
+      const expected = await ifMatchVersion(db, auth.user, params.id, req, { required: false });
       await withCurrentOnStale(ctx, auth.user, params.id, () => transitionStory(ctx, { user: auth.user, meta: requestMeta(req) }, params.id, { action: body.action, note: body.note, at: body.at, expectedVersion: expected === ANY_VERSION ? undefined : expected }));
       return sendView(reply, await getStoryView(db, auth.user, params.id));
     },

@@ -86,8 +86,12 @@ export function registerProblemHandler(api: FastifyInstance): void {
     if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendProblem(reply, 'unsupported_media_type', 'API chỉ nhận application/json.');
     if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return sendProblem(reply, 'invalid_json', 'Thiếu nội dung JSON.');
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return sendProblem(reply, 'invalid_body', fe.message);
-    // Logged whether or not requests are: a server error must leave a trace.
-    console.error(`Lỗi máy chủ ở ${req.method} ${req.url}: ${err.stack ?? err.message}`);
+    logServerError(req, err);
     return sendProblem(reply, 'internal', 'Đã có lỗi xảy ra; vui lòng thử lại sau.');
   });
+}
+
+/** A server error, logged whether or not requests are: it must leave a trace (API and site error handlers). */
+export function logServerError(req: { method: string; url: string }, err: Error): void {
+  console.error(`Lỗi máy chủ ở ${req.method} ${req.url}: ${err.stack ?? err.message}`);
 }
