@@ -1,6 +1,9 @@
 /** The only way the app talks to the server: JSON over /api/v1, cookie session + CSRF header. */
 import { problemText } from './lib/problem-text.ts';
 
+/** Workflow actions of POST /articles/{id}/transitions, in the order the editor offers them. */
+export const WORKFLOW_ACTIONS = ['submit', 'start_editing', 'return', 'send_for_approval', 'approve', 'publish', 'schedule', 'unschedule', 'unpublish', 'republish', 'discard_correction'];
+
 export interface SessionInfo {
   user: { id: number; email?: string; name: string; roles: string[]; deskIds: number[] };
   roles: Array<{ key: string; label: string }>;

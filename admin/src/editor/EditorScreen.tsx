@@ -2,8 +2,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { EditorContent, useEditor, type Editor, type JSONContent } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { TextSelection } from '@tiptap/pm/state';
-import { api, ApiError, NetworkError, releaseOnUnload, request, type ArticleView, type Category, type MediaItem } from '../api.ts';
-import { statusLabel, t, type MessageKey } from '../i18n/index.ts';
+import { api, ApiError, NetworkError, releaseOnUnload, request, WORKFLOW_ACTIONS, type ArticleView, type Category, type MediaItem } from '../api.ts';
+import { labelOf, statusLabel, t, type MessageKey } from '../i18n/index.ts';
 import { AutosaveQueue, type AutosaveStatus, type SaveOutcome } from '../lib/autosave.ts';
 import { cleanPastedHtml, cleanPastedText } from '../lib/paste-clean.ts';
 import { Link } from '../router.tsx';
@@ -19,7 +19,6 @@ import { Toasts } from '../lib/Messages.tsx';
 
 /** Article types; their words are the catalogue's `type.*`. */
 const TYPES = ['standard', 'photo', 'video', 'audio', 'infographic', 'emagazine'] as const;
-const WORKFLOW = ['submit', 'start_editing', 'return', 'send_for_approval', 'approve', 'publish', 'schedule', 'unschedule', 'unpublish', 'republish', 'discard_correction'];
 const NOTE_REQUIRED = new Set(['return', 'unpublish']);
 /**
  * While a correction is pending these act on it: they are offered in the correction notice, with words that say so,
@@ -413,7 +412,7 @@ export default function EditorScreen({ id }: { id: number }) {
   if (!article || !fields) return <p className="loading">{t('app.loading')}</p>;
   const correction = article.correction && (article.status === 'published' || article.status === 'unpublished') ? (article.correction.state === 'draft' ? 'draft' : 'awaiting_approval') : null;
   const correctionActions = correction ? CORRECTION_ACTIONS.filter(([a]) => article.allowedActions.includes(a) && !(a === 'publish' && article.allowedActions.includes('approve'))) : [];
-  const actions = article.allowedActions.filter((a) => WORKFLOW.includes(a) && !(correction && CORRECTION_ACTIONS.some(([c]) => c === a)));
+  const actions = article.allowedActions.filter((a) => WORKFLOW_ACTIONS.includes(a) && !(correction && CORRECTION_ACTIONS.some(([c]) => c === a)));
   const statusKey = `editor.${status}` as MessageKey;
   const saveState = (
     <span className={`save-state save-${status}`} role="status" aria-live="polite" data-testid="save-state">
@@ -554,7 +553,7 @@ export default function EditorScreen({ id }: { id: number }) {
             <select id="f-type" value={fields.type} disabled={!canEdit} onChange={(e) => setField('type', e.target.value)}>
               {(TYPES.some((v) => v === fields.type) ? TYPES : [...TYPES, fields.type]).map((v) => (
                 <option key={v} value={v}>
-                  {typeLabel(v)}
+                  {labelOf('type', v)}
                 </option>
               ))}
             </select>
@@ -604,6 +603,7 @@ export default function EditorScreen({ id }: { id: number }) {
         <History
           id={id}
           etag={() => etag.current}
+          names={{ categories: new Map(categories.map((c) => [c.id, c.name])), people }}
           onClose={() => setShowHistory(false)}
           onRestored={(r) => {
             showVersion(r);
@@ -614,13 +614,6 @@ export default function EditorScreen({ id }: { id: number }) {
       <Toasts notice={notice} error={error} onDismissNotice={() => setNotice('')} onDismissError={() => setError('')} />
     </div>
   );
-}
-
-/** A type's word from the catalogue; a type the app does not know is shown as its code. */
-function typeLabel(type: string): string {
-  const key = `type.${type}` as MessageKey;
-  const text = t(key);
-  return text === key ? type : text;
 }
 
 function promptLink(editor: Editor) {

@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { api, request, type ApiResponse, type ArticleView, type Category } from '../api.ts';
-import { t, type MessageKey } from '../i18n/index.ts';
+import { api, request, type ApiResponse, type ArticleView } from '../api.ts';
+import { labelOf, t } from '../i18n/index.ts';
 import { fieldLabel } from '../lib/problem-text.ts';
 import { MediaName } from '../media/MediaName.tsx';
 import { ModalDialog } from '../lib/ModalDialog.tsx';
@@ -15,13 +15,6 @@ interface Revision {
 }
 type Change = { field: string; before?: unknown; after?: unknown; lines?: Array<{ op: 'same' | 'add' | 'remove'; text: string }> };
 
-/** A catalogue word for a code, or the code itself when the catalogue has none (a kind added later on the server). */
-function label(prefix: string, code: string): string {
-  const key = `${prefix}.${code}` as MessageKey;
-  const text = t(key);
-  return text === key ? code : text;
-}
-
 interface Names {
   categories: Map<number, string>;
   people: Map<number, string>;
@@ -32,7 +25,7 @@ function ValueText({ field, value, names }: { field: string; value: unknown; nam
   if (value === null || value === undefined || value === '' || (Array.isArray(value) && !value.length)) return t('editor.empty');
   if (field === 'coverMediaId' && typeof value === 'number') return <MediaName id={value} />;
   if (field === 'categoryId' && typeof value === 'number') return names.categories.get(value) ?? t('editor.empty');
-  if (field === 'type' && typeof value === 'string') return label('type', value);
+  if (field === 'type' && typeof value === 'string') return labelOf('type', value);
   if (field === 'bylines' && Array.isArray(value)) return value.map((b: { name?: string; personId?: number }) => b.name ?? (b.personId !== undefined ? names.people.get(b.personId) : undefined) ?? '').filter(Boolean).join(', ');
   if (Array.isArray(value)) return value.map(String).join(', ');
   if (typeof value === 'string') return `“${value}”`;
@@ -40,18 +33,14 @@ function ValueText({ field, value, names }: { field: string; value: unknown; nam
 }
 
 /** Revision history: list, diff against the previous revision, restore. */
-export function History({ id, etag, onClose, onRestored }: { id: number; etag: () => string | null; onClose: () => void; onRestored: (r: ApiResponse<ArticleView>) => void }) {
+/** `names`: the category and byline names the editor already loaded, for naming changed values. */
+export function History({ id, etag, names, onClose, onRestored }: { id: number; etag: () => string | null; names: Names; onClose: () => void; onRestored: (r: ApiResponse<ArticleView>) => void }) {
   const [revisions, setRevisions] = useState<Revision[]>([]);
   const [selected, setSelected] = useState<number | null>(null);
   const [changes, setChanges] = useState<Change[] | null>(null);
   const [error, setError] = useState('');
-  const [names, setNames] = useState<Names>({ categories: new Map(), people: new Map() });
   useEffect(() => {
     api.get<{ items: Revision[] }>(`/articles/${id}/revisions`).then((r) => setRevisions(r.items), (e: Error) => setError(e.message));
-    // Only for naming changed values: without them a change still shows, as "(trống)".
-    Promise.all([api.get<{ items: Category[] }>('/categories').catch(() => ({ items: [] })), api.get<{ items: Array<{ id: number; name: string }> }>('/people').catch(() => ({ items: [] }))]).then(([c, p]) =>
-      setNames({ categories: new Map(c.items.map((x) => [x.id, x.name])), people: new Map(p.items.map((x) => [x.id, x.name])) }),
-    );
   }, [id]);
   useEffect(() => {
     if (selected === null) return;
@@ -73,7 +62,7 @@ export function History({ id, etag, onClose, onRestored }: { id: number; etag: (
             <li key={r.id}>
               <button type="button" aria-pressed={selected === r.id} onClick={() => setSelected(r.id)}>
                 <time dateTime={r.createdAt}>{new Date(r.createdAt).toLocaleString('vi-VN')}</time>
-                {r.userName ? ` · ${r.userName}` : ''} · <span data-kind={r.kind}>{label('revision', r.kind)}</span>
+                {r.userName ? ` · ${r.userName}` : ''} · <span data-kind={r.kind}>{labelOf('revision', r.kind)}</span>
                 {r.note ? ` · ${r.note}` : ''}
               </button>
             </li>

@@ -16,7 +16,12 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return params ? template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : template;
 }
 
+/** The catalogue's word for `prefix.code`, or the code itself when it has none (a code added later on the server). */
+export function labelOf(prefix: string, code: string): string {
+  const key = `${prefix}.${code}` as MessageKey;
+  return key in current ? t(key) : code;
+}
+
 export function statusLabel(status: string): string {
-  const key = `status.${status}` as MessageKey;
-  return key in current ? t(key) : status;
+  return labelOf('status', status);
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, NetworkError, type Category } from '../api.ts';
-import { statusLabel, t, type MessageKey } from '../i18n/index.ts';
+import { api, NetworkError, WORKFLOW_ACTIONS, type Category } from '../api.ts';
+import { labelOf, statusLabel, t } from '../i18n/index.ts';
 import { Link, useLocation, useRouter } from '../router.tsx';
 
 interface AuditEntry {
@@ -28,17 +28,13 @@ interface UserName {
 }
 
 const PER_PAGE = 50;
-const TRANSITIONS = ['submit', 'start_editing', 'return', 'send_for_approval', 'approve', 'publish', 'schedule', 'unschedule', 'unpublish', 'republish', 'discard_correction'];
 // The codes written by the server (appendAudit callers); an unknown code is shown as it is.
 const OTHER_ACTIONS = ['create', 'update', 'update_correction', 'restore_revision', 'delete', 'restore', 'lock_takeover', 'login', 'login_failed', 'logout', 'password_change', 'password_change_failed', 'password_reset', 'user_create', 'user_update', 'category_create', 'category_update', 'tag_create', 'tag_update', 'settings_update', 'home_curate', 'media_upload', 'media_update', 'token_create', 'token_revoke'];
 
 /** An action code in words: the audit catalogue first, then the workflow buttons' labels. */
 function actionLabel(code: string): string {
-  for (const key of [`audit.action.${code}`, `action.${code}`] as MessageKey[]) {
-    const label = t(key);
-    if (label !== key) return label;
-  }
-  return code;
+  const own = labelOf('audit.action', code);
+  return own !== code ? own : labelOf('action', code);
 }
 
 const TIME = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
@@ -83,7 +79,7 @@ export default function AuditScreen() {
   }, []);
   const userName = useMemo(() => new Map(users.map((u) => [u.id, u.name])), [users]);
   const catName = useMemo(() => new Map(categories.map((c) => [c.id, c.name])), [categories]);
-  const actions = useMemo(() => [...TRANSITIONS, ...OTHER_ACTIONS].map((a) => [a, actionLabel(a)] as const).sort((a, b) => a[1].localeCompare(b[1], 'vi')), []);
+  const actions = useMemo(() => [...WORKFLOW_ACTIONS, ...OTHER_ACTIONS].map((a) => [a, actionLabel(a)] as const).sort((a, b) => a[1].localeCompare(b[1], 'vi')), []);
 
   const setParam = (changes: Record<string, string>) => {
     const q = new URLSearchParams(query);

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type ArticleListItem, type Category } from '../api.ts';
-import { statusLabel, t, type MessageKey } from '../i18n/index.ts';
+import { labelOf, statusLabel, t } from '../i18n/index.ts';
 import { Link, useLocation, useRouter } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import type { SessionInfo } from '../api.ts';
@@ -211,7 +211,7 @@ export function QueueScreen() {
                           <>
                             {' '}
                             <span className={`badge correction-${a.correction}`} data-testid="correction-badge">
-                              {correctionLabel(a.correction)}
+                              {labelOf('queue.correction', a.correction)}
                             </span>
                           </>
                         )}
@@ -235,11 +235,6 @@ export function QueueScreen() {
 }
 
 /** A pending correction's state in words (its code when the catalogue has none). */
-function correctionLabel(state: string): string {
-  const key = `queue.correction.${state}` as MessageKey;
-  const text = t(key);
-  return text === key ? state : text;
-}
 
 /**
  * Previous/next with the page number. The ends are aria-disabled rather than disabled, so the button just pressed keeps
