@@ -27,9 +27,9 @@ export function cacheKeyFor(url: string): string | null {
   return pages.length ? `${path}?trang=${pages.map(encodeURIComponent).join('&trang=')}` : path;
 }
 
-/** Not the API, the newsroom app or media files. */
+/** Not the API, the newsroom app or media files (a story slug may begin with "admin", as in /administration-post5.html). */
 function isReaderPath(path: string): boolean {
-  return path.charCodeAt(0) === 47 /* / */ && !path.startsWith('/api/') && path !== '/api' && !path.startsWith('/admin') && !path.startsWith('/media/');
+  return path.charCodeAt(0) === 47 /* / */ && !path.startsWith('/api/') && path !== '/api' && path !== '/admin' && !path.startsWith('/admin/') && !path.startsWith('/media/');
 }
 
 /** A path spelled the one way pages link to it: no trailing slash (but `/` itself), no empty segment. */

@@ -187,6 +187,11 @@ describe('request helpers', () => {
     expect(cacheKeyFor('/thoi-su?trang=2&fbclid=x')).toBe('/thoi-su?trang=2');
     expect(cacheKeyFor('/api/v1/articles')).toBeNull();
     expect(cacheKeyFor('/admin/')).toBeNull();
+    expect(cacheKeyFor('/admin')).toBeNull();
+    expect(cacheKeyFor('/admin/bai-viet/5')).toBeNull();
+    // Reader pages whose slug merely begins like the app's path are cached like any other.
+    expect(cacheKeyFor('/administrator-thanh-pho-post5.html')).toBe('/administrator-thanh-pho-post5.html');
+    expect(cacheKeyFor('/admin-tin')).toBe('/admin-tin');
     expect(cacheKeyFor('/media/ab/cd.jpg')).toBeNull();
     // Other spellings of a page are redirects made from the URL (canonicalReaderPath), never a second stored copy.
     expect(cacheKeyFor('/')).toBe('/');
@@ -201,6 +206,7 @@ describe('request helpers', () => {
       ['/thoi-su//', '/thoi-su'],
       ['/thoi-su//the-gioi/', '/thoi-su/the-gioi'],
       ['/tag/gao/', '/tag/gao'],
+      ['/administrator-post5.html/', '/administrator-post5.html'],
       ['/tac-gia/nguyen-lan/', '/tac-gia/nguyen-lan'],
       ['/tim-kiem/?q=g%E1%BA%A1o', '/tim-kiem'],
       ['/gia-lua-post7.html/', '/gia-lua-post7.html'],
