@@ -283,7 +283,7 @@ describe.each(engines)('cached reader pages over HTTP on $engine', ({ open }) =>
     await ctx.events.emit({ type: 'article.published', articleId: id });
     expect(purged).toHaveLength(1);
     const tag = await store.db.selectFrom('tags').select('id').where('slug', '=', 'giao-thong').executeTakeFirstOrThrow();
-    const expected = [`a:${id}`, `s:${id}`, `c:${n.cat.thoiSu}`, `t:${tag.id}`, `p:${n.person.lan.id}`, 'home', `ch:${n.cat.thoiSu}`];
+    const expected = [`a:${id}`, `s:${id}`, `c:${n.cat.thoiSu}`, `t:${tag.id}`, `p:${n.person.lan.id}`, 'home', 'latest', `ch:${n.cat.thoiSu}`];
     expect(purged[0]!.body.keys.sort()).toEqual(expected.sort());
     expect(purged[0]!.header.split(' ').sort()).toEqual(expected.sort());
     expect(purged[0]!.auth).toBe('Bearer bi-mat');

@@ -48,7 +48,8 @@ function sameListing(a: Membership, b: Membership): boolean {
  * - A story's own page (and feeds with its full text) carry `a:{id}`; every card of it in a listing carries `s:{id}`.
  *   Editing the body invalidates `a:{id}` only; editing what a card shows (title, sapo, cover…) adds `s:{id}`.
  * - A story that becomes visible changes its full listings (category, tags, authors: `c:`, `t:`, `p:`) and the
- *   "newest" blocks (home, `ch:{category}` on the same-category block of article pages).
+ *   "newest" blocks (home, `ch:{category}` on the same-category block of article pages, `latest` on the "Tin mới"
+ *   block of a story alone in its category).
  * - A story taken down changes the full listings (totals, later pages shift); a "newest" block changes only if it
  *   showed the story, and then it already carries `a:{id}`.
  * - An update that moves a story between listings (category, tags, bylines, publication time) counts as leaving the
@@ -68,7 +69,7 @@ export function keysForEvent(event: ContentEvent, before: Membership | undefined
     case 'article.related_changed':
       return [keys.article(event.articleId)];
     case 'article.published': {
-      const out = [keys.article(event.articleId), keys.summary(event.articleId)];
+      const out = [keys.article(event.articleId), keys.summary(event.articleId), keys.latest];
       for (const m of [before, after]) if (m) out.push(...listKeys(m), ...headKeys(m));
       return [...new Set(out)];
     }
@@ -94,6 +95,8 @@ export function keysForEvent(event: ContentEvent, before: Membership | undefined
       // "Newest" blocks depend only on category and publication time: a retag or new byline leaves them as they are.
       const headsMove = !before || !wasVisible || before.categoryId !== after?.categoryId || before.publishedAt !== after?.publishedAt;
       if (after && visible && headsMove) out.push(...headKeys(after));
+      // The site's newest list changes by time only, not by category.
+      if (after && visible && (!before || !wasVisible || before.publishedAt !== after.publishedAt)) out.push(keys.latest);
       // Leaving a category leaves its "newest" block (the same-category block of its article pages).
       if (before && wasVisible && before.categoryId !== after?.categoryId) out.push(...headKeys(before));
       return [...new Set(out)];

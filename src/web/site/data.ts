@@ -43,6 +43,8 @@ export const keys = {
   /** A library image whose caption, credit or alt text a page shows (a story's own figures and cover). */
   media: (id: number) => `m:${id}`,
   home: 'home',
+  /** The site's newest stories (the "Tin mới" block of a story alone in its category): changes when a story enters it by time. */
+  latest: 'latest',
   settings: 'settings',
   taxonomy: 'taxonomy',
 };
@@ -181,6 +183,8 @@ export interface ArticleData {
   media: Map<number, MediaRow>;
   related: Listing;
   sameCategory: Listing;
+  /** True when the category holds no other story and `sameCategory` is the site's newest stories instead ("Tin mới"). */
+  sameCategoryIsLatest: boolean;
   keys: string[];
 }
 
@@ -195,7 +199,11 @@ export async function loadArticle(db: Db, id: number, row?: ArticleRow): Promise
 /** What an article page shows around a story (related, same category, media): for live pages and newsroom previews. */
 export async function surroundArticle(db: Db, detail: ArticleDetail, correction: ArticleData['correction']): Promise<ArticleData> {
   const a = detail.article;
-  const [related, sameCategory] = await Promise.all([relatedArticles(db, a.id, 6), listPublished(db, { categoryIds: [a.category_id], excludeIds: [a.id], limit: 8 })]);
+  const [related, inCategory] = await Promise.all([relatedArticles(db, a.id, 6), listPublished(db, { categoryIds: [a.category_id], excludeIds: [a.id], limit: 8 })]);
+  // The only story of its category shows the site's newest instead of an empty block: `latest` renews it when a
+  // story enters by time, `ch:` when a second story joins the category.
+  const sameCategoryIsLatest = inCategory.length === 0;
+  const sameCategory = sameCategoryIsLatest ? await listPublished(db, { excludeIds: [a.id], limit: 8 }) : inCategory;
   // The story's cover and the figures that leave a field empty show the library's caption, credit or alt text;
   // cards only show a thumbnail with the headline as its text.
   const ownMedia = [a.cover_media_id, ...figures(detail.body).filter((f) => !f.caption || !f.credit || !f.alt).map((f) => f.mediaId)].filter((x): x is number => typeof x === 'number');
@@ -207,6 +215,7 @@ export async function surroundArticle(db: Db, detail: ArticleDetail, correction:
     media,
     related: { items: related, media },
     sameCategory: { items: sameCategory, media },
-    keys: [keys.article(a.id), keys.categoryHead(a.category_id), ...related.map((r) => keys.summary(r.id)), ...sameCategory.map((r) => keys.summary(r.id)), ...ownMedia.map(keys.media)],
+    sameCategoryIsLatest,
+    keys: [keys.article(a.id), keys.categoryHead(a.category_id), ...(sameCategoryIsLatest ? [keys.latest] : []), ...related.map((r) => keys.summary(r.id)), ...sameCategory.map((r) => keys.summary(r.id)), ...ownMedia.map(keys.media)],
   };
 }

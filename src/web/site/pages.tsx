@@ -374,9 +374,9 @@ export function ArticlePage({ chrome, data, head, notice }: { chrome: Chrome; da
             {data.related.items.length ? <Cards chrome={chrome} listing={data.related} showTime={false} /> : <p>Chưa có tin liên quan.</p>}
           </section>
         </div>
-        <aside class="rail" aria-labelledby="tin-cung-chuyen-muc">
+        <aside class="rail" aria-labelledby={data.sameCategoryIsLatest ? 'tin-moi' : 'tin-cung-chuyen-muc'}>
           <section class="block">
-            <h2 id="tin-cung-chuyen-muc">Tin cùng chuyên mục</h2>
+            {data.sameCategoryIsLatest ? <h2 id="tin-moi">Tin mới</h2> : <h2 id="tin-cung-chuyen-muc">Tin cùng chuyên mục</h2>}
             <Cards chrome={chrome} listing={data.sameCategory} showTime={false} />
           </section>
         </aside>

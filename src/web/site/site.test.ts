@@ -6,7 +6,7 @@ import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { openTestSqlite, postgresAvailable, openTestPostgres, testEngines, type TestStore } from '../../storage/testing.ts';
-import { createContext } from '../context.ts';
+import { createContext, type AppContext } from '../context.ts';
 import { buildServer } from '../server.ts';
 import { seedDemo } from '../../demo/seed.ts';
 import { DEMO_STORIES } from '../../demo/stories.ts';
@@ -21,10 +21,11 @@ const engines = await testEngines();
 describe.each(engines)('reader site on $engine', ({ open }) => {
   let store: TestStore;
   let app: FastifyInstance;
+  let ctx: AppContext;
 
   beforeAll(async () => {
     store = await open();
-    const ctx = createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-')));
+    ctx = createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-')));
     await seedDemo(ctx);
     app = await buildServer(ctx);
   });
@@ -47,7 +48,8 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
   });
 
   it('article page carries title, Vietnamese time, sapo, figure with caption, bylines, tags and both blocks', async () => {
-    const [latest] = await listPublished(store.db, { limit: 1 });
+    const kinhTe = (await store.db.selectFrom('categories').select('id').where('slug', '=', 'nong-nghiep').executeTakeFirstOrThrow()).id;
+    const [latest] = await listPublished(store.db, { categoryIds: [kinhTe], limit: 1 });
     const res = await app.inject({ url: articlePath(latest!) });
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00">(Thứ (Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ nhật), \d\d\/\d\d\/\d{4} - \d\d:\d\d<\/time>/);
@@ -56,6 +58,25 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
     expect(res.body).toContain('href="/tag/');
     expect(res.body).toContain('Có thể bạn quan tâm');
     expect(res.body).toContain('Tin cùng chuyên mục');
+  });
+
+  it('the only story of its category shows the newest stories as "Tin mới" until a second one joins, then its category\'s', async () => {
+    const cat = await store.db.insertInto('categories').values({ name: 'Chuyên đề', slug: 'chuyen-de', parent_id: null, position: 99, description: '' }).returning('id').executeTakeFirstOrThrow();
+    const lone = await createArticle(store.db, { title: 'Một mình một chuyên mục', body: { type: 'doc', content: [paragraph('Nội dung.')] }, categoryId: cat.id, status: 'published' });
+    const path = `/mot-minh-mot-chuyen-muc-post${lone}.html`;
+    const before = await app.inject({ url: path });
+    expect(before.statusCode).toBe(200);
+    const rail = (html: string) => html.slice(html.indexOf('<aside class="rail"'), html.indexOf('</aside>'));
+    expect(rail(before.body)).toContain('<h2 id="tin-moi">Tin mới</h2>');
+    expect(rail(before.body)).not.toContain('Tin cùng chuyên mục');
+    const [newestElsewhere] = await listPublished(store.db, { excludeIds: [lone], limit: 1 });
+    expect(rail(before.body)).toContain(articlePath(newestElsewhere!));
+    const second = await createArticle(store.db, { title: 'Bài thứ hai của chuyên đề', body: { type: 'doc', content: [paragraph('Nội dung.')] }, categoryId: cat.id, status: 'published' });
+    await ctx.events.emit({ type: 'article.published', articleId: second });
+    const after = await app.inject({ url: path });
+    expect(rail(after.body)).toContain('<h2 id="tin-cung-chuyen-muc">Tin cùng chuyên mục</h2>');
+    expect(rail(after.body)).toContain(`-post${second}.html`);
+    expect(rail(after.body)).not.toContain(articlePath(newestElsewhere!));
   });
 
   it('category, sub-category, tag and author pages list their stories; pagination is bounded', async () => {
