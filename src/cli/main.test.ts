@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { main } from './main.ts';
+import { demoBaseUrl, main } from './main.ts';
 import { postgresAvailable, TEST_PG_URL } from '../storage/testing.ts';
 import { DEMO_STORIES } from '../demo/stories.ts';
 
@@ -52,6 +52,17 @@ describe('toasoan messages', () => {
     const token = await inProcess('token', 'help');
     expect(token).toMatchObject({ code: 0, out: expect.stringContaining('thu hồi token số N') });
     for (const r of [await inProcess('help'), await inProcess('user', 'help'), token]) expect(r.out).not.toMatch(/\b(prints|Usage|Without|every token)\b/);
+  });
+});
+
+describe('the demo paper\'s address', () => {
+  it('is where it is served, so its canonical and share links work there; the settings\' default for a random port', () => {
+    expect(demoBaseUrl('127.0.0.1', 3917)).toBe('http://127.0.0.1:3917');
+    expect(demoBaseUrl('0.0.0.0', 8080)).toBe('http://127.0.0.1:8080');
+    expect(demoBaseUrl('::', 8080)).toBe('http://[::1]:8080');
+    expect(demoBaseUrl('::1', 80)).toBe('http://[::1]:80');
+    expect(demoBaseUrl('toasoan.local', 3000)).toBe('http://toasoan.local:3000');
+    expect(demoBaseUrl('127.0.0.1', 0)).toBeUndefined();
   });
 });
 

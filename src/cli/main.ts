@@ -35,6 +35,13 @@ Biến môi trường: PORT, HOST, DATABASE_URL, MEDIA_DIR, TOASOAN_NO_DEMO, TOA
 
 export type Command = (args: string[], config: Config) => Promise<number>;
 
+/** Where a newly made demo paper says it lives: the address being served (any-interface hosts as loopback), or the default for a random port. */
+export function demoBaseUrl(host: string, port: number): string | undefined {
+  if (port === 0) return undefined;
+  const h = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}`;
+}
+
 async function serve(args: string[], config: Config): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string' }, 'no-demo': { type: 'boolean' }, workers: { type: 'string' } }, strict: true });
   const port = values.port !== undefined ? Number(values.port) : config.port;
@@ -52,7 +59,7 @@ async function serve(args: string[], config: Config): Promise<number> {
   const store = await openStore(config.databaseUrl, { migrate: !cluster.isWorker });
   const ctx = createContext(store, config.mediaDir);
   if (config.demo && !values['no-demo'] && cluster.isPrimary) {
-    const demo = await seedDemo(ctx);
+    const demo = await seedDemo(ctx, { baseUrl: demoBaseUrl(host, port) });
     if (demo.seeded) console.log(`Đã tạo tòa soạn mẫu: ${demo.articles} tin bài.`);
     const accounts = await seedDemoAccounts(store.db, join(dirname(config.mediaDir), 'demo-logins.txt'));
     if (accounts.created) console.log(`Đăng nhập thử: ${accounts.email} / ${accounts.password}\nTài khoản thử cho mọi vai trò (mật khẩu chỉ lưu ở đây): ${accounts.loginFile}`);

@@ -78,14 +78,18 @@ export async function ensureDefaultCategories(db: Kysely<Database>): Promise<Map
  * Fills an empty database with a demo newsroom. Does nothing when the database is in use: stories, newsroom accounts
  * or saved settings (a real paper set up without stories yet must not get demo stories and demo settings).
  */
-export async function seedDemo(ctx: AppContext, opts: { now?: number } = {}): Promise<{ seeded: boolean; articles: number }> {
+/**
+ * `baseUrl`: the address the demo is served at, so canonical links, feeds and share links work where it runs (the
+ * settings' default names port 3000).
+ */
+export async function seedDemo(ctx: AppContext, opts: { now?: number; baseUrl?: string } = {}): Promise<{ seeded: boolean; articles: number }> {
   const db = ctx.store.db;
   if ((await countArticles(db)) > 0) return { seeded: false, articles: 0 };
   const [user, settings] = await Promise.all([db.selectFrom('users').select('id').limit(1).executeTakeFirst(), db.selectFrom('settings').select('key').limit(1).executeTakeFirst()]);
   if (user || settings) return { seeded: false, articles: 0 };
   const now = opts.now ?? Date.now();
   await db.transaction().execute(async (trx) => {
-    const settings: SiteSettings = { ...DEFAULT_SETTINGS, ...DEMO_SETTINGS };
+    const settings: SiteSettings = { ...DEFAULT_SETTINGS, ...DEMO_SETTINGS, ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}) };
     await saveSettings(trx, settings);
     const ids = await ensureDefaultCategories(trx);
     for (const [i, story] of DEMO_STORIES.entries()) await createStory(trx, ctx, story, i, ids, now);
