@@ -17,7 +17,7 @@ input,button{font:inherit}
 .wrap{max-width:1140px;margin:0 auto;padding:0 16px}
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:8px;z-index:10}.skip:focus{left:8px}
 .masthead{border-bottom:3px solid #a50e0e}
-.masthead .top{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:8px;padding:12px 0}
+.masthead .top{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:8px;padding-top:12px;padding-bottom:12px}
 .brand{font-size:1.5rem;font-weight:700;color:#a50e0e;letter-spacing:-.5px}.brand:hover{text-decoration:none}
 .tagline{margin:0;color:#555;font-size:.875rem}
 .today{color:#555;font-size:.875rem}
