@@ -204,10 +204,12 @@ export async function surroundArticle(db: Db, detail: ArticleDetail, correction:
   // story enters by time, `ch:` when a second story joins the category.
   const sameCategoryIsLatest = inCategory.length === 0;
   const sameCategory = sameCategoryIsLatest ? await listPublished(db, { excludeIds: [a.id], limit: 8 }) : inCategory;
-  // The story's cover and the figures that leave a field empty show the library's caption, credit or alt text;
-  // cards only show a thumbnail with the headline as its text.
-  const ownMedia = [a.cover_media_id, ...figures(detail.body).filter((f) => !f.caption || !f.credit || !f.alt).map((f) => f.mediaId)].filter((x): x is number => typeof x === 'number');
-  const mediaIds = [...ownMedia, ...related.map((r) => r.cover_media_id), ...sameCategory.map((r) => r.cover_media_id)].filter((x): x is number => typeof x === 'number');
+  // Every figure needs its library row (the stored file to draw). The page depends on the row's text (key `m:`) only
+  // for the cover and for figures that leave caption, credit or alt to the library; cards only show a thumbnail
+  // with the headline as its text.
+  const bodyFigures = figures(detail.body);
+  const ownMedia = [a.cover_media_id, ...bodyFigures.filter((f) => !f.caption || !f.credit || !f.alt).map((f) => f.mediaId)].filter((x): x is number => typeof x === 'number');
+  const mediaIds = [...new Set([...ownMedia, ...bodyFigures.map((f) => f.mediaId), ...related.map((r) => r.cover_media_id), ...sameCategory.map((r) => r.cover_media_id)].filter((x): x is number => typeof x === 'number'))];
   const media = await getMediaByIds(db, mediaIds);
   return {
     detail,

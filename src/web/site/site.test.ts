@@ -190,6 +190,26 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
     expect(offSite.body).not.toContain('evil.example');
   });
 
+  it('draws every photo of a body from the library, including one whose caption, credit and alt are all written in the story', async () => {
+    const cat = (await store.db.selectFrom('categories').select('id').where('slug', '=', 'xa-hoi').executeTakeFirstOrThrow()).id;
+    const photos = await store.db.selectFrom('media').select(['id', 'storage_key']).where('storage_key', 'is not', null).orderBy('id').limit(3).execute();
+    expect(photos).toHaveLength(3);
+    const [cover, full, partial] = photos as [(typeof photos)[0], (typeof photos)[0], (typeof photos)[0]];
+    const body = { type: 'doc', content: [paragraph('Mở đầu.'), { type: 'figure', attrs: { mediaId: full.id, caption: 'Chú thích đủ', credit: 'Ảnh: Phóng viên', alt: 'Mô tả đủ' } }, { type: 'figure', attrs: { mediaId: partial.id, caption: 'Chú thích', credit: '', alt: '' } }] };
+    const id = await createArticle(store.db, { title: 'Bài có hai ảnh', body, categoryId: cat, status: 'published', coverMediaId: cover.id });
+    const res = await app.inject({ url: `/bai-co-hai-anh-post${id}.html` });
+    const figures = res.body.slice(res.body.indexOf('<div class="body">')).match(/<figure class="figure">.*?<\/figure>/g) ?? [];
+    expect(figures).toHaveLength(2);
+    expect(figures[0]).toContain(String(full.storage_key).slice(0, 20));
+    expect(figures[1]).toContain(String(partial.storage_key).slice(0, 20));
+    for (const f of figures) expect(f).not.toContain('/media/placeholder/');
+    // Only the figure that takes text from the library (and the cover) depends on the library row's text.
+    const keys = String(res.headers['surrogate-key']).split(' ');
+    expect(keys).toContain(`m:${partial.id}`);
+    expect(keys).toContain(`m:${cover.id}`);
+    expect(keys).not.toContain(`m:${full.id}`);
+  });
+
   it('never shows a story that is not published', async () => {
     const cat = (await store.db.selectFrom('categories').select('id').where('slug', '=', 'thoi-su').executeTakeFirstOrThrow()).id;
     const id = await createArticle(store.db, { title: 'Bản nháp chưa duyệt', body: { type: 'doc', content: [paragraph('Nội dung nháp.')] }, categoryId: cat, status: 'draft' });
