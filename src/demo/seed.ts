@@ -39,10 +39,17 @@ async function createStory(db: Kysely<Database>, ctx: AppContext, story: DemoSto
   if (!categoryId) throw new Error(`Demo story "${story.title}" names an unknown category ${story.category}`);
   const image = await storeImage(ctx.mediaDir, await drawDemoImage(index + 1, story.hue));
   const coverId = await insertMedia(db, { fileName: `minh-hoa-${index + 1}.jpg`, storageKey: image.storageKey, mime: image.mime, width: image.width, height: image.height, byteSize: image.byteSize, sha256: image.sha256, caption: story.caption, credit: 'Ảnh minh họa', alt: story.caption });
+  // An e-magazine opens on its cover across the page: its body shows another picture, not the cover again.
+  let figure = { id: coverId, width: image.width, height: image.height };
+  if (story.type === 'emagazine') {
+    const second = await storeImage(ctx.mediaDir, await drawDemoImage(index + 101, (story.hue + 40) % 360));
+    const id = await insertMedia(db, { fileName: `minh-hoa-${index + 1}-2.jpg`, storageKey: second.storageKey, mime: second.mime, width: second.width, height: second.height, byteSize: second.byteSize, sha256: second.sha256, caption: story.caption, credit: 'Ảnh minh họa', alt: story.caption });
+    figure = { id, width: second.width, height: second.height };
+  }
   const body: Block[] = [];
   story.paragraphs.forEach((p, i) => {
     body.push(paragraph(p));
-    if (i === 0) body.push({ type: 'figure', attrs: { mediaId: coverId, fileName: '', width: image.width, height: image.height, alt: story.caption, caption: story.caption, credit: 'Ảnh minh họa' } });
+    if (i === 0) body.push({ type: 'figure', attrs: { mediaId: figure.id, fileName: '', width: figure.width, height: figure.height, alt: story.caption, caption: story.caption, credit: 'Ảnh minh họa' } });
   });
   const person = await ensurePerson(db, { name: story.byline, title: 'Phóng viên' });
   return createArticle(db, {

@@ -1,15 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { SITE_CSS } from './site/styles.ts';
+import { VIDEO_FACADE_CSS, VIDEO_FRAME_ORIGIN } from './site/document-html.tsx';
 import { isPrivateRequest } from '../cache/http.ts';
 
-const styleHash = `'sha256-${createHash('sha256').update(SITE_CSS).digest('base64')}'`;
+const styleHash = (css: string) => `'sha256-${createHash('sha256').update(css).digest('base64')}'`;
 
-/** Reader pages run no script at all and only our own inline stylesheet. */
+/**
+ * Reader pages run no script at all and only our own inline stylesheets (the page's, and the video placeholder's,
+ * an srcdoc frame that inherits this policy). The only frames are YouTube players a reader started.
+ */
 export const SITE_CSP = [
   "default-src 'self'",
   "script-src 'none'",
-  `style-src ${styleHash}`,
+  `style-src ${styleHash(SITE_CSS)} ${styleHash(VIDEO_FACADE_CSS)}`,
+  `frame-src ${VIDEO_FRAME_ORIGIN}`,
   "img-src 'self' data: https:",
   "font-src 'self'",
   "connect-src 'self'",

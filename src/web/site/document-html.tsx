@@ -1,4 +1,4 @@
-import { h, Fragment, type Html, raw } from '../jsx.ts';
+import { h, Fragment, type Html, raw, escapeHtml } from '../jsx.ts';
 import type { Block, Doc, FigureAttrs, Inline, Mark } from '../../domain/document.ts';
 import type { MediaRow } from '../../storage/schema.ts';
 import { Picture } from './picture.tsx';
@@ -6,10 +6,16 @@ import { Picture } from './picture.tsx';
 /** How wide body images are drawn: the story column is at most 760 px, with 16 px margins on phones. */
 const FIGURE_SIZES = '(min-width: 792px) 760px, calc(100vw - 32px)';
 const GALLERY_SIZES = '(min-width: 792px) 376px, calc(100vw - 32px)';
+/** Wide stories (photo, infographic, e-magazine): images up to 960 px. */
+const WIDE_FIGURE_SIZES = '(min-width: 992px) 960px, calc(100vw - 32px)';
+const WIDE_GALLERY_SIZES = '(min-width: 992px) 476px, calc(100vw - 32px)';
 
 /** Renders a stored body document to HTML. Every string is escaped by the JSX runtime. */
-export function renderDoc(doc: Doc, media: Map<number, MediaRow>): Html {
-  let figureIndex = 0;
+/** `leadShown`: the page already shows a lead image above the body (an e-magazine's cover), which loads first. */
+export function renderDoc(doc: Doc, media: Map<number, MediaRow>, opts: { wide?: boolean; leadShown?: boolean } = {}): Html {
+  const figureSizes = opts.wide ? WIDE_FIGURE_SIZES : FIGURE_SIZES;
+  const gallerySizes = opts.wide ? WIDE_GALLERY_SIZES : GALLERY_SIZES;
+  let figureIndex = opts.leadShown ? 1 : 0;
   const figure = (a: FigureAttrs, inGallery = false): Html => {
     const m = a.mediaId ? media.get(a.mediaId) : undefined;
     const width = m?.width ?? a.width ?? 1200;
@@ -21,7 +27,7 @@ export function renderDoc(doc: Doc, media: Map<number, MediaRow>): Html {
     const lead = figureIndex++ === 0;
     return (
       <figure class="figure">
-        <Picture media={m} alt={alt} width={width} height={height} sizes={inGallery ? GALLERY_SIZES : FIGURE_SIZES} priority={lead} />
+        <Picture media={m} alt={alt} width={width} height={height} sizes={inGallery ? gallerySizes : figureSizes} priority={lead} />
         {caption || credit ? (
           <figcaption>
             {caption}
@@ -48,7 +54,9 @@ export function renderDoc(doc: Doc, media: Map<number, MediaRow>): Html {
         return figure(b.attrs);
       case 'gallery':
         return <div class="gallery">{b.content.map((f) => figure(f.attrs, true))}</div>;
-      case 'embed':
+      case 'embed': {
+        const video = b.attrs.provider === 'youtube' || b.attrs.provider === 'other' ? youtubeVideo(b.attrs.url) : null;
+        if (video) return <YouTubePlayer video={video} url={b.attrs.url} title={b.attrs.title} />;
         return (
           <p class="embed">
             <a href={b.attrs.url} rel="noopener">
@@ -56,6 +64,7 @@ export function renderDoc(doc: Doc, media: Map<number, MediaRow>): Html {
             </a>
           </p>
         );
+      }
       case 'box':
         return <aside class="box">{blocks(b.content)}</aside>;
       case 'horizontalRule':
@@ -63,6 +72,65 @@ export function renderDoc(doc: Doc, media: Map<number, MediaRow>): Html {
     }
   };
   return blocks(doc.content);
+}
+
+/** A YouTube video and its start second, from the addresses editors paste (watch, youtu.be, shorts, embed, live). */
+export function youtubeVideo(url: string): { id: string; start: number } | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== 'https:') return null;
+  const host = u.hostname.toLowerCase().replace(/^(www|m|music)\./, '');
+  let id: string | null = null;
+  if (host === 'youtu.be') id = u.pathname.split('/')[1] ?? null;
+  else if (host === 'youtube.com' || host === 'youtube-nocookie.com') id = u.pathname === '/watch' ? u.searchParams.get('v') : (/^\/(?:embed|shorts|live|v)\/([^/]+)/.exec(u.pathname)?.[1] ?? null);
+  if (!id || !/^[A-Za-z0-9_-]{11}$/.test(id)) return null;
+  return { id, start: startSeconds(u.searchParams.get('t') ?? u.searchParams.get('start') ?? '') };
+}
+
+/** `90`, `90s`, `1m30s`, `1h2m3s` as seconds; anything else 0. */
+function startSeconds(t: string): number {
+  if (/^\d{1,6}$/.test(t)) return Number(t);
+  const m = /^(?:(\d{1,3})h)?(?:(\d{1,4})m)?(?:(\d{1,6})s)?$/.exec(t);
+  if (!m || !t) return 0;
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}
+
+/**
+ * The stylesheet of the player's placeholder. The placeholder is an `srcdoc` document, which inherits the page's
+ * Content-Security-Policy: its hash is listed in the policy's style-src (src/web/security.ts).
+ */
+export const VIDEO_FACADE_CSS =
+  'html,body{margin:0;height:100%}a{box-sizing:border-box;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:12px;height:100%;padding:16px;background:#111827;color:#fff;font:700 1rem/1.4 system-ui,sans-serif;text-align:center;text-decoration:none}a:focus-visible{outline:3px solid #fff;outline-offset:-8px}.play{width:68px;height:48px;border-radius:12px;background:#c4302b;position:relative}.play::after{content:"";position:absolute;left:26px;top:14px;border-style:solid;border-width:10px 0 10px 18px;border-color:transparent transparent transparent #fff}';
+
+/** Where the player goes when the reader asks for it: YouTube's no-cookie host, which the page's frame-src allows. */
+export const VIDEO_FRAME_ORIGIN = 'https://www.youtube-nocookie.com';
+
+/**
+ * A YouTube video as a placeholder in an iframe: nothing is fetched from YouTube (no cookies, no third-party
+ * script, no reader address sent) until the reader presses play, which loads the player in the same frame. It works
+ * with JavaScript off on our page: the placeholder is a plain link inside the frame. No `sandbox`: the player needs
+ * scripts and its own origin, and it cannot reach our page across origins anyway; the placeholder runs no script (the
+ * page's policy, which it inherits, allows none).
+ */
+function YouTubePlayer({ video, url, title }: { video: { id: string; start: number }; url: string; title?: string }): Html {
+  const label = title || 'Video';
+  const player = `${VIDEO_FRAME_ORIGIN}/embed/${video.id}?autoplay=1${video.start ? `&start=${video.start}` : ''}`;
+  const facade = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><style>${VIDEO_FACADE_CSS}</style></head><body><a href="${escapeHtml(player)}"><span class="play" aria-hidden="true"></span><span>Phát video: ${escapeHtml(label)}</span></a></body></html>`;
+  return (
+    <figure class="video">
+      <iframe title={`Video: ${label}`} srcdoc={facade} width="760" height="428" allow="autoplay; encrypted-media; picture-in-picture; fullscreen" referrerpolicy="strict-origin-when-cross-origin"></iframe>
+      <figcaption>
+        {title ? <>{title} · </> : null}
+        <a href={url} rel="noopener">
+          Xem trên YouTube
+        </a>
+      </figcaption>
+    </figure>
+  );
 }
 
 function providerName(p: string): string {

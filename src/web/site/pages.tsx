@@ -293,6 +293,10 @@ export function categoryCrumbs(chrome: Chrome, categoryId: number): Array<{ name
   return [...(parent ? [{ name: parent.name, path: parent.path }] : []), { name: node.name, path: node.path }];
 }
 
+const WIDE_TYPES: ReadonlySet<ArticleType> = new Set(['photo', 'infographic', 'emagazine']);
+/** The e-magazine cover spans the content width (1140 px less the page margins). */
+const HERO_SIZES = '(min-width: 1140px) 1108px, calc(100vw - 32px)';
+
 export function ArticlePage({ chrome, data, head, notice }: { chrome: Chrome; data: ArticleData; head?: Html; notice?: string }): Html {
   const { article: a, body, tags, bylines } = data.detail;
   const off = chrome.settings.utcOffsetMinutes;
@@ -301,9 +305,20 @@ export function ArticlePage({ chrome, data, head, notice }: { chrome: Chrome; da
   const category = chrome.byId.get(a.category_id);
   const topCategory = category && category.parent_id !== null ? chrome.byId.get(category.parent_id) : category;
   const enc = encodeURIComponent(url);
+  // Photo, infographic and e-magazine stories are read for their images: one wide column, the side blocks below it.
+  const wide = WIDE_TYPES.has(a.type as ArticleType);
+  // An e-magazine opens on its cover, across the page.
+  const hero = a.type === 'emagazine' && a.cover_media_id ? data.media.get(a.cover_media_id) : undefined;
+  const sameCategory = (
+    <>
+      {data.sameCategoryIsLatest ? <h2 id="tin-moi">Tin mới</h2> : <h2 id="tin-cung-chuyen-muc">Tin cùng chuyên mục</h2>}
+      <Cards chrome={chrome} listing={data.sameCategory} showTime={false} />
+    </>
+  );
+  const sameCategoryLabel = data.sameCategoryIsLatest ? 'tin-moi' : 'tin-cung-chuyen-muc';
   return (
     <Layout chrome={chrome} meta={{ title: `${a.seo_title || a.title} | ${chrome.settings.name}`, description: a.seo_description || a.sapo || a.title, path, currentCategoryId: topCategory?.id, head: head ?? articleHead(chrome, data, categoryCrumbs(chrome, a.category_id)) }}>
-      <div class="layout">
+      <div class={wide ? `layout single type-${a.type}` : 'layout'}>
         <div>
           {notice ? (
             <p class="notice" role="status">
@@ -311,6 +326,11 @@ export function ArticlePage({ chrome, data, head, notice }: { chrome: Chrome; da
             </p>
           ) : null}
           <article class="story">
+            {hero?.storage_key ? (
+              <figure class="hero">
+                <Picture media={hero} alt={hero.alt || hero.caption || a.title} width={hero.width ?? 1200} height={hero.height ?? 800} sizes={HERO_SIZES} priority />
+              </figure>
+            ) : null}
             <Breadcrumbs items={categoryCrumbs(chrome, a.category_id)} />
             <h1>
               <Headline a={a} />
@@ -323,7 +343,7 @@ export function ArticlePage({ chrome, data, head, notice }: { chrome: Chrome; da
               <label for="co-chu">Cỡ chữ lớn</label>
             </div>
             {a.sapo ? <p class="sapo">{a.sapo}</p> : null}
-            <div class="body">{renderDoc(body, data.media)}</div>
+            <div class="body">{renderDoc(body, data.media, { wide, leadShown: !!hero?.storage_key })}</div>
             {data.correction ? (
               <aside class="correction" aria-label="Đính chính">
                 <p class="correction-note">
@@ -373,13 +393,17 @@ export function ArticlePage({ chrome, data, head, notice }: { chrome: Chrome; da
             <h2 id="co-the-ban-quan-tam">Có thể bạn quan tâm</h2>
             {data.related.items.length ? <Cards chrome={chrome} listing={data.related} showTime={false} /> : <p>Chưa có tin liên quan.</p>}
           </section>
+          {wide ? (
+            <section class="block" aria-labelledby={sameCategoryLabel}>
+              {sameCategory}
+            </section>
+          ) : null}
         </div>
-        <aside class="rail" aria-labelledby={data.sameCategoryIsLatest ? 'tin-moi' : 'tin-cung-chuyen-muc'}>
-          <section class="block">
-            {data.sameCategoryIsLatest ? <h2 id="tin-moi">Tin mới</h2> : <h2 id="tin-cung-chuyen-muc">Tin cùng chuyên mục</h2>}
-            <Cards chrome={chrome} listing={data.sameCategory} showTime={false} />
-          </section>
-        </aside>
+        {wide ? null : (
+          <aside class="rail" aria-labelledby={sameCategoryLabel}>
+            <section class="block">{sameCategory}</section>
+          </aside>
+        )}
       </div>
     </Layout>
   );

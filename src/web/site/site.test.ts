@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFile, spawn } from 'node:child_process';
@@ -190,6 +191,65 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
     expect(offSite.body).not.toContain('evil.example');
   });
 
+  it('a YouTube video is a player the reader starts: a placeholder frame until then, nothing loaded from YouTube, allowed by the page\'s policy', async () => {
+    const cat = (await store.db.selectFrom('categories').select('id').where('slug', '=', 'the-thao').executeTakeFirstOrThrow()).id;
+    const embed = (url: string, title?: string) => ({ type: 'embed', attrs: { provider: 'youtube', url, ...(title ? { title } : {}) } });
+    const body = { type: 'doc', content: [paragraph('Mở đầu.'), embed('https://www.youtube.com/watch?v=AbCdEfGhIj0&t=1m30s', 'Toàn cảnh "cuộc đua" <trên hồ>'), embed('https://youtu.be/zz'), { type: 'embed', attrs: { provider: 'facebook', url: 'https://www.facebook.com/watch/?v=1' } }] };
+    const id = await createArticle(store.db, { title: 'Đua thuyền có video', type: 'video', body, categoryId: cat, status: 'published' });
+    const res = await app.inject({ url: `/dua-thuyen-co-video-post${id}.html` });
+    expect(res.statusCode).toBe(200);
+    const frames = res.body.match(/<iframe [^>]*>/g) ?? [];
+    expect(frames).toHaveLength(1);
+    const frame = frames[0]!;
+    expect(frame).toContain('title="Video: Toàn cảnh &quot;cuộc đua&quot; &lt;trên hồ&gt;"');
+    expect(frame).toContain('allow="autoplay; encrypted-media; picture-in-picture; fullscreen"');
+    expect(frame).not.toMatch(/ src=/);
+    // The placeholder is a document of its own, escaped once for the frame and once for the attribute.
+    const srcdoc = /srcdoc="([^"]*)"/.exec(frame)![1]!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    expect(srcdoc).toContain('<a href="https://www.youtube-nocookie.com/embed/AbCdEfGhIj0?autoplay=1&amp;start=90">');
+    expect(srcdoc).toContain('Phát video: Toàn cảnh &quot;cuộc đua&quot; &lt;trên hồ&gt;');
+    expect(srcdoc).not.toMatch(/<script|<img|src=/);
+    // Nothing on the page itself names YouTube but the reader's link to the original.
+    expect(res.body.replace(/srcdoc="[^"]*"/, '')).not.toContain('youtube-nocookie');
+    expect(res.body).toContain('<a href="https://www.youtube.com/watch?v=AbCdEfGhIj0&amp;t=1m30s" rel="noopener">Xem trên YouTube</a>');
+    // An address that names no video, and other providers, stay links.
+    expect(res.body).toContain('<a href="https://youtu.be/zz" rel="noopener">');
+    expect(res.body).toContain('<a href="https://www.facebook.com/watch/?v=1" rel="noopener">');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("frame-src https://www.youtube-nocookie.com");
+    const facadeCss = /<style>([^<]*)<\/style>/.exec(srcdoc)![1]!;
+    expect(csp).toContain(`'sha256-${createHash('sha256').update(facadeCss).digest('base64')}'`);
+  });
+
+  it('photo, infographic and e-magazine stories are one wide column with the side blocks below; an e-magazine opens on its cover', async () => {
+    const cat = (await store.db.selectFrom('categories').select('id').where('slug', '=', 'van-hoa').executeTakeFirstOrThrow()).id;
+    const cover = (await store.db.selectFrom('media').select(['id', 'storage_key']).where('storage_key', 'is not', null).orderBy('id').executeTakeFirstOrThrow());
+    const body = { type: 'doc', content: [paragraph('Đoạn mở.'), { type: 'figure', attrs: { mediaId: cover.id, caption: 'Ảnh trong bài', credit: '', alt: 'Ảnh' } }] };
+    const emag = await createArticle(store.db, { title: 'Chuyện dài về khung cửi', type: 'emagazine', body, categoryId: cat, status: 'published', coverMediaId: cover.id });
+    const page = (await app.inject({ url: `/chuyen-dai-ve-khung-cui-post${emag}.html` })).body;
+    expect(page).toContain('<div class="layout single type-emagazine">');
+    expect(page).not.toContain('<aside class="rail"');
+    expect(page).toMatch(/<section class="block" aria-labelledby="tin-(cung-chuyen-muc|moi)">/);
+    const hero = /<figure class="hero">(.*?)<\/figure>/.exec(page)?.[1];
+    expect(hero).toContain(String(cover.storage_key).slice(0, 16));
+    expect(hero).toContain('fetchpriority="high"');
+    // The cover is the lead image: the body's first figure no longer competes with it.
+    expect(page.slice(page.indexOf('<div class="body">')).match(/fetchpriority="high"/g)).toBeNull();
+    expect(page).toContain('sizes="(min-width: 992px) 960px, calc(100vw - 32px)"');
+    for (const type of ['photo', 'infographic'] as const) {
+      const id = await createArticle(store.db, { title: `Bài kiểu ${type}`, type, body, categoryId: cat, status: 'published', coverMediaId: cover.id });
+      const html = (await app.inject({ url: `/bai-kieu-${type}-post${id}.html` })).body;
+      expect(html).toContain(`<div class="layout single type-${type}">`);
+      expect(html).not.toContain('<figure class="hero">');
+      expect(html).not.toContain('<aside class="rail"');
+    }
+    const standard = await createArticle(store.db, { title: 'Bài thường', body, categoryId: cat, status: 'published', coverMediaId: cover.id });
+    const plain = (await app.inject({ url: `/bai-thuong-post${standard}.html` })).body;
+    expect(plain).toContain('<div class="layout">');
+    expect(plain).toContain('<aside class="rail"');
+    expect(plain).not.toContain('<figure class="hero">');
+  });
+
   it('draws every photo of a body from the library, including one whose caption, credit and alt are all written in the story', async () => {
     const cat = (await store.db.selectFrom('categories').select('id').where('slug', '=', 'xa-hoi').executeTakeFirstOrThrow()).id;
     const photos = await store.db.selectFrom('media').select(['id', 'storage_key']).where('storage_key', 'is not', null).orderBy('id').limit(3).execute();
@@ -270,10 +330,15 @@ describe('HTML validity (W3C Nu checker)', () => {
     await store?.dispose();
   });
 
-  it('home, category, sub-category, article, tag, author and 404 pages have no errors or warnings', async () => {
+  it('home, category, sub-category, article (standard, e-magazine, with a video), tag, author and 404 pages have no errors or warnings', async () => {
     const [article] = await listPublished(store.db, { limit: 1 });
     const seed = (await listPublished(store.db, { limit: 50 })).find((a) => a.title.startsWith('Hội đàm'))!;
-    const urls = ['/', '/quoc-te', '/kinh-te/nong-nghiep', articlePath(article!), articlePath(seed), `/tag/nong-nghiep`, `/tac-gia/ha-minh`, '/khong-co'];
+    const cat = (await store.db.selectFrom('categories').select('id').where('slug', '=', 'van-hoa').executeTakeFirstOrThrow()).id;
+    const cover = await store.db.selectFrom('media').select('id').where('storage_key', 'is not', null).orderBy('id').executeTakeFirstOrThrow();
+    const body = { type: 'doc', content: [paragraph('Đoạn mở.'), { type: 'embed', attrs: { provider: 'youtube', url: 'https://youtu.be/AbCdEfGhIj0', title: 'Lễ hội' } }, { type: 'figure', attrs: { mediaId: cover.id, caption: 'Ảnh', credit: '', alt: 'Ảnh' } }] };
+    const emag = await createArticle(store.db, { title: 'Chuyện dài về khung cửi', type: 'emagazine', body, categoryId: cat, status: 'published', coverMediaId: cover.id });
+    const video = await createArticle(store.db, { title: 'Lễ hội qua ống kính', type: 'video', body, categoryId: cat, status: 'published' });
+    const urls = ['/', '/quoc-te', '/kinh-te/nong-nghiep', articlePath(article!), articlePath(seed), `/chuyen-dai-ve-khung-cui-post${emag}.html`, `/le-hoi-qua-ong-kinh-post${video}.html`, `/tag/nong-nghiep`, `/tac-gia/ha-minh`, '/khong-co'];
     const dir = mkdtempSync(join(tmpdir(), 'toasoan-vnu-'));
     const files: string[] = [];
     for (const [i, url] of urls.entries()) {

@@ -43,7 +43,15 @@ h1{font-size:clamp(1.5rem,4vw,2.125rem);line-height:1.25;margin:.25em 0 .4em;fon
 .body blockquote{margin:1em 0;padding:.2em 1em;border-left:4px solid #a50e0e;background:#faf6f6}
 .figure{margin:1.25em 0;text-align:center}
 .figure img{display:block;margin:0 auto}
-.figure figcaption{font-size:.875rem;color:#333;background:#f3f4f6;padding:8px 12px;text-align:center}
+.figure figcaption,.video figcaption{font-size:.875rem;color:#333;background:#f3f4f6;padding:8px 12px;text-align:center}
+.video{margin:1.25em 0}.video iframe{display:block;width:100%;height:auto;aspect-ratio:16/9;border:0;background:#111827}
+@media(min-width:960px){.layout.single{grid-template-columns:minmax(0,1fr)}}
+.single>div{width:100%;max-width:960px;margin:0 auto}.single article.story{max-width:none}
+.hero{margin:0 0 20px}.hero img{display:block;width:100%;aspect-ratio:3/2;object-fit:cover}@media(min-width:720px){.hero img{aspect-ratio:2/1}}
+.type-emagazine .story h1{font-size:clamp(1.75rem,5vw,2.5rem);text-align:center}
+.type-emagazine .crumbs ol,.type-emagazine .meta,.type-emagazine .fontsize{justify-content:center}
+.type-emagazine .sapo,.type-emagazine .body>:not(.figure):not(.gallery):not(.video),.type-emagazine .bylines,.type-emagazine .correction{max-width:680px;margin-left:auto;margin-right:auto}
+.type-emagazine .body{font-size:var(--fs,1.25rem)}
 .credit{color:#555}
 .gallery{display:grid;gap:8px;grid-template-columns:repeat(auto-fill,minmax(220px,1fr))}
 .box{background:#f1f5f9;border-left:4px solid #0b4f8a;padding:12px 16px;margin:1.25em 0}
@@ -86,5 +94,5 @@ footer.site p{margin:.25em 0}
 .subnav{display:flex;flex-wrap:wrap;gap:8px;list-style:none;padding:0;margin:0 0 16px}
 .subnav a{padding:4px 10px;background:#f3f4f6;border-radius:4px;color:#1a1a1a;font-size:.875rem}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-@media print{@page{margin:15mm}.masthead nav,.search,.share,.fontsize,.fs-toggle,.tags,aside.rail,section.block,footer.site .social,.skip,.today{display:none!important}body{font-size:12pt;line-height:1.45;color:#000;background:#fff}a{color:#000}.layout{display:block}article.story{max-width:none}.story h1{font-size:20pt}.body{font-size:12pt}.figure,blockquote,.box{break-inside:avoid}h1,h2,h3{break-after:avoid}p{orphans:3;widows:3}.body a[href^="http"]::after{content:" (" attr(href) ")";font-size:90%;word-break:break-all}.figure figcaption{background:none;border-bottom:1px solid #999}}
+@media print{@page{margin:15mm}.masthead nav,.search,.share,.fontsize,.fs-toggle,.tags,aside.rail,section.block,.video iframe,footer.site .social,.skip,.today{display:none!important}body{font-size:12pt;line-height:1.45;color:#000;background:#fff}a{color:#000}.layout{display:block}article.story{max-width:none}.story h1{font-size:20pt}.body{font-size:12pt}.figure,blockquote,.box{break-inside:avoid}h1,h2,h3{break-after:avoid}p{orphans:3;widows:3}.body a[href^="http"]::after{content:" (" attr(href) ")";font-size:90%;word-break:break-all}.figure figcaption{background:none;border-bottom:1px solid #999}}
 `.replace(/\n/g, '');
