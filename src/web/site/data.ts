@@ -133,8 +133,10 @@ export async function loadHome(db: Db, chrome: Chrome): Promise<HomeData> {
   const featured = curation.leadId ? curated.slice(1) : curated;
   const placed = curated.map((a) => a.id);
   const latest = [...(lead ? [lead] : []), ...(await listPublished(db, { limit: lead ? 12 : 13, excludeIds: placed }))];
+  // The lead story is the page's headline: its section box starts with the next one instead of repeating it.
+  const leadIds = latest[0] ? [latest[0].id] : [];
   const sections = await Promise.all(
-    chrome.categories.map(async (category) => ({ category, items: await listPublished(db, { categoryIds: categoryWithDescendants(chrome, category.id), limit: 4 }) })),
+    chrome.categories.map(async (category) => ({ category, items: await listPublished(db, { categoryIds: categoryWithDescendants(chrome, category.id), excludeIds: leadIds, limit: 4 }) })),
   );
   const all = [...latest, ...featured, ...sections.flatMap((s) => s.items)];
   const media = await getMediaByIds(db, all.map((i) => i.cover_media_id).filter((x): x is number => x !== null));

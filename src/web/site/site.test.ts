@@ -44,6 +44,9 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
     expect(res.body).toContain('Tổng Biên tập:');
     expect(res.body).toContain('Giấy phép:');
     for (const name of ['Facebook', 'YouTube', 'Zalo', '>X<']) expect(res.body).toContain(name);
+    // The lead story is linked from the headline block only (picture and title), not again in its section's box.
+    const [lead] = await listPublished(store.db, { limit: 1 });
+    expect(res.body.split(`href="${articlePath(lead!)}"`).length - 1).toBe(2);
     expect(res.headers['content-security-policy']).toContain("script-src 'none'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
