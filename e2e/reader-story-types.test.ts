@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createArticle, insertMedia } from '../src/storage/content.ts';
-import { paragraph } from '../src/domain/document.ts';
+import { paragraph, type Doc } from '../src/domain/document.ts';
 import { screenshot, useSiteAndBrowser } from './support.ts';
 
 /** Reader pages of the story types that are more than text, in Chromium with JavaScript off (as the site must work). */
@@ -18,7 +18,7 @@ describe('reader site: video and e-magazine stories', () => {
   };
 
   it('a YouTube video starts in the page when the reader presses play, and nothing comes from YouTube before', { timeout: 60_000 }, async () => {
-    const body = { type: 'doc', content: [paragraph('Những chiếc thuyền độc mộc lao trên mặt hồ.'), { type: 'embed', attrs: { provider: 'youtube', url: 'https://www.youtube.com/watch?v=AbCdEfGhIj0&t=45', title: 'Đua thuyền trên hồ' } }] };
+    const body = { type: 'doc', content: [paragraph('Những chiếc thuyền độc mộc lao trên mặt hồ.'), { type: 'embed', attrs: { provider: 'youtube', url: 'https://www.youtube.com/watch?v=AbCdEfGhIj0&t=45', title: 'Đua thuyền trên hồ' } }] } as Doc;
     const id = await createArticle(e2e.site.store.db, { title: 'Video đua thuyền độc mộc', type: 'video', body, categoryId: e2e.site.categoryId, status: 'published' });
     const { context, page, policyErrors } = await readerPage();
     const youtube: string[] = [];
@@ -48,7 +48,7 @@ describe('reader site: video and e-magazine stories', () => {
 
   it('an e-magazine sets its text in a narrower column than its photos, with the side blocks below instead of a rail', { timeout: 60_000 }, async () => {
     const cover = await insertMedia(e2e.site.store.db, { fileName: 'khung-cui.jpg', storageKey: null, mime: 'image/jpeg', width: 1600, height: 900, caption: 'Khung cửi', credit: '', alt: 'Khung cửi trong nhà sàn' });
-    const body = { type: 'doc', content: [paragraph('Tiếng thoi đưa đều đặn trong căn nhà sàn. '.repeat(6)), { type: 'figure', attrs: { mediaId: cover, caption: 'Tấm vải vừa dệt xong', credit: '', alt: 'Tấm vải' } }, paragraph('Hoa văn được truyền qua nhiều thế hệ. '.repeat(6))] };
+    const body = { type: 'doc', content: [paragraph('Tiếng thoi đưa đều đặn trong căn nhà sàn. '.repeat(6)), { type: 'figure', attrs: { mediaId: cover, caption: 'Tấm vải vừa dệt xong', credit: '', alt: 'Tấm vải' } }, paragraph('Hoa văn được truyền qua nhiều thế hệ. '.repeat(6))] } as Doc;
     const id = await createArticle(e2e.site.store.db, { title: 'Người giữ khung cửi', type: 'emagazine', body, categoryId: e2e.site.categoryId, status: 'published', coverMediaId: cover, sapo: 'Một câu chuyện dài về nghề dệt.' });
     const { context, page, policyErrors } = await readerPage();
     await page.goto(`${e2e.site.base}/nguoi-giu-khung-cui-post${id}.html`);

@@ -30,7 +30,9 @@ export function ensureAdminBuilt(): void {
     return t;
   };
   if (!existsSync(index) || statSync(index).mtimeMs < newest(join(ROOT, 'admin', 'src'))) {
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', join(ROOT, 'admin', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+    // The production build, as npm install makes it: under vitest NODE_ENV is `test`, and vite would build React's
+    // development bundle (StrictMode's double effects and all), which is not what readers or the newsroom run.
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', join(ROOT, 'admin', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   }
 }
 

@@ -30,7 +30,11 @@ export function ModalDialog({
     if (!dialog) return;
     const opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
-    const closed = () => onCloseRef.current();
+    // A `close` event is queued, not dispatched at once: one from an earlier close (React's development double
+    // mount closes and reopens the dialog) can arrive while it is open again, and must not close it for good.
+    const closed = () => {
+      if (!dialog.open) onCloseRef.current();
+    };
     dialog.addEventListener('close', closed);
     return () => {
       dialog.removeEventListener('close', closed);
