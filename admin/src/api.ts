@@ -152,6 +152,24 @@ export interface MediaItem {
   credit: string;
   alt: string;
   createdAt: string;
+  /** How many stories use the image (library listing and GET /media/{id}; absent from upload and save answers). */
+  useCount?: number;
+}
+
+/** One use of an image by a story the reader may open (GET /media/{id}). */
+export interface MediaUse {
+  articleId: number;
+  title: string;
+  status: string;
+  role: 'cover' | 'figure' | 'gallery';
+  deleted: boolean;
+}
+
+export interface MediaDetail extends MediaItem {
+  useCount: number;
+  usedIn: MediaUse[];
+  /** Stories using the image that the reader may not open: counted, never named. */
+  hiddenUses: number;
 }
 
 export interface ArticleView {
@@ -202,4 +220,26 @@ export interface Category {
   parentId?: number | null;
   parent_id?: number | null;
   position: number;
+}
+
+/** A login session (GET /sessions): `id` is a public handle, never the cookie value. */
+export interface LoginSession {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  ip: string;
+  userAgent: string;
+  current: boolean;
+}
+
+/** An API token as listed (GET /tokens): never the token itself, only its first characters. */
+export interface ApiToken {
+  id: number;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  owner: { id: number; email: string; name: string };
 }

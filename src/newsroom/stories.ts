@@ -13,6 +13,7 @@ import { foldedWordPattern } from '../search/vietnamese-text.ts';
 import { nowIso } from '../storage/content.ts';
 import { acquireLock, addRevision, ensureMeta, getLock, getMeta, getRevision, readSnapshot, releaseLock, writeSnapshot, type EditLock, type StorySnapshot } from '../storage/newsroom-articles.ts';
 import { appendAudit } from '../storage/newsroom-audit.ts';
+import { syncArticleMedia } from '../storage/media.ts';
 import { indexArticle } from '../search/indexer.ts';
 import type { User } from '../storage/newsroom.ts';
 import { NewsroomError } from './errors.ts';
@@ -263,6 +264,8 @@ export async function updateStory(ctx: AppContext, who: { user: User; meta: Requ
       const note = input.correctionNote !== undefined ? nfc(input.correctionNote.trim()) : ((l.meta.pending_revision_id !== null ? (await getRevision(trx, id, l.meta.pending_revision_id))?.note : '') ?? '');
       const revisionId = await addRevision(trx, id, 'correction', next, who.user.id, note, now);
       await trx.updateTable('newsroom_articles').set({ pending_revision_id: revisionId, live_revision_id: liveRevisionId, correction_state: l.state.correction ?? 'draft' }).where('article_id', '=', id).execute();
+      // The staged copy may be published: the images it uses count as used.
+      await syncArticleMedia(trx, id);
       if (!input.autosave) await audit(trx, who, { action: 'update_correction', articleId: id, fromStatus: l.state.status, toStatus: l.state.status, note, details: { revisionId } });
       return;
     }
@@ -371,6 +374,8 @@ async function applyTransition(trx: Db, who: Acting, l: Loaded, effect: string |
     metaChanges.pending_revision_id = null;
   }
   await bumpVersion(trx, id, undefined, l.meta.version, metaChanges);
+  // A discarded correction no longer uses the images only it had (an applied one went through writeSnapshot).
+  if (effect === 'discard_correction') await syncArticleMedia(trx, id);
   await audit(trx, who, {
     action: input.action,
     articleId: id,

@@ -6,7 +6,7 @@ import { foldAccents, nfc, slugify, SLUG_FALLBACK } from '../domain/vietnamese.t
 import { cleanText, indexKeys } from '../search/vietnamese-text.ts';
 import type { ArticleStatus, ArticleType } from '../domain/article.ts';
 import { indexArticle } from '../search/indexer.ts';
-import { mediaSearchText } from './media.ts';
+import { mediaSearchText, syncArticleMedia } from './media.ts';
 
 /** Keeps the search index in step: the workflow calls it after publish/update/unpublish, in the same transaction. */
 export { indexArticle };
@@ -204,6 +204,7 @@ export async function createArticle(db: Db, input: ArticleInput): Promise<number
     .executeTakeFirstOrThrow();
   await setArticleTags(db, row.id, input.tags ?? []);
   await setArticleBylines(db, row.id, input.bylines ?? []);
+  await syncArticleMedia(db, row.id);
   await indexArticle(db, row.id);
   return row.id;
 }

@@ -10,6 +10,8 @@ import * as m006 from './migrations/006_search_pairs.ts';
 import * as m007 from './migrations/007_login_claims.ts';
 import * as m008 from './migrations/008_pg_folded_tsv.ts';
 import * as m009 from './migrations/009_media_search.ts';
+import * as m010 from './migrations/010_token_expiry.ts';
+import * as m011 from './migrations/011_article_media.ts';
 
 export interface MigrationContext {
   engine: Engine;
@@ -32,6 +34,8 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['007_login_claims', m007],
   ['008_pg_folded_tsv', m008],
   ['009_media_search', m009],
+  ['010_token_expiry', m010],
+  ['011_article_media', m011],
 ];
 
 export function registerMigration(name: string, mod: MigrationModule): void {

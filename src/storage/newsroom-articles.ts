@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ArticleRevisionRow, Database, NewsroomArticleRow } from './schema.ts';
 import { DocSchema, type Doc } from '../domain/document.ts';
 import { nowIso, setArticleBylines, setArticleTags } from './content.ts';
+import { syncArticleMedia } from './media.ts';
 
 /** Per-story newsroom data, revisions and edit locks. Call inside a transaction when writing. */
 type Db = Kysely<Database>;
@@ -48,7 +49,7 @@ export async function readSnapshot(db: Db, articleId: number): Promise<StorySnap
   };
 }
 
-/** Writes a snapshot into the `articles` row (with tags and bylines). */
+/** Writes a snapshot into the `articles` row (with tags, bylines and the images it uses). */
 export async function writeSnapshot(db: Db, articleId: number, s: StorySnapshot, updatedAt = nowIso()): Promise<void> {
   await db
     .updateTable('articles')
@@ -69,6 +70,7 @@ export async function writeSnapshot(db: Db, articleId: number, s: StorySnapshot,
     .execute();
   await setArticleTags(db, articleId, s.tags);
   await setArticleBylines(db, articleId, s.bylines);
+  await syncArticleMedia(db, articleId);
 }
 
 // ---------- workflow data ----------

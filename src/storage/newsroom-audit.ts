@@ -156,3 +156,43 @@ export async function claimLoginAttempt(db: Db, emailAddress: string, ipAddress:
 export async function loginSucceeded(db: Db, claim: LoginClaim): Promise<void> {
   await db.deleteFrom('login_claims').where((eb) => eb.or([eb('id', '=', claim.id), eb('email', '=', claim.email)])).execute();
 }
+
+// ---------- what an entry is about, in words ----------
+
+const LABELLED_KINDS = ['article', 'user', 'tag', 'category'] as const;
+type LabelledKind = (typeof LABELLED_KINDS)[number];
+
+/** The kind and id an entry is about (`article:12`, or its article id when the target is empty). */
+function targetOf(e: Pick<AuditEntry, 'target' | 'articleId'>): { kind: LabelledKind; id: number } | null {
+  const m = /^([a-z]+):(\d{1,10})$/.exec(e.target);
+  if (m && (LABELLED_KINDS as readonly string[]).includes(m[1]!) && Number(m[2]) <= 2 ** 31 - 1) return { kind: m[1] as LabelledKind, id: Number(m[2]) };
+  if (!e.target && e.articleId !== null) return { kind: 'article', id: e.articleId };
+  return null;
+}
+
+/**
+ * Adds `targetLabel` to a page of entries: the story's current title, the person's name, the tag's or category's name;
+ * null for other targets, for rows since deleted, and for stories `mayView` refuses (their titles stay hidden). One
+ * query per kind for the whole page.
+ */
+export async function withTargetLabels<T extends Pick<AuditEntry, 'target' | 'articleId'>>(db: Db, entries: T[], mayView: (story: { authorId: number | null; categoryId: number }) => boolean): Promise<Array<T & { targetLabel: string | null }>> {
+  const targets = entries.map(targetOf);
+  const idsOf = (kind: LabelledKind) => [...new Set(targets.flatMap((t) => (t?.kind === kind ? [t.id] : [])))];
+  const ids = { article: idsOf('article'), user: idsOf('user'), tag: idsOf('tag'), category: idsOf('category') };
+  const [articles, users, tags, categories] = await Promise.all([
+    ids.article.length ? db.selectFrom('articles').leftJoin('newsroom_articles as n', 'n.article_id', 'articles.id').select(['articles.id', 'articles.title', 'articles.category_id', 'n.author_id']).where('articles.id', 'in', ids.article).execute() : [],
+    ids.user.length ? db.selectFrom('users').select(['id', 'name']).where('id', 'in', ids.user).execute() : [],
+    ids.tag.length ? db.selectFrom('tags').select(['id', 'name']).where('id', 'in', ids.tag).execute() : [],
+    ids.category.length ? db.selectFrom('categories').select(['id', 'name']).where('id', 'in', ids.category).execute() : [],
+  ]);
+  const labels: Record<LabelledKind, Map<number, string>> = {
+    article: new Map(articles.filter((a) => mayView({ authorId: a.author_id ?? null, categoryId: a.category_id })).map((a) => [a.id, a.title])),
+    user: new Map(users.map((u) => [u.id, u.name])),
+    tag: new Map(tags.map((t) => [t.id, t.name])),
+    category: new Map(categories.map((c) => [c.id, c.name])),
+  };
+  return entries.map((e, i) => {
+    const t = targets[i];
+    return { ...e, targetLabel: (t && labels[t.kind].get(t.id)) ?? null };
+  });
+}

@@ -120,32 +120,86 @@ export async function deleteSession(db: Db, token: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_hash', '=', sha256(token)).execute();
 }
 
+/** A session's public id: the first 16 hex characters of its hash. Never the cookie value, and not enough to find it. */
+export const sessionIdOf = (tokenHash: string): string => tokenHash.slice(0, 16);
+export const SESSION_ID = /^[0-9a-f]{16}$/;
+
+export interface SessionListItem {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  ip: string;
+  userAgent: string;
+  current: boolean;
+}
+
+/** A person's unexpired sessions, newest first; `current` marks the one whose cookie value is given. */
+export async function listSessions(db: Db, userId: number, currentToken?: string): Promise<SessionListItem[]> {
+  const currentHash = currentToken ? sha256(currentToken) : undefined;
+  const rows = await db.selectFrom('sessions').select(['token_hash', 'created_at', 'expires_at', 'ip', 'user_agent']).where('user_id', '=', userId).where('expires_at', '>', nowIso()).orderBy('created_at', 'desc').orderBy('token_hash').execute();
+  return rows.map((r) => ({ id: sessionIdOf(r.token_hash), createdAt: r.created_at, expiresAt: r.expires_at, ip: r.ip, userAgent: r.user_agent, current: r.token_hash === currentHash }));
+}
+
+/**
+ * Ends sessions of one person: `only` the one with this public id, or every one `except` the session with this
+ * cookie value, or all. Returns how many unexpired sessions ended (expired ones of the person go too, unseen).
+ */
+export async function endSessions(db: Db, userId: number, which: { only: string } | { except?: string }): Promise<number> {
+  const now = nowIso();
+  const rows = await db.selectFrom('sessions').select(['token_hash', 'expires_at']).where('user_id', '=', userId).execute();
+  const exceptHash = 'except' in which && which.except ? sha256(which.except) : undefined;
+  const doomed = rows.filter((r) => ('only' in which ? sessionIdOf(r.token_hash) === which.only && r.expires_at > now : r.token_hash !== exceptHash));
+  if (doomed.length === 0) return 0;
+  await db.deleteFrom('sessions').where('user_id', '=', userId).where('token_hash', 'in', doomed.map((r) => r.token_hash)).execute();
+  return doomed.filter((r) => r.expires_at > now).length;
+}
+
 // ---------- API tokens ----------
 
 export const TOKEN_PREFIX = 'tsn_';
 
-/** Creates an API token for integrations; the token itself is returned once and never stored. */
-export async function createApiToken(db: Db, userId: number, name: string): Promise<{ id: number; token: string }> {
-  const token = TOKEN_PREFIX + randomToken();
-  const row = await db
-    .insertInto('api_tokens')
-    .values({ user_id: userId, name: nfc(name), token_hash: sha256(token), prefix: token.slice(0, 10), created_at: nowIso(), last_used_at: null, revoked_at: null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return { id: row.id, token };
+export interface ApiTokenItem {
+  id: number;
+  name: string;
+  /** The first characters, to recognise a token; never the token or its hash. */
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  owner: { id: number; email: string; name: string };
 }
 
+/**
+ * Creates an API token for integrations; the token itself is returned once and never stored. Without `expiresAt`
+ * it is valid until revoked.
+ */
+export async function createApiToken(db: Db, userId: number, name: string, opts: { expiresAt?: string | null } = {}): Promise<{ id: number; token: string; prefix: string; createdAt: string; expiresAt: string | null }> {
+  const token = TOKEN_PREFIX + randomToken();
+  const createdAt = nowIso();
+  const expiresAt = opts.expiresAt ?? null;
+  const prefix = token.slice(0, 10);
+  const row = await db
+    .insertInto('api_tokens')
+    .values({ user_id: userId, name: nfc(name), token_hash: sha256(token), prefix, created_at: createdAt, last_used_at: null, revoked_at: null, expires_at: expiresAt })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, token, prefix, createdAt, expiresAt };
+}
+
+/** The owner of a valid token: not revoked, not expired, and the account still active. */
 export async function findApiTokenUser(db: Db, token: string): Promise<User | undefined> {
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
   const row = await db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
     .selectAll('users')
-    .select(['api_tokens.id as token_id'])
+    .select(['api_tokens.id as token_id', 'api_tokens.expires_at as token_expires_at'])
     .where('api_tokens.token_hash', '=', sha256(token))
     .where('api_tokens.revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row || row.active !== 1) return undefined;
+  if (row.token_expires_at !== null && row.token_expires_at <= nowIso()) return undefined;
   await db.updateTable('api_tokens').set({ last_used_at: nowIso() }).where('id', '=', row.token_id).execute();
   return toUser(row);
 }
@@ -156,8 +210,14 @@ export async function revokeApiToken(db: Db, id: number): Promise<boolean> {
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** Every API token with its owner, newest first (never the token itself: only its first characters). */
-export async function listApiTokens(db: Db): Promise<Array<{ id: number; email: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }>> {
-  const rows = await db.selectFrom('api_tokens').innerJoin('users', 'users.id', 'api_tokens.user_id').select(['api_tokens.id', 'users.email', 'api_tokens.name', 'api_tokens.prefix', 'api_tokens.created_at', 'api_tokens.last_used_at', 'api_tokens.revoked_at']).orderBy('api_tokens.id', 'desc').execute();
-  return rows.map((r) => ({ id: r.id, email: r.email, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
+/** API tokens with their owners, newest first (never the token itself: only its first characters); `userId`: one person's. */
+export async function listApiTokens(db: Db, filter: { userId?: number; id?: number } = {}): Promise<ApiTokenItem[]> {
+  let q = db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .select(['api_tokens.id', 'api_tokens.user_id', 'users.email', 'users.name as user_name', 'api_tokens.name', 'api_tokens.prefix', 'api_tokens.created_at', 'api_tokens.last_used_at', 'api_tokens.expires_at', 'api_tokens.revoked_at']);
+  if (filter.userId !== undefined) q = q.where('api_tokens.user_id', '=', filter.userId);
+  if (filter.id !== undefined) q = q.where('api_tokens.id', '=', filter.id);
+  const rows = await q.orderBy('api_tokens.id', 'desc').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, expiresAt: r.expires_at, revokedAt: r.revoked_at, owner: { id: r.user_id, email: r.email, name: r.user_name } }));
 }

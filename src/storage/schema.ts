@@ -151,6 +151,8 @@ export interface ApiTokenTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** Migration 010: null = valid until revoked. */
+  expires_at: string | null;
 }
 
 export interface NewsroomArticleTable {
@@ -240,4 +242,18 @@ export interface SearchDocumentTable {
 
 export interface Database {
   search_documents: SearchDocumentTable;
+}
+
+// ---------- where images are used (migration 011) ----------
+
+/** One use of a library image by a story (live row or pending correction), kept in step by src/storage/media.ts. */
+export interface ArticleMediaTable {
+  article_id: number;
+  media_id: number;
+  /** cover | figure | gallery */
+  role: string;
+}
+
+export interface Database {
+  article_media: ArticleMediaTable;
 }

@@ -1,7 +1,10 @@
-import { useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, NetworkError } from '../api.ts';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, ApiError, NetworkError, request, type ApiToken, type LoginSession } from '../api.ts';
 import { t } from '../i18n/index.ts';
 import { useSession } from '../session.tsx';
+import { InlineOutcome, type Outcome } from '../lib/Messages.tsx';
+import { describeUserAgent } from '../lib/user-agent.ts';
+import { formatTime, Time, TokenTable } from './Tokens.tsx';
 
 // As the server's PasswordChangeSchema (src/web/api/schemas.ts).
 const MIN = 10;
@@ -28,7 +31,159 @@ function explain(err: unknown): { fields: FieldErrors; message: string } {
   return { fields: {}, message: t('account.failed', { message: err.message }) };
 }
 
-/** Every member's own account: who they are in the system, and changing their password. */
+const failure = (err: unknown): string => (err instanceof NetworkError ? t('error.network') : err instanceof Error ? err.message : String(err));
+
+/**
+ * Where this account is signed in: each session's device, address and times, "Phiên này" for the one in use, and
+ * signing out one other session or every other one. The session in use is ended with the top bar's "Đăng xuất".
+ */
+function Sessions() {
+  const [items, setItems] = useState<LoginSession[] | null>(null);
+  const [loadError, setLoadError] = useState('');
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [busy, setBusy] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const load = () =>
+    api.get<{ items: LoginSession[] }>('/sessions').then(
+      (r) => {
+        setItems(r.items);
+        setLoadError('');
+      },
+      (e: unknown) => setLoadError(t('sessions.loadFailed', { message: failure(e) })),
+    );
+  useEffect(() => {
+    void load();
+  }, []);
+
+  /** After a sign-out the button pressed is gone: focus goes to the section's heading, the outcome is announced. */
+  const after = async (o: Outcome) => {
+    setOutcome(o);
+    await load();
+    heading.current?.focus();
+  };
+  const endOne = async (s: LoginSession) => {
+    if (busy) return;
+    setBusy(true);
+    setOutcome(null);
+    const device = describeUserAgent(s.userAgent);
+    try {
+      await api.del(`/sessions/${s.id}`);
+      await after({ text: t('sessions.ended', { device }) });
+    } catch (err) {
+      await after(err instanceof ApiError && err.status === 404 ? { text: t('sessions.gone'), error: true } : { text: t('sessions.failed', { message: failure(err) }), error: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const endOthers = async () => {
+    if (busy) return;
+    setBusy(true);
+    setOutcome(null);
+    try {
+      const r = await request<{ ended: number }>('DELETE', '/sessions');
+      await after({ text: t('sessions.endedOthers', { count: r.data.ended }) });
+    } catch (err) {
+      await after({ text: t('sessions.failed', { message: failure(err) }), error: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const others = items?.filter((s) => !s.current).length ?? 0;
+  return (
+    <section className="card" aria-labelledby="sessions-title">
+      <h2 id="sessions-title" ref={heading} tabIndex={-1}>
+        {t('sessions.title')}
+      </h2>
+      <p className="muted small">{t('sessions.intro')}</p>
+      {loadError && (
+        <p role="alert" className="error">
+          {loadError}
+        </p>
+      )}
+      {items && (
+        <div className="table-scroll">
+          <table className="session-list" aria-labelledby="sessions-title">
+            <thead>
+              <tr>
+                <th scope="col">{t('sessions.colDevice')}</th>
+                <th scope="col">{t('sessions.colIp')}</th>
+                <th scope="col">{t('sessions.colStarted')}</th>
+                <th scope="col">{t('sessions.colExpires')}</th>
+                <th scope="col">{t('sessions.colActions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((s) => {
+                const device = describeUserAgent(s.userAgent);
+                return (
+                  <tr key={s.id} data-session-id={s.id} data-current={s.current ? 'true' : undefined}>
+                    <th scope="row">
+                      {device}
+                      {s.current && (
+                        <>
+                          {' '}
+                          <span className="badge">{t('sessions.current')}</span>
+                        </>
+                      )}
+                    </th>
+                    <td>{s.ip}</td>
+                    <td>
+                      <Time iso={s.createdAt} />
+                    </td>
+                    <td>
+                      <Time iso={s.expiresAt} />
+                    </td>
+                    <td>
+                      {!s.current && (
+                        <button type="button" disabled={busy} aria-label={t('sessions.endFor', { device, time: formatTime(s.createdAt) })} onClick={() => void endOne(s)}>
+                          {t('sessions.end')}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {items && (others > 0 ? (
+        <p>
+          <button type="button" disabled={busy} onClick={() => void endOthers()}>
+            {t('sessions.endOthers')}
+          </button>
+        </p>
+      ) : (
+        <p className="muted">{t('sessions.noOthers')}</p>
+      ))}
+      <InlineOutcome outcome={outcome} testId="sessions-outcome" />
+    </section>
+  );
+}
+
+/** The API tokens this person owns, if any: read only (administrators make them), each revocable. */
+function MyTokens({ userId }: { userId: number }) {
+  const [tokens, setTokens] = useState<ApiToken[]>([]);
+  const load = () => {
+    // An administrator's list holds everyone's tokens: this screen is about one's own.
+    api.get<{ items: ApiToken[] }>('/tokens').then((r) => setTokens(r.items.filter((x) => x.owner.id === userId)), () => undefined);
+  };
+  useEffect(load, [userId]);
+  if (tokens.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby="my-tokens-title">
+      <h2 id="my-tokens-title" tabIndex={-1}>
+        {t('account.tokensTitle')}
+      </h2>
+      <p className="muted small">{t('account.tokensIntro')}</p>
+      <TokenTable tokens={tokens} showOwner={false} headingId="my-tokens-title" onChanged={load} />
+    </section>
+  );
+}
+
+/** Every member's own account: who they are in the system, changing their password, their sessions and API tokens. */
 export default function AccountScreen() {
   const { session, signOut } = useSession();
   const [current, setCurrent] = useState('');
@@ -149,6 +304,8 @@ export default function AccountScreen() {
           </button>
         </form>
       </div>
+      <Sessions />
+      <MyTokens userId={session.user.id} />
     </section>
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import { api, type Category } from '../api.ts';
+import { api, request, type Category } from '../api.ts';
 import { t } from '../i18n/index.ts';
 import { InlineOutcome, type Outcome } from '../lib/Messages.tsx';
+import { useSession } from '../session.tsx';
 
 interface User {
   id: number;
@@ -41,6 +42,9 @@ export default function AdminScreen() {
   const [userOutcome, setUserOutcome] = useState<Outcome | null>(null);
   /** An account switched on or off in the table: said under the table, not under the form below it. */
   const [activeOutcome, setActiveOutcome] = useState<Outcome | null>(null);
+  /** A person signed out of every session (a lost laptop, a stolen phone): said under the table too. */
+  const [sessionsOutcome, setSessionsOutcome] = useState<Outcome | null>(null);
+  const { session } = useSession();
   const [categoryOutcome, setCategoryOutcome] = useState<Outcome | null>(null);
   const [settingsOutcome, setSettingsOutcome] = useState<Outcome | null>(null);
   const [nu, setNu] = useState({ email: '', name: '', role: 'reporter', desk: '' });
@@ -73,6 +77,7 @@ export default function AdminScreen() {
                 <th scope="col">{t('admin.roles')}</th>
                 <th scope="col">{t('admin.desks')}</th>
                 <th scope="col">{t('admin.active')}</th>
+                <th scope="col">{t('admin.sessions')}</th>
               </tr>
             </thead>
             <tbody>
@@ -85,12 +90,28 @@ export default function AdminScreen() {
                   <td>
                     <input type="checkbox" aria-label={`${t('admin.active')}: ${u.name}`} checked={u.active !== false} onChange={(e) => (setActiveOutcome(null), api.patch(`/users/${u.id}`, { active: e.target.checked }).then(load, failed(setActiveOutcome)))} />
                   </td>
+                  <td>
+                    {/* One's own sessions are ended from the account screen, which keeps the one in use. */}
+                    {u.id !== session.user.id && (
+                      <button
+                        type="button"
+                        aria-label={t('admin.signOutAllFor', { name: u.name })}
+                        onClick={() => {
+                          setSessionsOutcome(null);
+                          request<{ ended: number }>('DELETE', `/users/${u.id}/sessions`).then((r) => setSessionsOutcome({ text: t('admin.signedOut', { name: u.name, count: r.data.ended }) }), failed(setSessionsOutcome));
+                        }}
+                      >
+                        {t('admin.signOutAll')}
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
         <InlineOutcome outcome={activeOutcome} testId="active-outcome" />
+        <InlineOutcome outcome={sessionsOutcome} testId="user-sessions-outcome" />
         <form
           className="inline-form"
           onSubmit={(e) => {

@@ -11,6 +11,8 @@ interface AuditEntry {
   action: string;
   articleId: number | null;
   target: string;
+  /** The target's current name from the server (story title, person, tag, category); null when none or not to be shown. */
+  targetLabel: string | null;
   fromStatus: string | null;
   toStatus: string | null;
   note: string;
@@ -108,17 +110,32 @@ export default function AuditScreen() {
   };
 
   const target = (e: AuditEntry): ReactNode => {
-    if (e.articleId !== null) return <Link to={`/articles/${e.articleId}`}>{t('audit.story', { id: e.articleId })}</Link>;
+    if (e.articleId !== null) {
+      // The story's current title when the server gives it (never for a story the reader may not open), with its number.
+      return (
+        <Link to={`/articles/${e.articleId}`}>
+          {e.targetLabel ? (
+            <>
+              {e.targetLabel}{' '}
+              <br />
+              <span className="muted small">{t('audit.story', { id: e.articleId })}</span>
+            </>
+          ) : (
+            t('audit.story', { id: e.articleId })
+          )}
+        </Link>
+      );
+    }
     const [kind, rawId = ''] = e.target.split(':');
     const id = Number(rawId);
     const named = typeof e.details.name === 'string' ? e.details.name : '';
     switch (kind) {
       case 'user':
-        return t('audit.userTarget', { name: userName.get(id) ?? `#${rawId}` });
+        return t('audit.userTarget', { name: e.targetLabel ?? userName.get(id) ?? `#${rawId}` });
       case 'tag':
-        return t('audit.tagTarget', { name: named || `#${rawId}` });
+        return t('audit.tagTarget', { name: e.targetLabel ?? (named || `#${rawId}`) });
       case 'category':
-        return t('audit.categoryTarget', { name: catName.get(id) ?? (named || `#${rawId}`) });
+        return t('audit.categoryTarget', { name: e.targetLabel ?? catName.get(id) ?? (named || `#${rawId}`) });
       case 'media':
         return t('audit.mediaTarget', { id: rawId });
       case 'token':

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, type MediaItem } from '../api.ts';
 import { t } from '../i18n/index.ts';
 import { Library } from '../media/Library.tsx';
+import { MediaUsage } from '../media/Usage.tsx';
 
 export default function MediaScreen() {
   const [editing, setEditing] = useState<MediaItem | null>(null);
@@ -32,6 +33,8 @@ export default function MediaScreen() {
             <p className="muted">
               {editing.fileName} · {editing.width}×{editing.height}
             </p>
+            {/* Before the caption: a new caption shows wherever the image is used. */}
+            <MediaUsage id={editing.id} reload={version} />
             <label htmlFor="m-caption">{t('editor.caption')}</label>
             <textarea id="m-caption" value={editing.caption} onChange={(e) => setEditing({ ...editing, caption: e.target.value })} />
             <label htmlFor="m-credit">{t('editor.credit')}</label>

@@ -9,9 +9,11 @@ import { can, scopeOf, type PermissionAction } from '../../domain/permissions.ts
 import { createUser, DuplicateEmailError, getUser, listUsers, setPasswordHash, updateUser, type User } from '../../storage/newsroom.ts';
 import { generatePassword, hashPassword } from '../../newsroom/passwords.ts';
 import { indexArticles } from '../../search/indexer.ts';
-import { appendAudit, listAudit } from '../../storage/newsroom-audit.ts';
+import { appendAudit, listAudit, withTargetLabels } from '../../storage/newsroom-audit.ts';
 import { createCategory, ensureTag, findTagByName, getSettings, listCategories, saveSettings } from '../../storage/content.ts';
-import { listMedia } from '../../storage/media.ts';
+import { listMedia, mediaUseCounts, mediaUsage } from '../../storage/media.ts';
+import { ARTICLE_STATUSES } from '../../domain/article.ts';
+import type { MediaRow } from '../../storage/schema.ts';
 import { SiteSettingsSchema } from '../../domain/settings.ts';
 import { nfc, slugify } from '../../domain/vietnamese.ts';
 import type { FastifyRequest } from 'fastify';
@@ -21,6 +23,36 @@ function require(auth: Authenticated, action: PermissionAction): void {
 }
 
 const publicUser = (u: User) => ({ id: u.id, name: u.name, roles: u.roles, deskIds: u.deskIds });
+
+const MediaItemSchema = z.object({
+  id: z.number(),
+  fileName: z.string(),
+  url: z.string().nullable(),
+  mime: z.string(),
+  width: z.number(),
+  height: z.number(),
+  byteSize: z.number(),
+  caption: z.string(),
+  credit: z.string(),
+  alt: z.string(),
+  createdAt: z.string(),
+  useCount: z.number().meta({ description: 'Số tin bài dùng ảnh (ảnh đại diện, ảnh trong bài, album), kể cả bản đính chính đang chờ.' }),
+});
+const MediaListQuery = z
+  .object({
+    q: z.string().max(200).optional(),
+    unused: z.enum(['true', 'false']).optional().meta({ description: 'true: chỉ ảnh chưa tin bài nào dùng.' }),
+    ...PageQuery,
+  })
+  .strict();
+const MediaDetailSchema = MediaItemSchema.extend({
+  usedIn: z
+    .array(z.object({ articleId: z.number(), title: z.string(), status: z.enum(ARTICLE_STATUSES), role: z.enum(['cover', 'figure', 'gallery']), deleted: z.boolean() }))
+    .meta({ description: 'Các tin bài bạn được xem có dùng ảnh, mỗi cách dùng một mục (cover: ảnh đại diện, figure: ảnh trong bài, gallery: trong album); tin sửa gần nhất trước.' }),
+  hiddenUses: z.number().meta({ description: 'Số tin bài dùng ảnh mà bạn không được xem (không lộ tiêu đề).' }),
+});
+
+const mediaView = (m: MediaRow, useCount: number) => ({ id: m.id, fileName: m.file_name, url: m.storage_key ? `/media/${m.storage_key}` : null, mime: m.mime, width: m.width, height: m.height, byteSize: m.byte_size, caption: m.caption, credit: m.credit, alt: m.alt, createdAt: m.created_at, useCount });
 
 export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void {
   const db = ctx.store.db;
@@ -178,15 +210,29 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
 
   route(api, ctx, { method: 'GET', url: '/people', summary: 'Tác giả (người ký tên bài)', tag: 'Thẻ' }, async () => ({ items: await db.selectFrom('people').selectAll().orderBy('name').execute() }));
 
-  route(api, ctx, { method: 'GET', url: '/media', summary: 'Thư viện ảnh, mới nhất trước; tìm theo chú thích, mô tả ảnh hoặc tên tệp (q), không phân biệt dấu', tag: 'Ảnh', query: z.object({ q: z.string().max(200).optional(), ...PageQuery }).strict() }, async ({ auth, query }) => {
+  route(api, ctx, { method: 'GET', url: '/media', summary: 'Thư viện ảnh, mới nhất trước; tìm theo chú thích, mô tả ảnh hoặc tên tệp (q), không phân biệt dấu; unused=true: ảnh chưa dùng', tag: 'Ảnh', query: MediaListQuery, success: { status: 200, schema: z.object({ items: z.array(MediaItemSchema), total: z.number(), page: z.number(), perPage: z.number() }) }, problems: [400, 403] }, async ({ auth, query }) => {
     if (!can(auth.user, 'create') && !can(auth.user, 'manage_settings')) throw new ApiProblem('forbidden', 'Bạn không có quyền xem thư viện ảnh.');
     // Folded like the story list: "lao cai" finds "Lào Cai" in a caption, alt text or file name.
-    const { rows, total } = await listMedia(db, { q: query.q, limit: query.perPage, offset: (query.page - 1) * query.perPage });
+    const { rows, total } = await listMedia(db, { q: query.q, unused: query.unused === 'true', limit: query.perPage, offset: (query.page - 1) * query.perPage });
+    const counts = await mediaUseCounts(db, rows.map((m) => m.id));
+    return { items: rows.map((m) => mediaView(m, counts.get(m.id) ?? 0)), total, page: query.page, perPage: query.perPage };
+  });
+
+  route(api, ctx, { method: 'GET', url: '/media/:id', summary: 'Một ảnh trong thư viện, với các tin bài dùng ảnh', tag: 'Ảnh', params: IdParams, success: { status: 200, schema: MediaDetailSchema }, problems: [400, 404] }, async ({ auth, params }) => {
+    const m = await db.selectFrom('media').selectAll().where('id', '=', params.id).executeTakeFirst();
+    if (!m) throw new ApiProblem('not_found', 'Không tìm thấy ảnh.');
+    const uses = await mediaUsage(db, params.id);
+    // The story list's rule (may the caller open the story?): of the others only the number is told, never a title.
+    const visible: typeof uses = [];
+    const hidden = new Set<number>();
+    for (const u of uses) {
+      if (can(auth.user, 'view', { authorId: u.authorId, categoryId: u.categoryId })) visible.push(u);
+      else hidden.add(u.articleId);
+    }
     return {
-      items: rows.map((m) => ({ id: m.id, fileName: m.file_name, url: m.storage_key ? `/media/${m.storage_key}` : null, mime: m.mime, width: m.width, height: m.height, byteSize: m.byte_size, caption: m.caption, credit: m.credit, alt: m.alt, createdAt: m.created_at })),
-      total,
-      page: query.page,
-      perPage: query.perPage,
+      ...mediaView(m, new Set(uses.map((u) => u.articleId)).size),
+      usedIn: visible.map((u) => ({ articleId: u.articleId, title: u.title, status: u.status, role: u.role, deleted: u.deleted })),
+      hiddenUses: hidden.size,
     };
   });
 
@@ -211,7 +257,9 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
     const scope = scopeOf(auth.user, 'view_audit');
     if (scope === 'none' || scope === 'own') throw new ApiProblem('forbidden', 'Bạn không có quyền xem nhật ký.');
     const { items, total } = await listAudit(db, { articleId: query.articleId, userId: query.userId, action: query.action, categoryIds: scope === 'desk' ? auth.user.deskIds : undefined, order: query.order, limit: query.perPage, offset: (query.page - 1) * query.perPage });
-    return { items, total, page: query.page, perPage: query.perPage };
+    // Titles only of stories the reader may open (the log's readers today see every story they are shown, but a
+    // narrower role given view_audit later must not learn other titles from it).
+    return { items: await withTargetLabels(db, items, (story) => can(auth.user, 'view', story)), total, page: query.page, perPage: query.perPage };
   });
 
   // The log is append-only: say so explicitly rather than 404.

@@ -10,6 +10,7 @@ import { registerSearchApi } from './search.ts';
 import { registerMediaUploadApi } from './media-upload.ts';
 import { registerCurationApi } from './curation.ts';
 import { registerPreviewApi } from './preview.ts';
+import { registerTokenRoutes } from './tokens.ts';
 
 /** Largest JSON body the API accepts (a long story with its structure fits well inside). */
 export const API_BODY_LIMIT = 2 * 1024 * 1024;
@@ -49,4 +50,5 @@ export async function registerApi(api: FastifyInstance, ctx: AppContext, opts: S
   await registerMediaUploadApi(api, ctx);
   registerCurationApi(api, ctx);
   registerPreviewApi(api, ctx);
+  registerTokenRoutes(api, ctx);
 }

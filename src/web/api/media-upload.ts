@@ -13,7 +13,7 @@ import { nfc } from '../../domain/vietnamese.ts';
 import type { MediaRow } from '../../storage/schema.ts';
 import { updateMediaText } from '../../storage/media.ts';
 
-/** Media library writes: multipart upload (POST /media), one item (GET /media/:id), caption/credit/alt (PATCH /media/:id). */
+/** Media library writes: multipart upload (POST /media), caption/credit/alt (PATCH /media/:id). Reads are in admin.ts. */
 const MAX_FILES = 20;
 
 const MediaPatchSchema = z.object({ caption: z.string().max(5000).optional(), credit: z.string().max(500).optional(), alt: z.string().max(1000).optional() }).strict();
@@ -22,12 +22,6 @@ const view = (m: MediaRow) => ({ id: m.id, fileName: m.file_name, url: m.storage
 
 export async function registerMediaUploadApi(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const db = ctx.store.db;
-
-  route(api, ctx, { method: 'GET', url: '/media/:id', summary: 'Một ảnh trong thư viện', tag: 'Ảnh', params: IdParams }, async ({ params }) => {
-    const m = await db.selectFrom('media').selectAll().where('id', '=', params.id).executeTakeFirst();
-    if (!m) throw new ApiProblem('not_found', 'Không tìm thấy ảnh.');
-    return view(m);
-  });
 
   route(api, ctx, { method: 'PATCH', url: '/media/:id', summary: 'Sửa chú thích, nguồn, mô tả ảnh', tag: 'Ảnh', params: IdParams, body: MediaPatchSchema, problems: [400, 403, 404] }, async ({ auth, params, body, req }) => {
     if (!can(auth.user, 'create')) throw new ApiProblem('forbidden', 'Bạn không có quyền sửa thư viện ảnh.');

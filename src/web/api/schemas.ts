@@ -155,4 +155,32 @@ export const AuditQuery = z
     perPage: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict();
-export const AuditEntrySchema = z.object({ id: z.number(), at: z.string(), userId: z.number().nullable(), userEmail: z.string(), action: z.string(), articleId: z.number().nullable(), target: z.string(), fromStatus: z.string().nullable(), toStatus: z.string().nullable(), note: z.string(), ip: z.string(), userAgent: z.string(), details: z.record(z.string(), z.unknown()) });
+export const AuditEntrySchema = z.object({ id: z.number(), at: z.string(), userId: z.number().nullable(), userEmail: z.string(), action: z.string(), articleId: z.number().nullable(), target: z.string(), targetLabel: z.string().nullable().meta({ description: 'Tên hiện tại của đối tượng: tiêu đề tin (chỉ tin bạn được xem), tên người dùng, thẻ hoặc chuyên mục; null với đối tượng khác hoặc đã bị xóa.' }), fromStatus: z.string().nullable(), toStatus: z.string().nullable(), note: z.string(), ip: z.string(), userAgent: z.string(), details: z.record(z.string(), z.unknown()) });
+
+// ---------- login sessions and API tokens ----------
+
+/** A session's public id: the first 16 hex characters of the hash of its cookie value. */
+export const SessionIdParams = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'Mã phiên gồm 16 ký tự thập lục phân viết thường') }).strict();
+export const SessionListSchema = z.object({
+  items: z.array(z.object({ id: z.string(), createdAt: z.string(), expiresAt: z.string(), ip: z.string(), userAgent: z.string(), current: z.boolean().meta({ description: 'Phiên đang gọi API này.' }) })),
+});
+export const SessionsEndedSchema = z.object({ ended: z.number().meta({ description: 'Số phiên đã kết thúc.' }) });
+export const TokenCreateSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Tên token không được để trống').max(100),
+    userId: DbId.optional().meta({ description: 'Chủ token; mặc định là người tạo.' }),
+    expiresInDays: z.number().int().min(1).max(3650).optional().meta({ description: 'Số ngày hiệu lực; bỏ trống: không hết hạn.' }),
+  })
+  .strict()
+  .superRefine(noMarkup);
+export const TokenSchema = z.object({
+  id: z.number(),
+  name: z.string(),
+  prefix: z.string().meta({ description: 'Vài ký tự đầu của token, để nhận ra nó (không bao giờ trả token hay mã băm).' }),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  owner: z.object({ id: z.number(), email: z.string(), name: z.string() }),
+});
+export const TokenCreatedSchema = TokenSchema.extend({ token: z.string().meta({ description: 'Token đầy đủ: chỉ trả một lần.' }) });

@@ -1,15 +1,16 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import type { ServerOptions } from '../server.ts';
 import { route } from './route.ts';
 import { ApiProblem } from './problem.ts';
 import { clearSessionCookie, requestMeta, sessionCookie, type Authenticated } from './auth.ts';
-import { LoginSchema, PasswordChangeSchema, SessionSchema } from './schemas.ts';
-import { createSession, deleteSession, getUserRowByEmail, normalizeEmail, setPassword, SESSION_TTL_MS, toUser, type User } from '../../storage/newsroom.ts';
-import { DUMMY_HASH, verifyPassword } from '../../newsroom/passwords.ts';
+import { LoginSchema, PasswordChangeSchema, SessionIdParams, SessionListSchema, SessionSchema, SessionsEndedSchema } from './schemas.ts';
+import { createSession, deleteSession, endSessions, getUser, getUserRowByEmail, listSessions, normalizeEmail, sessionIdOf, setPassword, SESSION_TTL_MS, toUser, type User } from '../../storage/newsroom.ts';
+import { DUMMY_HASH, sha256, verifyPassword } from '../../newsroom/passwords.ts';
+import { IdParams } from './route.ts';
 import { appendAudit, claimLoginAttempt, loginSucceeded, type LoginLimits } from '../../storage/newsroom-audit.ts';
 import { ROLE_LABELS } from '../../domain/roles.ts';
-import { PERMISSION_ACTIONS, scopeOf } from '../../domain/permissions.ts';
+import { can, PERMISSION_ACTIONS, scopeOf } from '../../domain/permissions.ts';
 
 export async function sessionBody(ctx: AppContext, user: User, auth: Pick<Authenticated, 'via' | 'csrfToken' | 'expiresAt'>) {
   const desks = user.deskIds.length ? await ctx.store.db.selectFrom('categories').select(['id', 'name', 'slug']).where('id', 'in', user.deskIds).orderBy('position').execute() : [];
@@ -82,5 +83,50 @@ export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext, opt
     await appendAudit(db, { userId: auth.user.id, userEmail: auth.user.email, action: 'password_change', target: `user:${auth.user.id}`, ip: meta.ip, userAgent: meta.userAgent });
     clearSessionCookie(reply, secure);
     return undefined;
+  });
+
+  // ---------- one's own sessions, and an administrator's view of a person's ----------
+
+  /** Ends sessions and writes the audit entry in one transaction: both or neither. */
+  const end = (auth: Authenticated, req: FastifyRequest, userId: number, which: Parameters<typeof endSessions>[2], scope: 'one' | 'others' | 'all') =>
+    db.transaction().execute(async (trx) => {
+      const count = await endSessions(trx, userId, which);
+      // An administrator's "sign out everywhere" is recorded even when nothing was open: it answers "was it done?".
+      if (count > 0 || scope === 'all') {
+        const meta = requestMeta(req);
+        await appendAudit(trx, { userId: auth.user.id, userEmail: auth.user.email, action: 'session_revoke', target: `user:${userId}`, ip: meta.ip, userAgent: meta.userAgent, details: { count, scope, ...('only' in which ? { session: which.only } : {}) } });
+      }
+      return count;
+    });
+  const isCurrent = (auth: Authenticated, id: string) => !!auth.sessionToken && sessionIdOf(sha256(auth.sessionToken)) === id;
+
+  route(api, ctx, { method: 'GET', url: '/sessions', summary: 'Các phiên đăng nhập còn hiệu lực của chính mình, mới nhất trước (current: phiên đang dùng)', tag: 'Phiên', success: { status: 200, schema: SessionListSchema }, problems: [401] }, async ({ auth }) => ({ items: await listSessions(db, auth.user.id, auth.sessionToken) }));
+
+  route(api, ctx, { method: 'DELETE', url: '/sessions/:id', summary: 'Kết thúc một phiên của chính mình (phiên đang dùng: như đăng xuất)', tag: 'Phiên', params: SessionIdParams, success: { status: 204 }, problems: [400, 401, 403, 404] }, async ({ auth, params, reply, req }) => {
+    if ((await end(auth, req, auth.user.id, { only: params.id }, 'one')) === 0) throw new ApiProblem('not_found', 'Không tìm thấy phiên đăng nhập này trong các phiên của bạn.');
+    if (isCurrent(auth, params.id)) clearSessionCookie(reply, secure);
+    return undefined;
+  });
+
+  route(api, ctx, { method: 'DELETE', url: '/sessions', summary: 'Đăng xuất mọi phiên khác của chính mình (giữ phiên đang dùng)', tag: 'Phiên', success: { status: 200, schema: SessionsEndedSchema }, problems: [401, 403] }, async ({ auth, req }) => ({
+    ended: await end(auth, req, auth.user.id, { except: auth.sessionToken }, 'others'),
+  }));
+
+  const userOf = async (auth: Authenticated, id: number) => {
+    if (!can(auth.user, 'manage_users')) throw new ApiProblem('forbidden', 'Chỉ quản trị viên xem và kết thúc được phiên đăng nhập của người khác.');
+    if (!(await getUser(db, id))) throw new ApiProblem('not_found', 'Không tìm thấy người dùng.');
+  };
+
+  route(api, ctx, { method: 'GET', url: '/users/:id/sessions', summary: 'Các phiên đăng nhập còn hiệu lực của một người (quản trị)', tag: 'Người dùng', params: IdParams, success: { status: 200, schema: SessionListSchema }, problems: [401, 403, 404] }, async ({ auth, params }) => {
+    await userOf(auth, params.id);
+    return { items: await listSessions(db, params.id, auth.sessionToken) };
+  });
+
+  route(api, ctx, { method: 'DELETE', url: '/users/:id/sessions', summary: 'Đăng xuất một người khỏi mọi phiên, ví dụ khi mất máy (quản trị)', tag: 'Người dùng', params: IdParams, success: { status: 200, schema: SessionsEndedSchema }, problems: [401, 403, 404] }, async ({ auth, params, reply, req }) => {
+    await userOf(auth, params.id);
+    const ended = await end(auth, req, params.id, {}, 'all');
+    // Signing oneself out everywhere ends this session too.
+    if (params.id === auth.user.id && auth.sessionToken) clearSessionCookie(reply, secure);
+    return { ended };
   });
 }

@@ -13,7 +13,7 @@ import { seedDemo } from '../../demo/seed.ts';
 import { DEMO_STORIES } from '../../demo/stories.ts';
 import { articlePath } from '../../domain/article.ts';
 import { createArticle, listPublished } from '../../storage/content.ts';
-import { paragraph } from '../../domain/document.ts';
+import { paragraph, type Doc } from '../../domain/document.ts';
 import { importFiles } from '../../importer/import.ts';
 
 const SEEDS = resolve(import.meta.dirname, '../../../../shared/seeds');
@@ -197,7 +197,7 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
   it('a YouTube video is a player the reader starts: a placeholder frame until then, nothing loaded from YouTube, allowed by the page\'s policy', async () => {
     const cat = (await store.db.selectFrom('categories').select('id').where('slug', '=', 'the-thao').executeTakeFirstOrThrow()).id;
     const embed = (url: string, title?: string) => ({ type: 'embed', attrs: { provider: 'youtube', url, ...(title ? { title } : {}) } });
-    const body = { type: 'doc', content: [paragraph('Mở đầu.'), embed('https://www.youtube.com/watch?v=AbCdEfGhIj0&t=1m30s', 'Toàn cảnh "cuộc đua" <trên hồ>'), embed('https://youtu.be/zz'), { type: 'embed', attrs: { provider: 'facebook', url: 'https://www.facebook.com/watch/?v=1' } }] };
+    const body = { type: 'doc', content: [paragraph('Mở đầu.'), embed('https://www.youtube.com/watch?v=AbCdEfGhIj0&t=1m30s', 'Toàn cảnh "cuộc đua" <trên hồ>'), embed('https://youtu.be/zz'), { type: 'embed', attrs: { provider: 'facebook', url: 'https://www.facebook.com/watch/?v=1' } }] } as Doc;
     const id = await createArticle(store.db, { title: 'Đua thuyền có video', type: 'video', body, categoryId: cat, status: 'published' });
     const res = await app.inject({ url: `/dua-thuyen-co-video-post${id}.html` });
     expect(res.statusCode).toBe(200);
@@ -227,7 +227,7 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
   it('photo, infographic and e-magazine stories are one wide column with the side blocks below; an e-magazine opens on its cover', async () => {
     const cat = (await store.db.selectFrom('categories').select('id').where('slug', '=', 'van-hoa').executeTakeFirstOrThrow()).id;
     const cover = (await store.db.selectFrom('media').select(['id', 'storage_key']).where('storage_key', 'is not', null).orderBy('id').executeTakeFirstOrThrow());
-    const body = { type: 'doc', content: [paragraph('Đoạn mở.'), { type: 'figure', attrs: { mediaId: cover.id, caption: 'Ảnh trong bài', credit: '', alt: 'Ảnh' } }] };
+    const body = { type: 'doc', content: [paragraph('Đoạn mở.'), { type: 'figure', attrs: { mediaId: cover.id, caption: 'Ảnh trong bài', credit: '', alt: 'Ảnh' } }] } as Doc;
     const emag = await createArticle(store.db, { title: 'Chuyện dài về khung cửi', type: 'emagazine', body, categoryId: cat, status: 'published', coverMediaId: cover.id });
     const page = (await app.inject({ url: `/chuyen-dai-ve-khung-cui-post${emag}.html` })).body;
     expect(page).toContain('<div class="layout single type-emagazine">');
@@ -258,7 +258,7 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
     const photos = await store.db.selectFrom('media').select(['id', 'storage_key']).where('storage_key', 'is not', null).orderBy('id').limit(3).execute();
     expect(photos).toHaveLength(3);
     const [cover, full, partial] = photos as [(typeof photos)[0], (typeof photos)[0], (typeof photos)[0]];
-    const body = { type: 'doc', content: [paragraph('Mở đầu.'), { type: 'figure', attrs: { mediaId: full.id, caption: 'Chú thích đủ', credit: 'Ảnh: Phóng viên', alt: 'Mô tả đủ' } }, { type: 'figure', attrs: { mediaId: partial.id, caption: 'Chú thích', credit: '', alt: '' } }] };
+    const body = { type: 'doc', content: [paragraph('Mở đầu.'), { type: 'figure', attrs: { mediaId: full.id, caption: 'Chú thích đủ', credit: 'Ảnh: Phóng viên', alt: 'Mô tả đủ' } }, { type: 'figure', attrs: { mediaId: partial.id, caption: 'Chú thích', credit: '', alt: '' } }] } as Doc;
     const id = await createArticle(store.db, { title: 'Bài có hai ảnh', body, categoryId: cat, status: 'published', coverMediaId: cover.id });
     const res = await app.inject({ url: `/bai-co-hai-anh-post${id}.html` });
     const figures = res.body.slice(res.body.indexOf('<div class="body">')).match(/<figure class="figure">.*?<\/figure>/g) ?? [];
@@ -338,7 +338,7 @@ describe('HTML validity (W3C Nu checker)', () => {
     const seed = (await listPublished(store.db, { limit: 50 })).find((a) => a.title.startsWith('Hội đàm'))!;
     const cat = (await store.db.selectFrom('categories').select('id').where('slug', '=', 'van-hoa').executeTakeFirstOrThrow()).id;
     const cover = await store.db.selectFrom('media').select('id').where('storage_key', 'is not', null).orderBy('id').executeTakeFirstOrThrow();
-    const body = { type: 'doc', content: [paragraph('Đoạn mở.'), { type: 'embed', attrs: { provider: 'youtube', url: 'https://youtu.be/AbCdEfGhIj0', title: 'Lễ hội' } }, { type: 'figure', attrs: { mediaId: cover.id, caption: 'Ảnh', credit: '', alt: 'Ảnh' } }] };
+    const body = { type: 'doc', content: [paragraph('Đoạn mở.'), { type: 'embed', attrs: { provider: 'youtube', url: 'https://youtu.be/AbCdEfGhIj0', title: 'Lễ hội' } }, { type: 'figure', attrs: { mediaId: cover.id, caption: 'Ảnh', credit: '', alt: 'Ảnh' } }] } as Doc;
     const emag = await createArticle(store.db, { title: 'Chuyện dài về khung cửi', type: 'emagazine', body, categoryId: cat, status: 'published', coverMediaId: cover.id });
     const video = await createArticle(store.db, { title: 'Lễ hội qua ống kính', type: 'video', body, categoryId: cat, status: 'published' });
     const urls = ['/', '/quoc-te', '/kinh-te/nong-nghiep', articlePath(article!), articlePath(seed), `/chuyen-dai-ve-khung-cui-post${emag}.html`, `/le-hoi-qua-ong-kinh-post${video}.html`, `/tag/nong-nghiep`, `/tac-gia/ha-minh`, '/khong-co'];
