@@ -24,7 +24,7 @@ Cách dùng:
   toasoan user add --email E --name N --role R[,R…] [--desk SLUG,…] [--password P]
   toasoan user reset-password --email E [--password P] | user disable|enable --email E | user list
                                                   tài khoản tòa soạn (mật khẩu tự tạo chỉ hiện một lần)
-  toasoan token create --user EMAIL [--name N] | token list | token revoke --id N
+  toasoan token create --user EMAIL [--name N] [--days N] | token list | token revoke --id N
                                                   API token cho hệ thống tích hợp (chỉ hiện một lần)
   toasoan help                                    hướng dẫn này
 

@@ -31,7 +31,7 @@ interface UserName {
 
 const PER_PAGE = 50;
 // The codes written by the server (appendAudit callers); an unknown code is shown as it is.
-const OTHER_ACTIONS = ['create', 'update', 'update_correction', 'restore_revision', 'delete', 'restore', 'lock_takeover', 'login', 'login_failed', 'logout', 'password_change', 'password_change_failed', 'password_reset', 'user_create', 'user_update', 'category_create', 'category_update', 'tag_create', 'tag_update', 'settings_update', 'home_curate', 'media_upload', 'media_update', 'token_create', 'token_revoke'];
+const OTHER_ACTIONS = ['create', 'update', 'update_correction', 'restore_revision', 'delete', 'restore', 'lock_takeover', 'login', 'login_failed', 'logout', 'password_change', 'password_change_failed', 'password_reset', 'user_create', 'user_update', 'category_create', 'category_update', 'tag_create', 'tag_update', 'settings_update', 'home_curate', 'media_upload', 'media_update', 'token_create', 'token_revoke', 'session_revoke'];
 
 /** An action code in words: the audit catalogue first, then the workflow buttons' labels. */
 function actionLabel(code: string): string {
