@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { runImport } from './import-command.ts';
 import { runUser } from './user-command.ts';
 import { runToken } from './token-command.ts';
+import { runBackup } from './backup-command.ts';
 import { startScheduler } from '../newsroom/scheduler.ts';
 import cluster from 'node:cluster';
 import { runPrimary, workerCount } from '../web/cluster.ts';
@@ -26,9 +27,10 @@ Cách dùng:
                                                   tài khoản tòa soạn (mật khẩu tự tạo chỉ hiện một lần)
   toasoan token create --user EMAIL [--name N] [--days N] | token list | token revoke --id N
                                                   API token cho hệ thống tích hợp (chỉ hiện một lần)
+  toasoan backup [--to THƯ_MỤC]                   sao lưu cơ sở dữ liệu và ảnh gốc (chạy được khi đang phục vụ)
   toasoan help                                    hướng dẫn này
 
-import, user và token làm việc trên cơ sở dữ liệu đã có: chạy trong thư mục của tòa soạn hoặc đặt DATABASE_URL.
+import, user, token và backup làm việc trên cơ sở dữ liệu đã có: chạy trong thư mục của tòa soạn hoặc đặt DATABASE_URL.
 Biến môi trường: PORT, HOST, DATABASE_URL, MEDIA_DIR, TOASOAN_NO_DEMO, TOASOAN_WORKERS,
   REDIS_URL (báo xóa bộ đệm trang cho mọi máy chủ), TOASOAN_CACHE…, TOASOAN_PURGE_URL
   (xem README và docs/PERFORMANCE.md).`;
@@ -110,7 +112,7 @@ function usageMessage(err: Error & { code?: string }): string {
   }
 }
 
-export const COMMANDS: Record<string, Command> = { serve, migrate, import: runImport, user: runUser, token: runToken };
+export const COMMANDS: Record<string, Command> = { serve, migrate, import: runImport, user: runUser, token: runToken, backup: runBackup };
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
