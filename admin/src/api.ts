@@ -152,6 +152,10 @@ export interface MediaItem {
   credit: string;
   alt: string;
   createdAt: string;
+  /** image, or audio (MP3, M4A, Ogg: width and height are 0). */
+  kind?: 'image' | 'audio';
+  /** Audio: seconds, when the file tells it. */
+  duration?: number | null;
   /** How many stories use the image (library listing and GET /media/{id}; absent from upload and save answers). */
   useCount?: number;
 }
@@ -161,7 +165,7 @@ export interface MediaUse {
   articleId: number;
   title: string;
   status: string;
-  role: 'cover' | 'figure' | 'gallery';
+  role: 'cover' | 'figure' | 'gallery' | 'audio';
   deleted: boolean;
 }
 
@@ -188,6 +192,10 @@ export interface ArticleView {
   slug: string;
   tags: string[];
   bylines: Array<{ personId: number } | { name: string }>;
+  /** The editor's "Tin liên quan", in order. */
+  relatedIds: number[];
+  /** Titles of the picks this person may see (stories they may open, and published ones); others are ids only. */
+  related: Array<{ id: number; title: string; status: string }>;
   authorId: number | null;
   version: number;
   publishedAt: string | null;

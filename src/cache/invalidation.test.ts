@@ -7,7 +7,7 @@ import { testEngines, type TestStore } from '../storage/testing.ts';
 import { createContext, type AppContext } from '../web/context.ts';
 import { buildServer } from '../web/server.ts';
 import { articlePath } from '../domain/article.ts';
-import { createArticle, getArticle, getSettings, insertMedia, saveSettings, setArticleTags } from '../storage/content.ts';
+import { createArticle, getArticle, getSettings, insertMedia, saveSettings, setArticleRelated, setArticleTags } from '../storage/content.ts';
 import { paragraph } from '../domain/document.ts';
 import { buildNewsroom, rawGet, type Newsroom } from './test-support.ts';
 import { loadMembership } from './invalidation.ts';
@@ -192,6 +192,35 @@ describe.each(engines)('exact invalidation on $engine', ({ open }) => {
     });
     expect(missed.sort()).toEqual([await path(n.stories.rice), await path(n.stories.policy)].sort());
     expect((await rawGet(base, await path(n.stories.policy))).text).toContain('Cánh đồng lúa trước ngày gặt');
+  });
+
+  it('an editor\'s related pick taken down and put back re-renders the page that picked it, each time', async () => {
+    // A football story picks a story of another section sharing no word with it (so its computed list does not hold it).
+    const picking = n.stories.sport[12]!;
+    const pick = await createArticle(store.db, { title: 'Mận Bắc Hà chín rộ', sapo: 'Vườn mận trĩu trái.', body: { type: 'doc', content: [paragraph('Giá mận cao hơn mọi vụ trước.')] }, categoryId: n.cat.kinhTe, status: 'published' });
+    await ctx.events.emit({ type: 'article.published', articleId: pick });
+    const picker = await path(picking);
+    let missed = await expectExact(await snapshot(), async () => {
+      // As the workflow does it: picks change with the story's content (article.updated), where it stood rides along.
+      const previous = await loadMembership(store.db, picking);
+      await setArticleRelated(store.db, picking, [pick]);
+      await ctx.events.emit({ type: 'article.updated', articleId: picking, previous });
+    });
+    expect(missed).toContain(picker);
+    expect((await rawGet(base, picker)).text).toContain('Mận Bắc Hà chín rộ');
+    missed = await expectExact(await snapshot(), async () => {
+      await store.db.updateTable('articles').set({ status: 'unpublished' }).where('id', '=', pick).execute();
+      await ctx.events.emit({ type: 'article.unpublished', articleId: pick });
+    });
+    expect(missed).toContain(picker);
+    expect((await rawGet(base, picker)).text).not.toContain('Mận Bắc Hà chín rộ');
+    // Not shown while taken down, yet still depended on: putting it back shows it again at once.
+    missed = await expectExact(await snapshot(), async () => {
+      await store.db.updateTable('articles').set({ status: 'published' }).where('id', '=', pick).execute();
+      await ctx.events.emit({ type: 'article.published', articleId: pick });
+    });
+    expect(missed).toContain(picker);
+    expect((await rawGet(base, picker)).text).toContain('Mận Bắc Hà chín rộ');
   });
 
   it('a settings change re-renders every page', async () => {

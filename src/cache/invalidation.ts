@@ -62,6 +62,8 @@ export function keysForEvent(event: ContentEvent, before: Membership | undefined
       return [keys.settings];
     case 'home.curated':
       return [keys.home];
+    case 'popular.changed':
+      return [keys.popular];
     case 'media.updated':
       return [keys.media(event.mediaId)];
     case 'taxonomy.changed':

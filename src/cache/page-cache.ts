@@ -22,6 +22,8 @@ export interface PageSource {
   location?: string;
   /** HTTP date of the newest content shown (feeds): sent as Last-Modified, answers If-Modified-Since. */
   lastModified?: string;
+  /** Set on a story's own page (200): each read of it is counted (src/cache/views.ts). */
+  articleId?: number;
 }
 
 export type Encoding = 'br' | 'gzip' | 'identity';
@@ -38,6 +40,8 @@ export interface CachedPage {
   readonly lastModified: string | undefined;
   /** lastModified as epoch ms, for If-Modified-Since. */
   readonly lastModifiedMs: number;
+  /** The story whose own page this is (200), or 0: kept so a hit counts a read without parsing its URL. */
+  readonly articleId: number;
   readonly keys: readonly string[];
   /** Opaque validator shared by all encodings; each encoding's ETag adds a suffix (strong ETags differ per representation). */
   readonly tag: string;
@@ -254,6 +258,7 @@ export class PageCache {
       location: source.location,
       lastModified: source.lastModified,
       lastModifiedMs: source.lastModified ? Date.parse(source.lastModified) : NaN,
+      articleId: source.articleId ?? 0,
       keys,
       tag,
       bodies,

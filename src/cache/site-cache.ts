@@ -10,6 +10,7 @@ import { keysForEvent, loadMembership, type Membership } from './invalidation.ts
 import { keys } from '../web/site/data.ts';
 import { ipcFanout, redisFanout, type Fanout, type InvalidationMessage } from './fanout.ts';
 import type { SocketHitStats } from './socket-hits.ts';
+import type { ViewCounter } from './views.ts';
 import { httpPurgeHook, type PurgeHook } from './purge.ts';
 
 export interface SiteCacheOptions {
@@ -80,6 +81,8 @@ export class SiteCache {
   readonly socketHitsEnabled: boolean;
   /** Counters of the socket fast path, when the server installed it. */
   socketHits: SocketHitStats | undefined;
+  /** Reads of story pages, when counted (set by attachViews, src/cache/views.ts). */
+  views: ViewCounter | undefined;
   private readonly log: (m: string) => void;
 
   constructor(opts: SiteCacheOptions = {}) {
@@ -172,6 +175,8 @@ export class SiteCache {
     if (page.location !== undefined && hasQuery(url)) return undefined;
     const prepared = this.preparedFor(page);
     if (!prepared) return undefined;
+    // A read of a story (GET answered 200 or 304, socket and node:http alike): the id kept on the page, one Map lookup.
+    if (page.articleId !== 0 && method === 'GET' && this.views !== undefined) this.views.count(page.articleId);
     const enc = negotiate(headers['accept-encoding']);
     if (notModified(page, headers)) return prepared.notModified(enc);
     return prepared.response(enc, () => this.pages.body(page, enc));
@@ -193,14 +198,16 @@ export class SiteCache {
   async handle(req: FastifyRequest, reply: FastifyReply, render: () => Promise<RenderedLike>, sendUncached: (reply: FastifyReply, page: RenderedLike) => FastifyReply): Promise<FastifyReply> {
     const key = cacheKeyFor(req.url);
     if ((req.method !== 'GET' && req.method !== 'HEAD') || key === null || isPrivateRequest(req.headers)) {
-      return sendUncached(reply.header('cache-control', PRIVATE_CACHE_CONTROL), await render());
+      const rendered = await render();
+      if (rendered.articleId !== undefined && req.method === 'GET') this.views?.count(rendered.articleId);
+      return sendUncached(reply.header('cache-control', PRIVATE_CACHE_CONTROL), rendered);
     }
     const enc = negotiate(req.headers['accept-encoding']);
     const result = await this.pages.fetch(
       key,
       async (): Promise<PageSource> => {
         const r = await render();
-        return { status: r.status, body: r.html, keys: r.keys, contentType: r.contentType ?? 'text/html; charset=utf-8', location: r.redirect, lastModified: r.lastModified };
+        return { status: r.status, body: r.html, keys: r.keys, contentType: r.contentType ?? 'text/html; charset=utf-8', location: r.redirect, lastModified: r.lastModified, articleId: r.articleId };
       },
       enc,
     );
@@ -210,6 +217,7 @@ export class SiteCache {
       return sendUncached(reply.header('cache-control', 'public, max-age=0, s-maxage=10').header('x-cache', 'MISS'), { status: s.status, html: s.body, keys: s.keys, redirect: s.location, contentType: s.contentType, lastModified: s.lastModified });
     }
     const page = result.page;
+    if (page.articleId !== 0 && req.method === 'GET') this.views?.count(page.articleId);
     this.served.set(req, page);
     const prepared = new PreparedPage(page, this.appHeaders.get(page.contentType) ?? NO_SHARED_HEADERS, this.policy, result.status);
     const answer = notModified(page, req.headers) ? prepared.notModified(enc) : prepared.response(enc, () => this.pages.body(page, enc));

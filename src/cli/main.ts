@@ -12,6 +12,7 @@ import { runBackup } from './backup-command.ts';
 import { startScheduler } from '../newsroom/scheduler.ts';
 import cluster from 'node:cluster';
 import { runPrimary, workerCount } from '../web/cluster.ts';
+import { attachViews, viewsOptionsFromEnv } from '../cache/views.ts';
 
 const USAGE = `toasoan: tòa soạn điện tử
 
@@ -58,6 +59,8 @@ async function serve(args: string[], config: Config): Promise<number> {
   // With several workers the primary migrates and seeds once, then forks; workers only serve. A worker migrating
   // again would also run PRAGMA optimize, whose ANALYZE on a large archive can hold the write lock longer than the
   // other workers' busy timeout ("database is locked" at start-up, seen with 2 workers on the 100,000-story file).
+  // Checked before anything starts (in the primary too): a bad value stops `serve` with a message, not each worker.
+  const viewsOptions = viewsOptionsFromEnv();
   const store = await openStore(config.databaseUrl, { migrate: !cluster.isWorker });
   const ctx = createContext(store, config.mediaDir);
   if (config.demo && !values['no-demo'] && cluster.isPrimary) {
@@ -75,13 +78,26 @@ async function serve(args: string[], config: Config): Promise<number> {
   const address = await app.listen({ port, host });
   // Publishes scheduled stories; on PostgreSQL an advisory lock lets one process at a time do it.
   const scheduler = startScheduler(ctx, { onError: (err) => console.error(`Lỗi lịch đăng bài: ${(err as Error).message}`) });
+  // Reads per story ("Đọc nhiều"): counted in memory, written every TOASOAN_VIEWS_FLUSH_MS and when stopping.
+  const views = attachViews(ctx, viewsOptions).start();
   console.log(`toasoan đang phục vụ ${address} (cơ sở dữ liệu ${store.description}${cluster.isWorker ? `, tiến trình ${process.pid}` : ''}, bộ đệm ${ctx.siteCache ? `bật, fan-out ${ctx.siteCache.fanoutKind}` : 'tắt'})`);
-  const stop = async () => {
-    await scheduler.stop();
-    await app.close();
-    await store.close();
-    process.exit(0);
-  };
+  // Once, whichever signal comes first (Ctrl-C reaches a cluster's workers directly and through the primary's SIGTERM).
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      let code = 0;
+      try {
+        await scheduler.stop();
+        await app.close();
+        // After the server: no read is counted once the last counts are written.
+        await views.stop();
+        await store.close();
+      } catch (err) {
+        console.error(`Lỗi khi dừng: ${(err as Error).message}`);
+        code = 1;
+      }
+      process.exit(code);
+    })());
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return new Promise<number>(() => {});

@@ -39,6 +39,17 @@ export const FigureAttrsSchema = z
   .strict();
 export type FigureAttrs = z.infer<typeof FigureAttrsSchema>;
 
+/** A sound recording from the library (audio news, podcast): the player and its caption. */
+export const AudioAttrsSchema = z
+  .object({
+    mediaId: z.number().int().positive().max(2 ** 31 - 1),
+    title: z.string().max(500).default(''),
+    caption: z.string().max(5000).default(''),
+    credit: z.string().max(500).default(''),
+  })
+  .strict();
+export type AudioAttrs = z.infer<typeof AudioAttrsSchema>;
+
 const EMBED_PROVIDERS = ['youtube', 'facebook', 'tiktok', 'x', 'other'] as const;
 
 export type Block =
@@ -49,6 +60,7 @@ export type Block =
   | { type: 'orderedList'; attrs?: { start?: number }; content: ListItem[] }
   | { type: 'figure'; attrs: FigureAttrs }
   | { type: 'gallery'; content: Array<{ type: 'figure'; attrs: FigureAttrs }> }
+  | { type: 'audio'; attrs: AudioAttrs }
   | { type: 'embed'; attrs: { provider: (typeof EMBED_PROVIDERS)[number]; url: string; title?: string } }
   | { type: 'box'; content: Block[] }
   | { type: 'horizontalRule' };
@@ -68,6 +80,7 @@ export const BlockSchema: z.ZodType<Block> = z.lazy(() =>
     z.object({ type: z.literal('orderedList'), attrs: z.object({ start: z.number().int().min(0).max(100_000).optional() }).strict().optional(), content: z.array(ListItemSchema).max(1000) }).strict(),
     FigureSchema,
     z.object({ type: z.literal('gallery'), content: z.array(FigureSchema).min(1).max(200) }).strict(),
+    z.object({ type: z.literal('audio'), attrs: AudioAttrsSchema }).strict(),
     z.object({ type: z.literal('embed'), attrs: z.object({ provider: z.enum(EMBED_PROVIDERS), url: z.string().url().max(2048).regex(/^https:\/\//), title: z.string().max(500).optional() }).strict() }).strict(),
     z.object({ type: z.literal('box'), content: z.array(BlockSchema).max(500) }).strict(),
     z.object({ type: z.literal('horizontalRule') }).strict(),
@@ -105,7 +118,7 @@ export function inlineText(content: Inline[] | undefined): string {
   return (content ?? []).map((n) => (n.type === 'text' ? n.text : '\n')).join('');
 }
 
-/** Text of the document in reading order: paragraphs, headings, list items and captions. */
+/** Text of the document in reading order: paragraphs, headings, list items, captions and audio titles. */
 export function blockTexts(doc: Doc): string[] {
   const out: string[] = [];
   const walk = (blocks: Block[]) => {
@@ -129,6 +142,10 @@ export function blockTexts(doc: Doc): string[] {
         case 'gallery':
           for (const f of b.content) if (f.attrs.caption) out.push(f.attrs.caption);
           break;
+        case 'audio':
+          if (b.attrs.title) out.push(b.attrs.title);
+          if (b.attrs.caption) out.push(b.attrs.caption);
+          break;
         case 'embed':
         case 'horizontalRule':
           break;
@@ -149,6 +166,20 @@ export function figures(doc: Doc): FigureAttrs[] {
     for (const b of blocks) {
       if (b.type === 'figure') out.push(b.attrs);
       else if (b.type === 'gallery') out.push(...b.content.map((f) => f.attrs));
+      else if (b.type === 'blockquote' || b.type === 'box') walk(b.content);
+      else if (b.type === 'bulletList' || b.type === 'orderedList') for (const li of b.content) walk(li.content);
+    }
+  };
+  walk(doc.content);
+  return out;
+}
+
+/** The audio blocks of the document, in reading order (inside boxes, quotes and lists too). */
+export function audios(doc: Doc): AudioAttrs[] {
+  const out: AudioAttrs[] = [];
+  const walk = (blocks: Block[]) => {
+    for (const b of blocks) {
+      if (b.type === 'audio') out.push(b.attrs);
       else if (b.type === 'blockquote' || b.type === 'box') walk(b.content);
       else if (b.type === 'bulletList' || b.type === 'orderedList') for (const li of b.content) walk(li.content);
     }

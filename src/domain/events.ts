@@ -25,6 +25,8 @@ export type ContentEvent =
   | { type: 'settings.changed' }
   /** The managing editor changed the home page's lead or featured slots. */
   | { type: 'home.curated' }
+  /** The "Đọc nhiều" (most read) ranking shown on the home and category pages changed (src/cache/views.ts). */
+  | { type: 'popular.changed' }
   | { type: 'taxonomy.changed' };
 
 export type ContentEventListener = (event: ContentEvent) => void | Promise<void>;

@@ -2,13 +2,14 @@ import { loadSharp } from './sharp.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { insertMedia } from '../storage/content.ts';
-import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, storeImage, type StoredImage } from './store.ts';
+import { MAX_AUDIO_BYTES, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, storeAudio, storeImage, type StoredAudio, type StoredImage } from './store.ts';
+import { sniffAudio, type AudioInfo } from './audio.ts';
 import { ensureVariant, widthsFor, widthVariantKey, VARIANT_FORMATS } from './variants.ts';
 import { nfc } from '../domain/vietnamese.ts';
 
 /**
- * Newsroom uploads: the file is checked by its content (real JPEG/PNG/WebP/GIF/AVIF), its size and
- * its pixel count (a small file that decodes to gigapixels is refused before decoding); location
+ * Newsroom uploads: the file is checked by its content (real JPEG/PNG/WebP/GIF/AVIF, or MP3/M4A/Ogg audio), its size
+ * and, for images, its pixel count (a small file that decodes to gigapixels is refused before decoding); location
  * data is removed (EXIF GPS, XMP) while the photographer's credit and copyright are kept.
  */
 
@@ -68,6 +69,7 @@ export function readExif(exif: Buffer | undefined): ExifFacts {
 }
 
 export interface PreparedImage {
+  kind: 'image';
   data: Buffer;
   format: string;
   credit: string;
@@ -76,14 +78,32 @@ export interface PreparedImage {
   cleaned: boolean;
 }
 
+/** An audio file, stored as it came (its bytes are what players seek in). */
+export interface PreparedAudio {
+  kind: 'audio';
+  data: Buffer;
+  format: AudioInfo['format'];
+  audio: AudioInfo;
+  credit: string;
+  caption: string;
+  cleaned: false;
+}
+
+const MB = (bytes: number) => Math.round(bytes / 1024 / 1024);
+export const NOT_MEDIA = 'Tệp không phải ảnh (JPEG, PNG, WebP, GIF, AVIF) hay âm thanh (MP3, M4A, Ogg) hợp lệ.';
+
 /** Checks an upload and returns the bytes to store. */
-export async function prepareUpload(data: Buffer): Promise<PreparedImage> {
-  const sharp = await loadSharp();
+export async function prepareUpload(data: Buffer): Promise<PreparedImage | PreparedAudio> {
   if (data.length === 0) throw new UploadError('Tệp rỗng.', 422);
-  if (data.length > MAX_IMAGE_BYTES) throw new UploadError(`Tệp quá lớn (tối đa ${Math.round(MAX_IMAGE_BYTES / 1024 / 1024)} MB).`, 413);
+  if (data.length > MAX_AUDIO_BYTES) throw new UploadError(`Tệp quá lớn (tối đa ${MB(MAX_AUDIO_BYTES)} MB với âm thanh, ${MB(MAX_IMAGE_BYTES)} MB với ảnh).`, 413);
+  // Audio headers are read without a decoder; only what they name as MP3, M4A or Ogg is taken as audio.
+  const audio = sniffAudio(data);
+  if (audio) return { kind: 'audio', data, format: audio.format, audio, credit: '', caption: '', cleaned: false };
+  const sharp = await loadSharp();
+  if (data.length > MAX_IMAGE_BYTES) throw new UploadError(`Ảnh quá lớn (tối đa ${MB(MAX_IMAGE_BYTES)} MB).`, 413);
   // Header only (no pixels decoded), so the pixel count below can be refused with a clear message.
   const meta = await sharp(data, { limitInputPixels: false, animated: true }).metadata().catch(() => null);
-  if (!meta?.format || !ALLOWED.has(meta.format) || !meta.width || !meta.height) throw new UploadError('Tệp không phải ảnh JPEG, PNG, WebP, GIF hoặc AVIF hợp lệ.', 415);
+  if (!meta?.format || !ALLOWED.has(meta.format) || !meta.width || !meta.height) throw new UploadError(NOT_MEDIA, 415);
   if (meta.format === 'heif' && meta.compression !== 'av1') throw new UploadError('Chỉ nhận ảnh HEIF dạng AVIF.', 415);
   const frameHeight = meta.pageHeight ?? meta.height;
   const pixels = meta.width * frameHeight * Math.max(1, meta.pages ?? 1);
@@ -94,7 +114,7 @@ export async function prepareUpload(data: Buffer): Promise<PreparedImage> {
   await sharp(data, { limitInputPixels: MAX_IMAGE_PIXELS, animated: true }).stats().catch(() => {
     throw new UploadError('Tệp ảnh bị hỏng hoặc không đọc được.', 422);
   });
-  if (!meta.exif && !meta.xmp && !meta.iptc) return { data, format: meta.format, credit, caption: facts.description, cleaned: false };
+  if (!meta.exif && !meta.xmp && !meta.iptc) return { kind: 'image', data, format: meta.format, credit, caption: facts.description, cleaned: false };
   // Re-encode without metadata (sharp drops it by default), turning the image upright and writing back
   // only the credit fields and the colour profile.
   const ifd0: Record<string, string> = {};
@@ -118,7 +138,7 @@ export async function prepareUpload(data: Buffer): Promise<PreparedImage> {
     default:
       img = img.avif({ quality: 70 });
   }
-  return { data: await img.toBuffer(), format: meta.format, credit, caption: facts.description, cleaned: true };
+  return { kind: 'image', data: await img.toBuffer(), format: meta.format, credit, caption: facts.description, cleaned: true };
 }
 
 export interface UploadedMedia {
@@ -133,17 +153,26 @@ export interface UploadedMedia {
   credit: string;
   alt: string;
   createdAt: string;
-  /** Responsive variants made at upload (AVIF, WebP and a JPEG fallback); other sizes are made on first request. */
+  kind: MediaKind;
+  /** Seconds, for audio whose headers tell it; null otherwise. */
+  duration: number | null;
+  /** Responsive variants made at upload (AVIF, WebP and a JPEG fallback); other sizes are made on first request. None for audio. */
   variants: string[];
 }
+
+export type MediaKind = 'image' | 'audio';
+/** What a library row holds, by its stored type. */
+export const mediaKind = (mime: string): MediaKind => (mime.startsWith('audio/') ? 'audio' : 'image');
+/** A row's duration in seconds (stored in milliseconds). */
+export const durationSeconds = (ms: number | null | undefined): number | null => (typeof ms === 'number' && ms > 0 ? Math.round(ms) / 1000 : null);
 
 /** Width made at upload time: what an article figure asks for first. */
 export const UPLOAD_VARIANT_WIDTH = 960;
 
-/** An image checked, cleaned and written to the content-addressed store, not yet in the library. */
+/** An image (checked and cleaned) or an audio file (checked) written to the content-addressed store, not yet in the library. */
 export interface StagedUpload {
   fileName: string;
-  stored: StoredImage;
+  stored: StoredImage | StoredAudio;
   caption: string;
   credit: string;
 }
@@ -153,27 +182,31 @@ export async function stageUpload(mediaDir: string, input: { fileName: string; d
   const prepared = await prepareUpload(input.data);
   let stored: StoredImage;
   try {
-    stored = await storeImage(mediaDir, prepared.data);
+    stored = prepared.kind === 'audio' ? await storeAudio(mediaDir, prepared.data) : await storeImage(mediaDir, prepared.data);
   } catch (err) {
     // A disk or permission failure is ours, not the file's: a plain 500, logged, with no server path in the answer.
     if (typeof (err as NodeJS.ErrnoException).syscall === 'string') throw err;
     throw new UploadError((err as Error).message, 422);
   }
-  const fileName = nfc(input.fileName.replace(/[\\/]/g, '_').slice(0, 300)) || 'anh';
+  const fileName = nfc(input.fileName.replace(/[\\/]/g, '_').slice(0, 300)) || (prepared.kind === 'audio' ? 'am-thanh' : 'anh');
   return { fileName, stored, caption: prepared.caption, credit: prepared.credit };
 }
 
-/** Puts a staged image in the library (call in the transaction that records it). */
+/** Puts a staged file in the library (call in the transaction that records it). */
 export async function recordUpload(db: Kysely<Database>, staged: StagedUpload): Promise<number> {
   const { stored } = staged;
-  return insertMedia(db, { fileName: staged.fileName, storageKey: stored.storageKey, mime: stored.mime, width: stored.width, height: stored.height, byteSize: stored.byteSize, caption: staged.caption, credit: staged.credit, sha256: stored.sha256 });
+  const id = await insertMedia(db, { fileName: staged.fileName, storageKey: stored.storageKey, mime: stored.mime, width: stored.width, height: stored.height, byteSize: stored.byteSize, caption: staged.caption, credit: staged.credit, sha256: stored.sha256 });
+  if ('durationMs' in stored && stored.durationMs) await db.updateTable('media').set({ duration_ms: stored.durationMs }).where('id', '=', id).execute();
+  return id;
 }
 
 /** After the commit: the variants a figure asks for first, and the library item as the API shows it. */
 export async function finishUpload(db: Kysely<Database>, mediaDir: string, id: number, staged: StagedUpload): Promise<UploadedMedia> {
   const { stored } = staged;
-  const widths = widthsFor(stored.width, [UPLOAD_VARIANT_WIDTH]);
-  const width = widths[0] ?? (widthsFor(stored.width).at(-1) as number | undefined);
+  const kind = mediaKind(stored.mime);
+  // Audio has no pixels: no variant is ever made for it.
+  const widths = kind === 'audio' ? [] : widthsFor(stored.width, [UPLOAD_VARIANT_WIDTH]);
+  const width = kind === 'audio' ? undefined : (widths[0] ?? (widthsFor(stored.width).at(-1) as number | undefined));
   const variants: string[] = [];
   if (width) {
     for (const format of VARIANT_FORMATS) {
@@ -182,7 +215,7 @@ export async function finishUpload(db: Kysely<Database>, mediaDir: string, id: n
     }
   }
   const row = await db.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  return { id, fileName: row.file_name, url: `/media/${stored.storageKey}`, mime: row.mime, width: row.width, height: row.height, byteSize: row.byte_size, caption: row.caption, credit: row.credit, alt: row.alt, createdAt: row.created_at, variants };
+  return { id, fileName: row.file_name, url: `/media/${stored.storageKey}`, mime: row.mime, width: row.width, height: row.height, byteSize: row.byte_size, caption: row.caption, credit: row.credit, alt: row.alt, createdAt: row.created_at, kind, duration: durationSeconds(row.duration_ms), variants };
 }
 
 export async function saveUpload(db: Kysely<Database>, mediaDir: string, input: { fileName: string; data: Buffer }): Promise<UploadedMedia> {

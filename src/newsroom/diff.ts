@@ -6,7 +6,7 @@ export type Change =
   | { field: string; before: unknown; after: unknown }
   | { field: 'body'; lines: Array<{ op: 'same' | 'add' | 'remove'; text: string }> };
 
-const FIELDS = ['title', 'shortTitle', 'sapo', 'type', 'categoryId', 'coverMediaId', 'seoTitle', 'seoDescription', 'slug', 'tags', 'bylines'] as const;
+const FIELDS = ['title', 'shortTitle', 'sapo', 'type', 'categoryId', 'coverMediaId', 'seoTitle', 'seoDescription', 'slug', 'tags', 'bylines', 'relatedIds'] as const;
 
 export function diffSnapshots(before: StorySnapshot | undefined, after: StorySnapshot): Change[] {
   const out: Change[] = [];

@@ -6,12 +6,12 @@ import { articlePath, ARTICLE_STATUSES, type ArticleStatus } from '../domain/art
 import { can, scopeOf, type Actor, type StoryRef } from '../domain/permissions.ts';
 import { highestRank } from '../domain/roles.ts';
 import { allowedActions, canDelete, checkTransition, editPermission, statusAfterEdit, type CorrectionState, type StoryAction, type TransitionAction, type WorkflowState } from '../domain/workflow.ts';
-import { figures, parseDoc, type Doc } from '../domain/document.ts';
+import { audios, figures, parseDoc, type Doc } from '../domain/document.ts';
 import { nfc, slugify, SLUG_FALLBACK } from '../domain/vietnamese.ts';
 import { loadMembership } from '../cache/invalidation.ts';
 import { foldedWordPattern } from '../search/vietnamese-text.ts';
 import { nowIso } from '../storage/content.ts';
-import { acquireLock, addRevision, ensureMeta, getLock, getMeta, getRevision, readSnapshot, releaseLock, writeSnapshot, type EditLock, type StorySnapshot } from '../storage/newsroom-articles.ts';
+import { acquireLock, addRevision, ensureMeta, getLock, getMeta, getRevision, MAX_RELATED_PICKS, readSnapshot, releaseLock, writeSnapshot, type EditLock, type StorySnapshot } from '../storage/newsroom-articles.ts';
 import { appendAudit } from '../storage/newsroom-audit.ts';
 import { syncArticleMedia } from '../storage/media.ts';
 import { indexArticle } from '../search/indexer.ts';
@@ -47,6 +47,8 @@ export interface StoryInput {
   slug?: string;
   tags?: string[];
   bylines?: Array<{ personId: number } | { name: string }>;
+  /** The editor's "Tin liên quan": story ids in order, at most MAX_RELATED_PICKS, never the story itself. */
+  relatedIds?: number[];
   /** Public note shown with a correction of a published story. */
   correctionNote?: string;
   autosave?: boolean;
@@ -68,6 +70,9 @@ export interface StoryView {
   slug: string;
   tags: string[];
   bylines: Array<{ personId: number } | { name: string }>;
+  relatedIds: number[];
+  /** The picks the caller may see (stories they may open, and published ones), in order: never a hidden title. */
+  related: RelatedPick[];
   authorId: number | null;
   version: number;
   publishedAt: string | null;
@@ -85,6 +90,12 @@ export interface StoryView {
   deletedAt: string | null;
   lock: EditLock | null;
   allowedActions: StoryAction[];
+}
+
+export interface RelatedPick {
+  id: number;
+  title: string;
+  status: ArticleStatus;
 }
 
 interface Loaded {
@@ -117,12 +128,13 @@ export async function getStoryView(db: Db, user: User, id: number): Promise<Stor
 async function view(db: Db, user: User | null, l: Loaded): Promise<StoryView> {
   const pending = l.meta.pending_revision_id !== null ? await getRevision(db, l.article.id, l.meta.pending_revision_id) : undefined;
   const content = pending?.content ?? (await readSnapshot(db, l.article.id))!;
-  const lock = (await getLock(db, l.article.id)) ?? null;
+  const [lock, related] = await Promise.all([getLock(db, l.article.id), relatedPicks(db, user, content.relatedIds)]);
   return {
     id: l.article.id,
     url: articlePath(l.article),
     status: l.state.status,
     ...content,
+    related,
     authorId: l.meta.author_id,
     version: l.meta.version,
     publishedAt: l.article.published_at,
@@ -137,27 +149,81 @@ async function view(db: Db, user: User | null, l: Loaded): Promise<StoryView> {
     scheduledAt: l.meta.scheduled_at,
     deleted: l.state.deleted,
     deletedAt: l.meta.deleted_at,
-    lock,
+    lock: lock ?? null,
     allowedActions: user ? allowedActions(actorOf(user), l.ref, l.state) : [],
   };
+}
+
+/**
+ * Titles of picked stories, for the editor's list: those the caller may open in the newsroom, and published ones (their
+ * title is on the reader site anyway). Others stay ids only. One query for the list.
+ */
+async function relatedPicks(db: Db, user: User | null, ids: number[]): Promise<RelatedPick[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('articles')
+    .leftJoin('newsroom_articles as n', 'n.article_id', 'articles.id')
+    .select(['articles.id', 'articles.title', 'articles.status', 'articles.category_id', 'n.author_id', 'n.deleted_at'])
+    .where('articles.id', 'in', ids)
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    if (!r) return [];
+    const isPublic = r.status === 'published' && (r.deleted_at ?? null) === null;
+    const mayOpen = !!user && can(actorOf(user), 'view', { authorId: r.author_id ?? null, categoryId: r.category_id });
+    return isPublic || mayOpen ? [{ id, title: r.title, status: r.status as ArticleStatus }] : [];
+  });
+}
+
+/**
+ * Checks the picks a request gives: at most MAX_RELATED_PICKS, each once, never the story itself, every one an existing
+ * story. With `prune` (restoring an old revision) the ones no longer possible are dropped instead of refused.
+ */
+async function checkRelated(db: Db, articleId: number | null, ids: number[], prune: boolean): Promise<number[]> {
+  const fail = (message: string) => {
+    throw new NewsroomError('validation', message, { errors: [{ path: 'relatedIds', message }] });
+  };
+  let list = ids;
+  if (prune) list = [...new Set(ids)].filter((id) => id !== articleId);
+  const self = list.find((id) => id === articleId);
+  if (self !== undefined) fail(`Không thể chọn chính tin bài này (mã ${self}) làm tin liên quan.`);
+  const twice = list.find((id, i) => list.indexOf(id) !== i);
+  if (twice !== undefined) fail(`Tin liên quan mã ${twice} được chọn hai lần.`);
+  if (list.length === 0) return list;
+  const found = new Set((await db.selectFrom('articles').select('id').where('id', 'in', list).execute()).map((r) => r.id));
+  if (prune) return list.filter((id) => found.has(id)).slice(0, MAX_RELATED_PICKS);
+  const missing = list.filter((id) => !found.has(id));
+  if (missing.length) fail(`Tin liên quan không tồn tại (mã ${missing.join(', ')}).`);
+  if (list.length > MAX_RELATED_PICKS) fail(`Chỉ chọn được tối đa ${MAX_RELATED_PICKS} tin liên quan.`);
+  return list;
 }
 
 async function categoryExists(db: Db, id: number): Promise<boolean> {
   return !!(await db.selectFrom('categories').select('id').where('id', '=', id).executeTakeFirst());
 }
 
-async function mediaExists(db: Db, id: number): Promise<boolean> {
-  return !!(await db.selectFrom('media').select('id').where('id', '=', id).executeTakeFirst());
+async function mediaMime(db: Db, id: number): Promise<string | undefined> {
+  return (await db.selectFrom('media').select('mime').where('id', '=', id).executeTakeFirst())?.mime;
 }
 
 async function validateRefs(db: Db, s: StorySnapshot): Promise<void> {
   if (!(await categoryExists(db, s.categoryId))) throw new NewsroomError('validation', 'Chuyên mục không tồn tại.', { errors: [{ path: 'categoryId', message: 'Chuyên mục không tồn tại' }] });
-  if (s.coverMediaId !== null && !(await mediaExists(db, s.coverMediaId))) throw new NewsroomError('validation', 'Ảnh đại diện không tồn tại.', { errors: [{ path: 'coverMediaId', message: 'Ảnh không tồn tại' }] });
+  if (s.coverMediaId !== null) {
+    const mime = await mediaMime(db, s.coverMediaId);
+    if (mime === undefined) throw new NewsroomError('validation', 'Ảnh đại diện không tồn tại.', { errors: [{ path: 'coverMediaId', message: 'Ảnh không tồn tại' }] });
+    if (mime.startsWith('audio/')) throw new NewsroomError('validation', 'Ảnh đại diện phải là ảnh, không phải tệp âm thanh.', { errors: [{ path: 'coverMediaId', message: 'Không phải ảnh' }] });
+  }
   const figureIds = [...new Set(figures(s.body).flatMap((f) => (typeof f.mediaId === 'number' ? [f.mediaId] : [])))];
-  if (figureIds.length) {
-    const found = await db.selectFrom('media').select('id').where('id', 'in', figureIds).execute();
-    const missing = figureIds.filter((id) => !found.some((r) => r.id === id));
+  const audioIds = [...new Set(audios(s.body).map((a) => a.mediaId))];
+  if (figureIds.length || audioIds.length) {
+    const found = new Map((await db.selectFrom('media').select(['id', 'mime']).where('id', 'in', [...figureIds, ...audioIds]).execute()).map((r) => [r.id, r.mime]));
+    const missing = figureIds.filter((id) => !found.has(id));
     if (missing.length) throw new NewsroomError('validation', `Ảnh trong bài không có trong thư viện (mã ${missing.join(', ')}).`, { errors: [{ path: 'body', message: 'Ảnh không tồn tại' }] });
+    // A player needs a sound file and a picture an image: the reader page could draw neither the other way round.
+    if (figureIds.some((id) => found.get(id)!.startsWith('audio/'))) throw new NewsroomError('validation', 'Khối ảnh trong bài đang dùng một tệp âm thanh.', { errors: [{ path: 'body', message: 'Không phải ảnh' }] });
+    const noSound = audioIds.filter((id) => !found.get(id)?.startsWith('audio/'));
+    if (noSound.length) throw new NewsroomError('validation', `Âm thanh trong bài không có trong thư viện (mã ${noSound.join(', ')}).`, { errors: [{ path: 'body', message: 'Âm thanh không tồn tại' }] });
   }
   const personIds = s.bylines.flatMap((b) => ('personId' in b ? [b.personId] : []));
   if (personIds.length) {
@@ -182,6 +248,7 @@ function merge(base: StorySnapshot, input: StoryInput): StorySnapshot {
     slug: input.slug ?? (base.slug || slugify(title) || SLUG_FALLBACK.article),
     tags: input.tags !== undefined ? input.tags.map((t) => nfc(t.trim())).filter(Boolean) : base.tags,
     bylines: input.bylines !== undefined ? input.bylines.map((b) => ('name' in b ? { name: nfc(b.name.trim()) } : b)) : base.bylines,
+    relatedIds: input.relatedIds !== undefined ? [...input.relatedIds] : base.relatedIds,
   };
 }
 
@@ -212,9 +279,10 @@ export async function createStory(ctx: AppContext, who: { user: User; meta: Requ
     // Signed by whoever writes it unless told otherwise (a story without a byline showed no author on the site);
     // the writer changes or clears it in the bylines field.
     const signedBy = who.user.name.trim() ? [{ name: nfc(who.user.name.trim()) }] : [];
-    const snapshot = merge({ title: '', shortTitle: '', sapo: '', body: { type: 'doc', content: [] }, type: 'standard', categoryId: input.categoryId, coverMediaId: null, seoTitle: '', seoDescription: '', slug: '', tags: [], bylines: signedBy }, input);
+    const snapshot = merge({ title: '', shortTitle: '', sapo: '', body: { type: 'doc', content: [] }, type: 'standard', categoryId: input.categoryId, coverMediaId: null, seoTitle: '', seoDescription: '', slug: '', tags: [], bylines: signedBy, relatedIds: [] }, input);
     if (!snapshot.slug) snapshot.slug = slugify(snapshot.title) || SLUG_FALLBACK.article;
     await validateRefs(trx, snapshot);
+    snapshot.relatedIds = await checkRelated(trx, null, snapshot.relatedIds, false);
     const now = nowIso();
     const row = await trx
       .insertInto('articles')
@@ -261,6 +329,7 @@ export async function updateStory(ctx: AppContext, who: { user: User; meta: Requ
       const base = l.meta.pending_revision_id !== null ? (await getRevision(trx, id, l.meta.pending_revision_id))!.content : (await readSnapshot(trx, id))!;
       const next = merge(base, input);
       await validateRefs(trx, next);
+      if (input.relatedIds !== undefined) next.relatedIds = await checkRelated(trx, id, next.relatedIds, kind === 'restore');
       const note = input.correctionNote !== undefined ? nfc(input.correctionNote.trim()) : ((l.meta.pending_revision_id !== null ? (await getRevision(trx, id, l.meta.pending_revision_id))?.note : '') ?? '');
       const revisionId = await addRevision(trx, id, 'correction', next, who.user.id, note, now);
       await trx.updateTable('newsroom_articles').set({ pending_revision_id: revisionId, live_revision_id: liveRevisionId, correction_state: l.state.correction ?? 'draft' }).where('article_id', '=', id).execute();
@@ -271,6 +340,7 @@ export async function updateStory(ctx: AppContext, who: { user: User; meta: Requ
     }
     const next = merge((await readSnapshot(trx, id))!, input);
     await validateRefs(trx, next);
+    if (input.relatedIds !== undefined) next.relatedIds = await checkRelated(trx, id, next.relatedIds, kind === 'restore');
     await writeSnapshot(trx, id, next, now);
     const status = statusAfterEdit(l.state.status);
     const voided = status !== l.state.status;

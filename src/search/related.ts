@@ -236,3 +236,18 @@ export async function relatedArticles(db: Db, articleId: number, limit = 6): Pro
   await refreshRelated(db, articleId);
   return read();
 }
+
+/**
+ * The editor's picks ("Tin liên quan", migration 013) of a story, in their order, with their status: one indexed query.
+ * Unpublished ones come back too, so the page can depend on them (a pick published later re-renders it); the caller
+ * shows the published ones only.
+ */
+export async function pickedArticles(db: Db, articleId: number): Promise<Array<ArticleSummary & { status: string }>> {
+  return db
+    .selectFrom('article_related_picks as p')
+    .innerJoin('articles', 'articles.id', 'p.related_id')
+    .select([...SUMMARY_COLUMNS, 'articles.status'])
+    .where('p.article_id', '=', articleId)
+    .orderBy('p.position')
+    .execute();
+}

@@ -164,9 +164,9 @@ describe.each(engines)('article_media kept in step with stories on $engine', ({ 
 
     // The database as it was before 011: no table, no record of the migration.
     await sql`DROP TABLE article_media`.execute(store.db);
-    await sql`DELETE FROM schema_migrations WHERE name = '011_article_media'`.execute(store.db);
+    await sql`DELETE FROM schema_migrations WHERE name >= '011'`.execute(store.db);
     const ran = await migrateToLatest(store.db as unknown as Kysely<unknown>, store.engine);
-    expect(ran).toEqual(['011_article_media']);
+    expect(ran[0]).toBe('011_article_media');
     expect(await allLinks()).toEqual(expected);
 
     const ctx011 = { engine: store.engine, id: store.engine === 'postgres' ? ('serial' as const) : ('integer' as const) };

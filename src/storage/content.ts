@@ -175,6 +175,8 @@ export interface ArticleInput {
   tags?: string[];
   /** People of the newsroom (by person id) or free-text contributor names, in byline order. */
   bylines?: Array<{ personId: number } | { name: string }>;
+  /** The editor's "Tin liên quan" (story ids, in order); see setArticleRelated. */
+  relatedIds?: number[];
 }
 
 /** Creates an article with its tags and bylines. Call inside a transaction to make it atomic with other writes. */
@@ -204,6 +206,7 @@ export async function createArticle(db: Db, input: ArticleInput): Promise<number
     .executeTakeFirstOrThrow();
   await setArticleTags(db, row.id, input.tags ?? []);
   await setArticleBylines(db, row.id, input.bylines ?? []);
+  await setArticleRelated(db, row.id, input.relatedIds ?? []);
   await syncArticleMedia(db, row.id);
   await indexArticle(db, row.id);
   return row.id;
@@ -231,6 +234,20 @@ export async function setArticleBylines(db: Db, articleId: number, bylines: Arra
       .values('personId' in b ? { article_id: articleId, position: position++, person_id: b.personId, name: '' } : { article_id: articleId, position: position++, person_id: null, name: nfc(b.name.trim()) })
       .execute();
   }
+}
+
+/**
+ * The editor's "Tin liên quan" of a story, in order (migration 013). Never the story itself, each story once, and only
+ * stories that exist: the newsroom refuses the others with a message first (src/newsroom/stories.ts); here a pick
+ * removed since (a correction staged before its story was deleted) is left out instead of failing the write.
+ */
+export async function setArticleRelated(db: Db, articleId: number, ids: readonly number[]): Promise<void> {
+  await db.deleteFrom('article_related_picks').where('article_id', '=', articleId).execute();
+  const wanted = [...new Set(ids)].filter((id) => id !== articleId);
+  if (wanted.length === 0) return;
+  const found = new Set((await db.selectFrom('articles').select('id').where('id', 'in', wanted).execute()).map((r) => r.id));
+  const rows = wanted.filter((id) => found.has(id)).map((related_id, position) => ({ article_id: articleId, position, related_id }));
+  if (rows.length) await db.insertInto('article_related_picks').values(rows).execute();
 }
 
 export async function getArticle(db: Db, id: number): Promise<ArticleRow | undefined> {

@@ -15,8 +15,10 @@ export function mediaSearchText(m: { caption: string; alt: string; file_name: st
 }
 
 /** The library, newest first; `q` matches caption, alt text or file name without regard to accents or case; `unused`: images no story uses. */
-export async function listMedia(db: Db, f: { q?: string; unused?: boolean; limit: number; offset: number }): Promise<{ rows: MediaRow[]; total: number }> {
+export async function listMedia(db: Db, f: { q?: string; unused?: boolean; kind?: 'image' | 'audio'; limit: number; offset: number }): Promise<{ rows: MediaRow[]; total: number }> {
   let q = db.selectFrom('media');
+  // Audio rows are typed audio/…; everything else in the library is an image.
+  if (f.kind) q = q.where('mime', f.kind === 'audio' ? 'like' : 'not like', 'audio/%');
   if (f.unused) q = q.where(({ not, exists, selectFrom }) => not(exists(selectFrom('article_media').select('article_media.media_id').whereRef('article_media.media_id', '=', 'media.id'))));
   if (f.q?.trim()) {
     const pattern = foldedWordPattern(f.q);
@@ -56,7 +58,7 @@ export async function refillMediaSearch(db: Db, batch = 500): Promise<number> {
 
 // ---------- where each image is used (article_media, migration 011) ----------
 
-export const MEDIA_ROLES = ['cover', 'figure', 'gallery'] as const;
+export const MEDIA_ROLES = ['cover', 'figure', 'gallery', 'audio'] as const;
 export type MediaRole = (typeof MEDIA_ROLES)[number];
 
 export interface MediaUse {
@@ -73,8 +75,8 @@ interface StoredContent {
 const isId = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
 /**
- * The images a story's content uses: its cover, the figures of its body (inside boxes, quotes and lists too) and the
- * images of its galleries. Reads the stored JSON loosely: a revision written by an older version still counts.
+ * The library files a story's content uses: its cover, the figures of its body (inside boxes, quotes and lists too),
+ * the images of its galleries and its audio blocks. Reads the stored JSON loosely: a revision written by an older version still counts.
  */
 export function mediaUsesOf(content: StoredContent): MediaUse[] {
   const out: MediaUse[] = [];
@@ -84,6 +86,7 @@ export function mediaUsesOf(content: StoredContent): MediaUse[] {
     for (const node of nodes as Array<{ type?: unknown; attrs?: { mediaId?: unknown }; content?: unknown }>) {
       if (!node || typeof node !== 'object') continue;
       if (node.type === 'figure' && isId(node.attrs?.mediaId)) out.push({ mediaId: node.attrs.mediaId, role: inGallery ? 'gallery' : 'figure' });
+      else if (node.type === 'audio' && isId(node.attrs?.mediaId)) out.push({ mediaId: node.attrs.mediaId, role: 'audio' });
       walk(node.content, inGallery || node.type === 'gallery');
     }
   };

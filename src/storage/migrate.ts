@@ -12,6 +12,9 @@ import * as m008 from './migrations/008_pg_folded_tsv.ts';
 import * as m009 from './migrations/009_media_search.ts';
 import * as m010 from './migrations/010_token_expiry.ts';
 import * as m011 from './migrations/011_article_media.ts';
+import * as m012 from './migrations/012_media_duration.ts';
+import * as m013 from './migrations/013_related_picks.ts';
+import * as m014 from './migrations/014_article_views.ts';
 
 export interface MigrationContext {
   engine: Engine;
@@ -36,6 +39,9 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['009_media_search', m009],
   ['010_token_expiry', m010],
   ['011_article_media', m011],
+  ['012_media_duration', m012],
+  ['013_related_picks', m013],
+  ['014_article_views', m014],
 ];
 
 export function registerMigration(name: string, mod: MigrationModule): void {

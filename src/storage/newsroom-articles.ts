@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ArticleRevisionRow, Database, NewsroomArticleRow } from './schema.ts';
 import { DocSchema, type Doc } from '../domain/document.ts';
-import { nowIso, setArticleBylines, setArticleTags } from './content.ts';
+import { nowIso, setArticleBylines, setArticleRelated, setArticleTags } from './content.ts';
 import { syncArticleMedia } from './media.ts';
 
 /** Per-story newsroom data, revisions and edit locks. Call inside a transaction when writing. */
@@ -22,16 +22,22 @@ export const SnapshotSchema = z.object({
   slug: z.string(),
   tags: z.array(z.string()),
   bylines: z.array(z.union([z.object({ personId: z.number().int() }), z.object({ name: z.string() })])),
+  /** The editor's "Tin liên quan", in order. Revisions made before migration 013 have none. */
+  relatedIds: z.array(z.number().int()).default([]),
 });
 export type StorySnapshot = z.infer<typeof SnapshotSchema> & { body: Doc };
+
+/** How many "Tin liên quan" an editor may pick for one story: as many as the reader's block shows. */
+export const MAX_RELATED_PICKS = 6;
 
 /** The content of the `articles` row (the live or working copy) as a snapshot. */
 export async function readSnapshot(db: Db, articleId: number): Promise<StorySnapshot | undefined> {
   const a = await db.selectFrom('articles').selectAll().where('id', '=', articleId).executeTakeFirst();
   if (!a) return undefined;
-  const [tags, bylines] = await Promise.all([
+  const [tags, bylines, related] = await Promise.all([
     db.selectFrom('article_tags').innerJoin('tags', 'tags.id', 'article_tags.tag_id').select('tags.name').where('article_tags.article_id', '=', articleId).orderBy('article_tags.position').execute(),
     db.selectFrom('article_bylines').select(['person_id', 'name']).where('article_id', '=', articleId).orderBy('position').execute(),
+    db.selectFrom('article_related_picks').select('related_id').where('article_id', '=', articleId).orderBy('position').execute(),
   ]);
   return {
     title: a.title,
@@ -46,10 +52,11 @@ export async function readSnapshot(db: Db, articleId: number): Promise<StorySnap
     slug: a.slug,
     tags: tags.map((t) => t.name),
     bylines: bylines.map((b) => (b.person_id !== null ? { personId: b.person_id } : { name: b.name })),
+    relatedIds: related.map((r) => r.related_id),
   };
 }
 
-/** Writes a snapshot into the `articles` row (with tags, bylines and the images it uses). */
+/** Writes a snapshot into the `articles` row (with tags, bylines, related picks and the images it uses). */
 export async function writeSnapshot(db: Db, articleId: number, s: StorySnapshot, updatedAt = nowIso()): Promise<void> {
   await db
     .updateTable('articles')
@@ -70,6 +77,7 @@ export async function writeSnapshot(db: Db, articleId: number, s: StorySnapshot,
     .execute();
   await setArticleTags(db, articleId, s.tags);
   await setArticleBylines(db, articleId, s.bylines);
+  await setArticleRelated(db, articleId, s.relatedIds);
   await syncArticleMedia(db, articleId);
 }
 

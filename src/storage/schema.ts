@@ -45,6 +45,8 @@ export interface MediaTable {
   created_at: string;
   /** Caption, alt text and file name folded for the library search (src/storage/media.ts, migration 009). */
   search_f: string;
+  /** Audio: milliseconds of playing time when its headers tell it (migration 012); null for images. */
+  duration_ms: number | null;
 }
 
 export interface ArticleTable {
@@ -256,4 +258,30 @@ export interface ArticleMediaTable {
 
 export interface Database {
   article_media: ArticleMediaTable;
+}
+
+// ---------- editor-picked related stories (migration 013) ----------
+
+/** One of the "Tin liên quan" an editor picked for a story, in order (position 0 first); see newsroom-articles.ts. */
+export interface ArticleRelatedPickTable {
+  article_id: number;
+  position: number;
+  related_id: number;
+}
+
+export interface Database {
+  article_related_picks: ArticleRelatedPickTable;
+}
+
+// ---------- reads per story and day (migration 014) ----------
+
+/** How many times a story's page was read on one day of the site's calendar (YYYY-MM-DD); see src/cache/views.ts. */
+export interface ArticleViewTable {
+  article_id: number;
+  day: string;
+  views: number;
+}
+
+export interface Database {
+  article_views: ArticleViewTable;
 }

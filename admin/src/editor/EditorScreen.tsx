@@ -10,9 +10,10 @@ import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { Library } from '../media/Library.tsx';
 import { countWords, editorToDoc, type PMNode } from './doc-convert.ts';
-import { Box, Embed, Figure, Gallery } from './extensions.ts';
+import { Audio, Box, Embed, Figure, Gallery } from './extensions.ts';
 import { rememberMedia } from './media-cache.ts';
 import { History } from './History.tsx';
+import { RelatedPicker, type RelatedItem } from './RelatedPicker.tsx';
 import { CoverPreview } from '../media/MediaName.tsx';
 import { ModalDialog } from '../lib/ModalDialog.tsx';
 import { Toasts } from '../lib/Messages.tsx';
@@ -42,8 +43,14 @@ interface Fields {
   coverMediaId: number | null;
   seoTitle: string;
   seoDescription: string;
+  /** The editor's "Tin liên quan", in order, with the titles to list them by. */
+  related: RelatedItem[];
 }
-type Patch = Omit<Fields, 'tags' | 'bylines'> & { body: { type: 'doc'; content: unknown[] }; tags: string[]; bylines: Array<{ personId: number } | { name: string }> };
+type Patch = Omit<Fields, 'tags' | 'bylines' | 'related'> & { body: { type: 'doc'; content: unknown[] }; tags: string[]; bylines: Array<{ personId: number } | { name: string }>; relatedIds: number[] };
+
+/** Picks by id as the form lists them: a title this person may see, else the id alone. `known`: titles already listed. */
+const relatedOf = (a: ArticleView, ids: number[] = a.relatedIds, known: RelatedItem[] = []): RelatedItem[] =>
+  ids.map((rid) => known.find((r) => r.id === rid) ?? a.related.find((r) => r.id === rid) ?? { id: rid, title: t('editor.relatedHidden', { id: rid }) });
 
 const splitList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
@@ -59,6 +66,7 @@ function fieldsOf(a: ArticleView, people: Map<number, string>): Fields {
     coverMediaId: a.coverMediaId,
     seoTitle: a.seoTitle,
     seoDescription: a.seoDescription,
+    related: relatedOf(a),
   };
 }
 
@@ -92,7 +100,7 @@ export default function EditorScreen({ id }: { id: number }) {
   const holdsLock = useRef(false);
   const [note, setNote] = useState('');
   const [scheduleAt, setScheduleAt] = useState('');
-  const [picker, setPicker] = useState<null | 'figure' | 'gallery' | 'cover'>(null);
+  const [picker, setPicker] = useState<null | 'figure' | 'gallery' | 'cover' | 'audio'>(null);
   const [showHistory, setShowHistory] = useState(false);
   const [words, setWords] = useState(0);
   const etag = useRef<string | null>(null);
@@ -105,11 +113,13 @@ export default function EditorScreen({ id }: { id: number }) {
     const f = fieldsRef.current;
     if (!f || !editor) return null;
     const byName = new Map([...peopleRef.current].map(([pid, name]) => [name.toLowerCase(), pid]));
+    const { related, ...rest } = f;
     return {
-      ...f,
+      ...rest,
       body: editorToDoc(editor.getJSON() as PMNode),
       tags: splitList(f.tags),
       bylines: splitList(f.bylines).map((name) => (byName.has(name.toLowerCase()) ? { personId: byName.get(name.toLowerCase())! } : { name })),
+      relatedIds: related.map((r) => r.id),
     };
   }, []);
 
@@ -185,6 +195,7 @@ export default function EditorScreen({ id }: { id: number }) {
       }),
       Figure,
       Gallery,
+      Audio,
       Embed,
       Box,
     ],
@@ -233,6 +244,8 @@ export default function EditorScreen({ id }: { id: number }) {
           // answers 412 and the writer gets the conflict notice instead of silently overwriting their changes.
           if (recovered.base) etag.current = recovered.base;
           f = { ...f, ...recovered.value, tags: recovered.value.tags.join(', '), bylines: recovered.value.bylines.map((b) => ('name' in b ? b.name : (pmap.get(b.personId) ?? ''))).join(', ') };
+          // Typing kept from before the field existed has no picks: those of the story stay.
+          if (recovered.value.relatedIds) f.related = relatedOf(r.data, recovered.value.relatedIds, f.related);
           body = recovered.value.body;
           setNotice(t('editor.recovered', { time: new Date(recovered.savedAt).toLocaleTimeString('vi-VN') }));
         }
@@ -384,7 +397,7 @@ export default function EditorScreen({ id }: { id: number }) {
 
   /** Set when the image dialog put images in the story: the cursor then goes back to the story, after them. */
   const insertedImages = useRef(false);
-  const openPicker = (kind: 'figure' | 'gallery' | 'cover') => {
+  const openPicker = (kind: 'figure' | 'gallery' | 'cover' | 'audio') => {
     insertedImages.current = false;
     setPicker(kind);
   };
@@ -403,7 +416,11 @@ export default function EditorScreen({ id }: { id: number }) {
     for (const m of items) rememberMedia(m.id, m.url);
     const attrs = (m: MediaItem) => ({ mediaId: m.id, fileName: m.fileName, width: m.width, height: m.height, alt: m.alt, caption: m.caption, credit: m.credit });
     if (picker === 'cover') setField('coverMediaId', items[0]?.id ?? null);
-    else if (picker === 'gallery') insertedImages.current = editor.chain().insertGallery(items.map(attrs)).run();
+    else if (picker === 'audio') {
+      // The library's caption and credit start the block's; the title is the writer's to give.
+      const m = items[0];
+      if (m) insertedImages.current = editor.chain().insertAudio({ mediaId: m.id, title: '', caption: m.caption, credit: m.credit }).run();
+    } else if (picker === 'gallery') insertedImages.current = editor.chain().insertGallery(items.map(attrs)).run();
     else if (items[0]) insertedImages.current = editor.chain().insertFigure(attrs(items[0])).run();
     setPicker(null);
   };
@@ -517,7 +534,7 @@ export default function EditorScreen({ id }: { id: number }) {
           <textarea id="f-sapo" className="sapo-input" rows={3} value={fields.sapo} readOnly={!canEdit} onChange={(e) => setField('sapo', e.target.value)} />
           {editingBar && (
             <div className="editor-sticky">
-              <Toolbar editor={editor} onImage={() => openPicker('figure')} onGallery={() => openPicker('gallery')} />
+              <Toolbar editor={editor} onImage={() => openPicker('figure')} onGallery={() => openPicker('gallery')} onAudio={() => openPicker('audio')} />
               {saveState}
             </div>
           )}
@@ -574,6 +591,7 @@ export default function EditorScreen({ id }: { id: number }) {
                 <option key={n} value={n} />
               ))}
             </datalist>
+            <RelatedPicker storyId={id} value={fields.related} disabled={!canEdit} onChange={(next) => setField('related', next)} />
             <p className="label">{t('editor.cover')}</p>
             {fields.coverMediaId ? <CoverPreview id={fields.coverMediaId} /> : <p className="muted">{t('editor.coverNone')}</p>}
             {canEdit && (
@@ -591,12 +609,12 @@ export default function EditorScreen({ id }: { id: number }) {
       {picker && (
         <ModalDialog labelledBy="picker-title" onClose={() => setPicker(null)} returnFocus={pickerReturnFocus}>
           <div className="dialog-head">
-            <h2 id="picker-title">{t('media.pick')}</h2>
+            <h2 id="picker-title">{t(picker === 'audio' ? 'media.pickAudio' : 'media.pick')}</h2>
             <button type="button" onClick={() => setPicker(null)}>
               {t('editor.close')}
             </button>
           </div>
-          <Library onChoose={choose} multiple={picker === 'gallery'} />
+          <Library key={picker === 'audio' ? 'audio' : 'image'} onChoose={choose} multiple={picker === 'gallery'} kind={picker === 'audio' ? 'audio' : 'image'} />
         </ModalDialog>
       )}
       {showHistory && (
@@ -624,7 +642,7 @@ function promptLink(editor: Editor) {
   else editor.chain().focus().extendMarkRange('link').setLink({ href: href.trim() }).run();
 }
 
-function Toolbar({ editor, onImage, onGallery }: { editor: Editor; onImage: () => void; onGallery: () => void }) {
+function Toolbar({ editor, onImage, onGallery, onAudio }: { editor: Editor; onImage: () => void; onGallery: () => void; onAudio: () => void }) {
   const [, force] = useState(0);
   useEffect(() => {
     const update = () => force((n) => n + 1);
@@ -654,6 +672,7 @@ function Toolbar({ editor, onImage, onGallery }: { editor: Editor; onImage: () =
       {b('editor.box', editor.isActive('box'), () => editor.chain().focus().toggleBox().run(), 'Control+Alt+B')}
       {b('editor.figure', false, onImage, 'Control+Alt+M')}
       {b('editor.gallery', false, onGallery)}
+      {b('editor.audio', false, onAudio)}
       {b('editor.embed', false, () => {
         const url = window.prompt(t('editor.embedPrompt'), 'https://');
         if (url && !editor.chain().focus().insertEmbed(url).run()) window.alert(t('editor.embedInvalid'));

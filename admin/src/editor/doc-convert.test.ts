@@ -17,7 +17,10 @@ const EDITOR_JSON: PMNode = {
     { type: 'gallery', content: [{ type: 'figure', attrs: { mediaId: 8, fileName: '', width: null, height: null, alt: '', caption: '', credit: '' } }] },
     { type: 'embed', attrs: { provider: 'youtube', url: 'https://www.youtube.com/watch?v=abc', title: null } },
     { type: 'embed', attrs: { provider: 'other', url: 'javascript:alert(1)', title: null } },
-    { type: 'box', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Hộp' }] }] },
+    { type: 'embed', attrs: { provider: 'youtube', url: 'https://youtu.be/AbCdEfGhIj0', title: '  Lễ hội đua thuyền  ' } },
+    { type: 'audio', attrs: { mediaId: 12, title: 'Bản tin sáng', caption: 'Đọc báo cùng phóng viên', credit: 'Giọng đọc: Thu Hà' } },
+    { type: 'audio', attrs: { mediaId: null, title: 'Chưa có tệp', caption: '', credit: '' } },
+    { type: 'box', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Hộp' }] }, { type: 'audio', attrs: { mediaId: '13', title: null, caption: '', credit: '' } }] },
     { type: 'horizontalRule' },
     { type: 'codeBlock', attrs: { language: null }, content: [{ type: 'text', text: 'mã' }] },
     { type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'link', attrs: { href: 'javascript:alert(1)' } }, { type: 'highlight' }] }] },
@@ -31,14 +34,19 @@ describe('editor JSON to stored body', () => {
     const doc = editorToDoc(EDITOR_JSON);
     expect(() => DocSchema.parse(doc)).not.toThrow();
     expect(parseDoc(doc)).toEqual(doc);
-    expect(doc.content.map((b) => b.type)).toEqual(['paragraph', 'heading', 'heading', 'bulletList', 'orderedList', 'orderedList', 'blockquote', 'figure', 'gallery', 'embed', 'box', 'horizontalRule', 'paragraph', 'paragraph']);
+    expect(doc.content.map((b) => b.type)).toEqual(['paragraph', 'heading', 'heading', 'bulletList', 'orderedList', 'orderedList', 'blockquote', 'figure', 'gallery', 'embed', 'embed', 'audio', 'box', 'horizontalRule', 'paragraph', 'paragraph']);
     expect(doc.content[0]).toEqual({ type: 'paragraph', content: [{ type: 'text', text: 'Mở đầu ' }, { type: 'text', text: 'đậm', marks: [{ type: 'bold' }] }, { type: 'text', text: ' và ' }, { type: 'text', text: 'liên kết', marks: [{ type: 'link', attrs: { href: 'https://example.vn' } }, { type: 'italic' }] }] });
     expect(doc.content[2]).toEqual({ type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'Quá to' }] });
     expect(doc.content[4]).toEqual({ type: 'orderedList', content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Hai' }] }] }] });
     expect(doc.content[5]).toMatchObject({ attrs: { start: 3 } });
     expect(doc.content[7]).toEqual({ type: 'figure', attrs: { mediaId: 7, fileName: 'cho.jpg', width: 1200, height: 800, alt: 'Chợ', caption: 'Chợ phiên sáng sớm', credit: 'Ảnh: Lê A' } });
     expect(doc.content[9]).toEqual({ type: 'embed', attrs: { provider: 'youtube', url: 'https://www.youtube.com/watch?v=abc' } });
-    expect(doc.content[13]).toEqual({ type: 'paragraph', content: [{ type: 'text', text: 'x' }] });
+    // The title typed for a video is kept (the reader site names its player with it), trimmed.
+    expect(doc.content[10]).toEqual({ type: 'embed', attrs: { provider: 'youtube', url: 'https://youtu.be/AbCdEfGhIj0', title: 'Lễ hội đua thuyền' } });
+    // An audio block keeps its recording and words; one without a file is dropped.
+    expect(doc.content[11]).toEqual({ type: 'audio', attrs: { mediaId: 12, title: 'Bản tin sáng', caption: 'Đọc báo cùng phóng viên', credit: 'Giọng đọc: Thu Hà' } });
+    expect(doc.content[12]).toEqual({ type: 'box', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Hộp' }] }, { type: 'audio', attrs: { mediaId: 13, title: '', caption: '', credit: '' } }] });
+    expect(doc.content[15]).toEqual({ type: 'paragraph', content: [{ type: 'text', text: 'x' }] });
   });
 
   it('drops links a browser would take off the site, as the server refuses them', () => {

@@ -44,6 +44,14 @@ export function figureAttrs(a: Record<string, unknown> = {}): Json {
   return { mediaId: int(a.mediaId), fileName: str(a.fileName), width: int(a.width), height: int(a.height), alt: str(a.alt), caption: str(a.caption), credit: str(a.credit) };
 }
 
+/** An audio block's attributes as the body schema has them; null without a library file (the block is then dropped). */
+export function audioAttrs(a: Record<string, unknown> = {}): Json | null {
+  const id = typeof a.mediaId === 'number' && Number.isInteger(a.mediaId) && a.mediaId > 0 ? a.mediaId : typeof a.mediaId === 'string' && /^\d+$/.test(a.mediaId) && Number(a.mediaId) > 0 ? Number(a.mediaId) : null;
+  if (id === null) return null;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  return { mediaId: id, title: str(a.title), caption: str(a.caption), credit: str(a.credit) };
+}
+
 function marksOf(marks: PMNode['marks']): Json[] | undefined {
   const out: Json[] = [];
   for (const m of marks ?? []) {
@@ -110,6 +118,11 @@ function blocks(nodes: PMNode[] | undefined): Json[] {
         if (figures.length) out.push({ type: 'gallery', content: figures });
         break;
       }
+      case 'audio': {
+        const attrs = audioAttrs(n.attrs);
+        if (attrs) out.push({ type: 'audio', attrs });
+        break;
+      }
       case 'embed': {
         const url = typeof n.attrs?.url === 'string' ? n.attrs.url : '';
         const provider = providerOf(url);
@@ -146,6 +159,8 @@ export function countWords(doc: { content: unknown[] }): number {
     const node = v as PMNode;
     if (node.type === 'text' && node.text) n += node.text.split(/\s+/).filter(Boolean).length;
     if (node.type === 'figure' && typeof node.attrs?.caption === 'string') n += node.attrs.caption.split(/\s+/).filter(Boolean).length;
+    // As the server counts them: an audio block's title and caption are words of the story.
+    if (node.type === 'audio') for (const k of ['title', 'caption']) if (typeof node.attrs?.[k] === 'string') n += (node.attrs[k] as string).split(/\s+/).filter(Boolean).length;
     for (const c of node.content ?? []) walk(c);
   };
   for (const c of doc.content) walk(c);

@@ -2,12 +2,13 @@ import { Node, mergeAttributes, type CommandProps, type Editor } from '@tiptap/c
 import type { Node as PMNodeType } from '@tiptap/pm/model';
 import { NodeSelection, TextSelection } from '@tiptap/pm/state';
 import { t } from '../i18n/index.ts';
-import { figureAttrs, providerOf } from './doc-convert.ts';
+import { audioAttrs, figureAttrs, providerOf } from './doc-convert.ts';
 import { mediaUrlFor } from './media-cache.ts';
 
 /**
  * Story blocks beyond StarterKit: figure (image + caption + credit, caption edited in place under the
- * image), gallery (several figures), embed (YouTube/Facebook/TikTok by URL) and a highlighted box.
+ * image), gallery (several figures), audio (a library recording with a player to listen to it, title, caption and
+ * credit edited in place), embed (YouTube/Facebook/TikTok by URL, its title edited in place) and a highlighted box.
  * Their attributes are exactly those of src/domain/document.ts.
  */
 
@@ -33,6 +34,7 @@ declare module '@tiptap/core' {
       insertFigure: (attrs: Record<string, unknown>) => ReturnType;
       insertGallery: (figures: Array<Record<string, unknown>>) => ReturnType;
       insertEmbed: (url: string) => ReturnType;
+      insertAudio: (attrs: Record<string, unknown>) => ReturnType;
       toggleBox: () => ReturnType;
     };
   }
@@ -45,6 +47,36 @@ function field(kind: 'textarea' | 'input', label: string, className: string): HT
   el.placeholder = label;
   if (el instanceof HTMLTextAreaElement) el.rows = 1;
   return el;
+}
+
+/**
+ * Keeps a node view's text fields and its node's attributes in step: typing writes the attribute; Enter or Escape
+ * ends the field and puts the cursor back in the story, after the block.
+ */
+function bindFields(editor: Editor, getPos: (() => number | undefined) | boolean, current: () => PMNodeType, fields: Array<[HTMLInputElement | HTMLTextAreaElement, string]>) {
+  const pos = () => (typeof getPos === 'function' ? getPos() : undefined);
+  for (const [el, key] of fields) {
+    el.addEventListener('input', () => {
+      const at = pos();
+      if (at === undefined || !editor.isEditable) return;
+      editor.view.dispatch(editor.view.state.tr.setNodeMarkup(at, undefined, { ...current().attrs, [key]: el.value }));
+    });
+    el.addEventListener('keydown', (e) => {
+      if (e instanceof KeyboardEvent && (e.key === 'Enter' || e.key === 'Escape') && !e.shiftKey) {
+        e.preventDefault();
+        const at = pos();
+        if (at !== undefined) editor.chain().focus().setTextSelection(at + current().nodeSize).run();
+      }
+    });
+  }
+  return {
+    fill: () => {
+      for (const [el, key] of fields) if (document.activeElement !== el && el.value !== current().attrs[key]) el.value = (current().attrs[key] as string | null) ?? '';
+    },
+    setEditable: () => {
+      for (const [el] of fields) el.readOnly = !editor.isEditable;
+    },
+  };
 }
 
 export const Figure = Node.create({
@@ -199,6 +231,36 @@ export const Embed = Node.create({
   renderHTML({ node }) {
     return ['div', { 'data-embed': node.attrs.url as string, class: 'embed-node' }, t('editor.embedLabel', { provider: node.attrs.provider as string }) + ': ' + (node.attrs.url as string)];
   },
+  addNodeView() {
+    // The reader site names the video's player with this title ("Video: …"); without one it is just "Video".
+    return ({ node: initial, editor, getPos }) => {
+      let node: PMNodeType = initial;
+      const dom = document.createElement('div');
+      dom.className = 'embed-node';
+      dom.contentEditable = 'false';
+      const label = document.createElement('span');
+      const title = field('input', t('editor.embedTitle'), 'embed-title');
+      dom.append(label, title);
+      const fields = bindFields(editor, getPos, () => node, [[title, 'title']]);
+      const fill = () => {
+        label.textContent = `${t('editor.embedLabel', { provider: node.attrs.provider as string })}: ${node.attrs.url as string}`;
+        fields.fill();
+        fields.setEditable();
+      };
+      fill();
+      return {
+        dom,
+        update: (updated) => {
+          if (updated.type.name !== 'embed') return false;
+          node = updated;
+          fill();
+          return true;
+        },
+        stopEvent: (e) => e.target instanceof HTMLInputElement,
+        ignoreMutation: () => true,
+      };
+    };
+  },
   addCommands() {
     return {
       insertEmbed:
@@ -207,6 +269,116 @@ export const Embed = Node.create({
           const provider = providerOf(url.trim());
           return provider ? chain().insertContent({ type: 'embed', attrs: { provider, url: url.trim(), title: null } }).command(cursorAfterBlock).run() : false;
         },
+    };
+  },
+});
+
+export const Audio = Node.create({
+  name: 'audio',
+  group: 'block',
+  atom: true,
+  draggable: true,
+  selectable: true,
+  addAttributes() {
+    const defaults: Record<string, unknown> = { mediaId: null, title: '', caption: '', credit: '' };
+    return Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, { default: v, rendered: false }]));
+  },
+  parseHTML() {
+    return [
+      {
+        tag: 'figure[data-audio]',
+        getAttrs: (el) => {
+          try {
+            return audioAttrs(JSON.parse((el as HTMLElement).dataset.audio ?? '{}') as Record<string, unknown>) ?? false;
+          } catch {
+            return false;
+          }
+        },
+      },
+    ];
+  },
+  renderHTML({ node }) {
+    return ['figure', { 'data-audio': JSON.stringify(node.attrs) }, ['figcaption', {}, [node.attrs.title, node.attrs.caption, node.attrs.credit].filter(Boolean).join(' · ')]];
+  },
+  addCommands() {
+    return {
+      insertAudio:
+        (attrs) =>
+        ({ chain }) => {
+          const clean = audioAttrs(attrs);
+          return clean ? chain().insertContent({ type: 'audio', attrs: clean }).command(cursorAfterBlock).run() : false;
+        },
+    };
+  },
+  addNodeView() {
+    // A small card: what it is, a real player to listen before publishing, and the words readers see under it.
+    return ({ node: initial, editor, getPos }) => {
+      let node: PMNodeType = initial;
+      const dom = document.createElement('figure');
+      dom.className = 'figure-node audio-node';
+      dom.contentEditable = 'false';
+      const head = document.createElement('p');
+      head.className = 'audio-node-head';
+      const player = document.createElement('audio');
+      player.controls = true;
+      player.preload = 'metadata';
+      player.style.width = '100%';
+      const missing = document.createElement('p');
+      missing.className = 'muted';
+      missing.textContent = t('editor.audioMissing');
+      missing.hidden = true;
+      const cap = document.createElement('figcaption');
+      const title = field('input', t('editor.audioTitle'), 'audio-title');
+      const caption = field('textarea', t('editor.audioCaption'), 'caption');
+      const credit = field('input', t('editor.audioCredit'), 'credit');
+      cap.append(title, caption, credit);
+      dom.append(head, player, missing, cap);
+      const fields = bindFields(editor, getPos, () => node, [
+        [title, 'title'],
+        [caption, 'caption'],
+        [credit, 'credit'],
+      ]);
+      let shownId: number | null = null;
+      const showPlayer = () => {
+        const id = node.attrs.mediaId as number | null;
+        if (id === shownId) return;
+        shownId = id;
+        const play = (url: string) => {
+          player.src = url;
+          player.hidden = false;
+          missing.hidden = true;
+        };
+        const gone = () => {
+          player.hidden = true;
+          missing.hidden = false;
+        };
+        player.hidden = true;
+        missing.hidden = true;
+        const url = id ? mediaUrlFor(id, play, gone) : null;
+        if (url) play(url);
+        else if (!id) gone();
+      };
+      const fill = () => {
+        const name = (node.attrs.title as string) || (node.attrs.caption as string) || t('editor.audioLabel');
+        head.textContent = `${t('editor.audioLabel')}: ${name}`;
+        player.setAttribute('aria-label', t('editor.audioPreview', { title: name }));
+        fields.fill();
+        fields.setEditable();
+        showPlayer();
+      };
+      fill();
+      return {
+        dom,
+        update: (updated) => {
+          if (updated.type.name !== 'audio') return false;
+          node = updated;
+          fill();
+          return true;
+        },
+        // The player's own controls and the text fields keep their clicks and keys.
+        stopEvent: (e) => e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLAudioElement,
+        ignoreMutation: () => true,
+      };
     };
   },
 });

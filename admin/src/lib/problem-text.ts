@@ -25,6 +25,7 @@ const FIELD_LABELS: Record<string, MessageKey> = {
   slug: 'field.slug',
   tags: 'field.tags',
   bylines: 'field.bylines',
+  relatedIds: 'editor.related',
   scheduledAt: 'editor.schedule',
   at: 'editor.schedule',
   note: 'editor.note',

@@ -48,7 +48,7 @@ export function useMediaItem(id: number | null): MediaItem | null | undefined {
   return item;
 }
 
-/** What a person recognises an image by: its caption, else its file name. */
+/** What a person recognises a library file by: its caption, else its file name. */
 export const mediaTitle = (m: MediaItem) => m.caption || m.fileName;
 
 /** An image named in words (history of changes): its caption or file name, never its database id. */
@@ -73,4 +73,13 @@ export function CoverPreview({ id }: { id: number }) {
       </figcaption>
     </figure>
   );
+}
+
+/** A playing time as people read it: 0:42, 12:05, 1:02:09. */
+export function formatDuration(seconds: number): string {
+  const total = Math.max(0, Math.round(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }

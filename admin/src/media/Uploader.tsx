@@ -11,8 +11,21 @@ interface Progress {
   done?: boolean;
 }
 
-/** Drag-and-drop and multi-file upload with a progress bar per file. */
-export function Uploader({ onUploaded }: { onUploaded: (item: MediaItem) => void }) {
+const IMAGE_TYPES = 'image/jpeg,image/png,image/webp,image/gif,image/avif';
+// Browsers name M4A and Opus files differently: the extensions too, so the file dialog offers them everywhere.
+const AUDIO_TYPES = 'audio/mpeg,audio/mp4,audio/x-m4a,audio/aac,audio/ogg,audio/opus,.mp3,.m4a,.ogg,.oga,.opus';
+const WORDS = {
+  image: { drop: 'media.drop', choose: 'media.choose', formats: 'media.formats', accept: IMAGE_TYPES },
+  audio: { drop: 'media.dropAudio', choose: 'media.chooseAudio', formats: 'media.formatsAudio', accept: AUDIO_TYPES },
+  all: { drop: 'media.dropAll', choose: 'media.chooseAll', formats: 'media.formatsAll', accept: `${IMAGE_TYPES},${AUDIO_TYPES}` },
+} as const;
+
+/**
+ * Drag-and-drop and multi-file upload with a progress bar per file. `kind` says what the file dialog offers (the
+ * server decides by content anyway); without it, images and audio.
+ */
+export function Uploader({ onUploaded, kind }: { onUploaded: (item: MediaItem) => void; kind?: 'image' | 'audio' }) {
+  const words = WORDS[kind ?? 'all'];
   const [items, setItems] = useState<Progress[]>([]);
   const [over, setOver] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -40,19 +53,19 @@ export function Uploader({ onUploaded }: { onUploaded: (item: MediaItem) => void
   return (
     <div className={over ? 'dropzone over' : 'dropzone'} onDragOver={(e) => (e.preventDefault(), setOver(true))} onDragLeave={() => setOver(false)} onDrop={onDrop}>
       <p>
-        {t('media.drop')}{' '}
+        {t(words.drop)}{' '}
         <button type="button" onClick={() => input.current?.click()}>
-          {t('media.choose')}
+          {t(words.choose)}
         </button>
       </p>
-      <p className="muted">{t('media.formats')}</p>
+      <p className="muted">{t(words.formats)}</p>
       <input
         ref={input}
         type="file"
-        accept="image/jpeg,image/png,image/webp,image/gif,image/avif"
+        accept={words.accept}
         multiple
         hidden
-        aria-label={t('media.choose')}
+        aria-label={t(words.choose)}
         data-testid="media-file-input"
         onChange={(e) => {
           if (e.target.files?.length) upload(e.target.files);

@@ -14,7 +14,7 @@ export async function up(db: Kysely<unknown>, _ctx: MigrationContext): Promise<v
   await sql`CREATE TABLE IF NOT EXISTS article_media (
     article_id integer NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     media_id integer NOT NULL REFERENCES media(id) ON DELETE CASCADE,
-    role text NOT NULL CHECK (role IN ('cover', 'figure', 'gallery')),
+    role text NOT NULL CHECK (role IN ('cover', 'figure', 'gallery', 'audio')),
     PRIMARY KEY (article_id, media_id, role)
   )`.execute(db);
   // Uses of one image (the library's question); with article_id so counting the stories reads the index alone.

@@ -11,7 +11,8 @@ import { generatePassword, hashPassword } from '../../newsroom/passwords.ts';
 import { indexArticles } from '../../search/indexer.ts';
 import { appendAudit, listAudit, withTargetLabels } from '../../storage/newsroom-audit.ts';
 import { createCategory, ensureTag, findTagByName, getSettings, listCategories, saveSettings } from '../../storage/content.ts';
-import { listMedia, mediaUseCounts, mediaUsage } from '../../storage/media.ts';
+import { listMedia, MEDIA_ROLES, mediaUseCounts, mediaUsage } from '../../storage/media.ts';
+import { durationSeconds, mediaKind } from '../../media/upload.ts';
 import { ARTICLE_STATUSES } from '../../domain/article.ts';
 import type { MediaRow } from '../../storage/schema.ts';
 import { SiteSettingsSchema } from '../../domain/settings.ts';
@@ -36,23 +37,26 @@ const MediaItemSchema = z.object({
   credit: z.string(),
   alt: z.string(),
   createdAt: z.string(),
-  useCount: z.number().meta({ description: 'Số tin bài dùng ảnh (ảnh đại diện, ảnh trong bài, album), kể cả bản đính chính đang chờ.' }),
+  kind: z.enum(['image', 'audio']).meta({ description: 'image: ảnh; audio: tệp âm thanh (MP3, M4A, Ogg; width và height là 0).' }),
+  duration: z.number().nullable().meta({ description: 'Âm thanh: thời lượng (giây) khi đọc được từ tệp; null với ảnh.' }),
+  useCount: z.number().meta({ description: 'Số tin bài dùng tệp (ảnh đại diện, ảnh trong bài, album, âm thanh), kể cả bản đính chính đang chờ.' }),
 });
 const MediaListQuery = z
   .object({
     q: z.string().max(200).optional(),
     unused: z.enum(['true', 'false']).optional().meta({ description: 'true: chỉ ảnh chưa tin bài nào dùng.' }),
+    kind: z.enum(['image', 'audio']).optional().meta({ description: 'image: chỉ ảnh; audio: chỉ tệp âm thanh; bỏ trống: cả hai.' }),
     ...PageQuery,
   })
   .strict();
 const MediaDetailSchema = MediaItemSchema.extend({
   usedIn: z
-    .array(z.object({ articleId: z.number(), title: z.string(), status: z.enum(ARTICLE_STATUSES), role: z.enum(['cover', 'figure', 'gallery']), deleted: z.boolean() }))
-    .meta({ description: 'Các tin bài bạn được xem có dùng ảnh, mỗi cách dùng một mục (cover: ảnh đại diện, figure: ảnh trong bài, gallery: trong album); tin sửa gần nhất trước.' }),
+    .array(z.object({ articleId: z.number(), title: z.string(), status: z.enum(ARTICLE_STATUSES), role: z.enum(MEDIA_ROLES), deleted: z.boolean() }))
+    .meta({ description: 'Các tin bài bạn được xem có dùng tệp, mỗi cách dùng một mục (cover: ảnh đại diện, figure: ảnh trong bài, gallery: trong album, audio: khối âm thanh); tin sửa gần nhất trước.' }),
   hiddenUses: z.number().meta({ description: 'Số tin bài dùng ảnh mà bạn không được xem (không lộ tiêu đề).' }),
 });
 
-const mediaView = (m: MediaRow, useCount: number) => ({ id: m.id, fileName: m.file_name, url: m.storage_key ? `/media/${m.storage_key}` : null, mime: m.mime, width: m.width, height: m.height, byteSize: m.byte_size, caption: m.caption, credit: m.credit, alt: m.alt, createdAt: m.created_at, useCount });
+const mediaView = (m: MediaRow, useCount: number) => ({ id: m.id, fileName: m.file_name, url: m.storage_key ? `/media/${m.storage_key}` : null, mime: m.mime, width: m.width, height: m.height, byteSize: m.byte_size, caption: m.caption, credit: m.credit, alt: m.alt, createdAt: m.created_at, kind: mediaKind(m.mime), duration: durationSeconds(m.duration_ms), useCount });
 
 export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void {
   const db = ctx.store.db;
@@ -210,10 +214,10 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
 
   route(api, ctx, { method: 'GET', url: '/people', summary: 'Tác giả (người ký tên bài)', tag: 'Thẻ' }, async () => ({ items: await db.selectFrom('people').selectAll().orderBy('name').execute() }));
 
-  route(api, ctx, { method: 'GET', url: '/media', summary: 'Thư viện ảnh, mới nhất trước; tìm theo chú thích, mô tả ảnh hoặc tên tệp (q), không phân biệt dấu; unused=true: ảnh chưa dùng', tag: 'Ảnh', query: MediaListQuery, success: { status: 200, schema: z.object({ items: z.array(MediaItemSchema), total: z.number(), page: z.number(), perPage: z.number() }) }, problems: [400, 403] }, async ({ auth, query }) => {
+  route(api, ctx, { method: 'GET', url: '/media', summary: 'Thư viện ảnh và âm thanh, mới nhất trước; tìm theo chú thích, mô tả ảnh hoặc tên tệp (q), không phân biệt dấu; unused=true: tệp chưa dùng; kind=image|audio', tag: 'Ảnh', query: MediaListQuery, success: { status: 200, schema: z.object({ items: z.array(MediaItemSchema), total: z.number(), page: z.number(), perPage: z.number() }) }, problems: [400, 403] }, async ({ auth, query }) => {
     if (!can(auth.user, 'create') && !can(auth.user, 'manage_settings')) throw new ApiProblem('forbidden', 'Bạn không có quyền xem thư viện ảnh.');
     // Folded like the story list: "lao cai" finds "Lào Cai" in a caption, alt text or file name.
-    const { rows, total } = await listMedia(db, { q: query.q, unused: query.unused === 'true', limit: query.perPage, offset: (query.page - 1) * query.perPage });
+    const { rows, total } = await listMedia(db, { q: query.q, unused: query.unused === 'true', kind: query.kind, limit: query.perPage, offset: (query.page - 1) * query.perPage });
     const counts = await mediaUseCounts(db, rows.map((m) => m.id));
     return { items: rows.map((m) => mediaView(m, counts.get(m.id) ?? 0)), total, page: query.page, perPage: query.perPage };
   });

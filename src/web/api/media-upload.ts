@@ -6,19 +6,19 @@ import { requireAuth, requestMeta } from './auth.ts';
 import { ApiProblem } from './problem.ts';
 import { route, IdParams } from './route.ts';
 import { can } from '../../domain/permissions.ts';
-import { finishUpload, recordUpload, stageUpload, UploadError, type StagedUpload, type UploadedMedia } from '../../media/upload.ts';
-import { MAX_IMAGE_BYTES } from '../../media/store.ts';
+import { durationSeconds, finishUpload, mediaKind, recordUpload, stageUpload, UploadError, type StagedUpload, type UploadedMedia } from '../../media/upload.ts';
+import { MAX_AUDIO_BYTES, MAX_IMAGE_BYTES } from '../../media/store.ts';
 import { appendAudit } from '../../storage/newsroom-audit.ts';
 import { nfc } from '../../domain/vietnamese.ts';
 import type { MediaRow } from '../../storage/schema.ts';
 import { updateMediaText } from '../../storage/media.ts';
 
-/** Media library writes: multipart upload (POST /media), caption/credit/alt (PATCH /media/:id). Reads are in admin.ts. */
+/** Media library writes: multipart upload (POST /media: images and audio), caption/credit/alt (PATCH /media/:id). Reads are in admin.ts. */
 const MAX_FILES = 20;
 
 const MediaPatchSchema = z.object({ caption: z.string().max(5000).optional(), credit: z.string().max(500).optional(), alt: z.string().max(1000).optional() }).strict();
 
-const view = (m: MediaRow) => ({ id: m.id, fileName: m.file_name, url: m.storage_key ? `/media/${m.storage_key}` : null, mime: m.mime, width: m.width, height: m.height, byteSize: m.byte_size, caption: m.caption, credit: m.credit, alt: m.alt, createdAt: m.created_at });
+const view = (m: MediaRow) => ({ id: m.id, fileName: m.file_name, url: m.storage_key ? `/media/${m.storage_key}` : null, mime: m.mime, width: m.width, height: m.height, byteSize: m.byte_size, caption: m.caption, credit: m.credit, alt: m.alt, createdAt: m.created_at, kind: mediaKind(m.mime), duration: durationSeconds(m.duration_ms) });
 
 export async function registerMediaUploadApi(api: FastifyInstance, ctx: AppContext): Promise<void> {
   const db = ctx.store.db;
@@ -56,20 +56,25 @@ export async function registerMediaUploadApi(api: FastifyInstance, ctx: AppConte
 
   // Multipart needs its own parser; the rest of the API only accepts JSON, so it lives in its own scope.
   await api.register(async (scope) => {
-    await scope.register(multipart, { limits: { fileSize: MAX_IMAGE_BYTES, files: MAX_FILES, fields: 10, parts: MAX_FILES + 10 } });
+    // The larger (audio) limit for every part; an image over its own limit is refused once read (upload.ts).
+    await scope.register(multipart, { limits: { fileSize: MAX_AUDIO_BYTES, files: MAX_FILES, fields: 10, parts: MAX_FILES + 10 } });
     scope.post('/media', async (req, reply) => {
       const auth = await requireAuth(ctx, req);
       if (!can(auth.user, 'create')) throw new ApiProblem('forbidden', 'Bạn không có quyền tải ảnh lên.');
-      if (!req.isMultipart()) throw new ApiProblem('unsupported_media_type', 'Gửi ảnh dạng multipart/form-data (trường "file").');
+      if (!req.isMultipart()) throw new ApiProblem('unsupported_media_type', 'Gửi ảnh hoặc âm thanh dạng multipart/form-data (trường "file").');
       // Every file is checked and stored first; the library rows and their audit entries are then written in one
       // transaction, so a request with one bad file adds nothing to the library (a stored file without a row is only
       // bytes under its hash, shared if the same image comes again).
       const staged: StagedUpload[] = [];
       const meta = requestMeta(req);
+      const tooLarge = (name: string) => new ApiProblem('payload_too_large', `Tệp ${name} quá lớn (tối đa ${Math.round(MAX_AUDIO_BYTES / 1024 / 1024)} MB với âm thanh, ${Math.round(MAX_IMAGE_BYTES / 1024 / 1024)} MB với ảnh).`);
+      // The part being read: the size limit may surface from the part or from the next turn of the iterator.
+      let reading = '';
       try {
         for await (const part of req.files()) {
+          reading = part.filename;
           const data = await part.toBuffer().catch((err: Error & { code?: string }) => {
-            if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw new ApiProblem('payload_too_large', `Tệp ${part.filename} quá lớn (tối đa ${Math.round(MAX_IMAGE_BYTES / 1024 / 1024)} MB).`);
+            if (err.code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(part.filename);
             throw err;
           });
           try {
@@ -81,7 +86,8 @@ export async function registerMediaUploadApi(api: FastifyInstance, ctx: AppConte
         }
       } catch (err) {
         const code = (err as { code?: string }).code;
-        if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') throw new ApiProblem('payload_too_large', `Mỗi lần tải tối đa ${MAX_FILES} ảnh.`);
+        if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') throw new ApiProblem('payload_too_large', `Mỗi lần tải tối đa ${MAX_FILES} tệp.`);
+        if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(reading);
         throw err;
       }
       const ids = await db.transaction().execute(async (trx) => {

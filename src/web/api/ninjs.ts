@@ -3,7 +3,7 @@ import type { AppContext } from '../context.ts';
 import { getArticleDetail, getMediaByIds, getSettings, type ArticleDetail } from '../../storage/content.ts';
 import { listCategories } from '../../storage/content.ts';
 import { ARTICLE_TYPE_LABELS, articlePath, type ArticleType } from '../../domain/article.ts';
-import { figures, plainText, wordCount } from '../../domain/document.ts';
+import { audios, figures, plainText, wordCount, type AudioAttrs } from '../../domain/document.ts';
 import type { SiteSettings } from '../../domain/settings.ts';
 import type { MediaRow } from '../../storage/schema.ts';
 import { mediaUrl } from '../../media/urls.ts';
@@ -49,6 +49,23 @@ function pictureAssociation(name: string, m: MediaRow, baseUrl: string, fallback
   };
 }
 
+/** An audio block's recording, as ninjs describes a sound: its title, caption, credit and the file (with its duration when known). */
+function audioAssociation(name: string, a: AudioAttrs, m: MediaRow, baseUrl: string): Json | undefined {
+  if (!m.storage_key || !m.mime.startsWith('audio/')) return undefined;
+  const href = new URL(mediaUrl(m.storage_key), baseUrl).toString();
+  const caption = a.caption || m.caption;
+  const credit = a.credit || m.credit;
+  return {
+    name,
+    uri: href,
+    type: 'audio',
+    ...(a.title ? { title: a.title } : {}),
+    ...(caption ? { descriptions: [{ role: 'caption', contenttype: 'text/plain', value: caption }] } : {}),
+    ...(credit ? { by: credit } : {}),
+    renditions: [{ name: 'original', href, contenttype: m.mime, ...(m.byte_size > 0 ? { sizeinbytes: m.byte_size } : {}), ...(m.duration_ms ? { duration: Math.round(m.duration_ms / 1000) } : {}) }],
+  };
+}
+
 export function toNinjs(detail: ArticleDetail, media: Map<number, MediaRow>, settings: SiteSettings, section: { name: string; path: string } | undefined): Json {
   const { article: a, body, tags, bylines } = detail;
   const abs = (p: string) => new URL(p, settings.baseUrl).toString();
@@ -66,11 +83,18 @@ export function toNinjs(detail: ArticleDetail, media: Map<number, MediaRow>, set
         return m ? pictureAssociation(`picture${i + 1}`, m, settings.baseUrl, f.caption) : undefined;
       }),
   ].filter((x): x is Json => x !== undefined);
+  const sounds = audios(body)
+    .map((x, i) => {
+      const m = media.get(x.mediaId);
+      return m ? audioAssociation(`audio${i + 1}`, x, m, settings.baseUrl) : undefined;
+    })
+    .filter((x): x is Json => x !== undefined);
+  const associations = [...pictures, ...sounds];
   const typeName = ARTICLE_TYPE_LABELS[a.type as ArticleType]?.name;
   return {
     standard: { name: 'ninjs', version: '2.1', schema: NINJS_SCHEMA },
     uri: url,
-    type: pictures.length ? 'composite' : 'text',
+    type: associations.length ? 'composite' : 'text',
     representationtype: 'full',
     version: String(Date.parse(a.updated_at)),
     firstcreated: new Date(a.created_at).toISOString(),
@@ -93,7 +117,7 @@ export function toNinjs(detail: ArticleDetail, media: Map<number, MediaRow>, set
     ...(typeName ? { genres: [{ name: typeName, literal: a.type }] } : {}),
     renditions: [{ name: 'web', href: url, contenttype: 'text/html', title: a.title }],
     altids: [{ role: 'internal-id', value: String(a.id) }],
-    ...(pictures.length ? { associations: pictures } : {}),
+    ...(associations.length ? { associations } : {}),
   };
 }
 
@@ -110,7 +134,7 @@ export function registerNinjsApi(api: FastifyInstance, ctx: AppContext): void {
     if (!detail || !['published', 'unpublished'].includes(detail.article.status)) return reply.code(404).type('application/problem+json').send(problem(404, 'Không tìm thấy', 'Không có tin bài đã xuất bản với mã này.'));
     if (detail.article.status === 'unpublished') return reply.code(410).type('application/problem+json').send(problem(410, 'Tin bài đã được gỡ', 'Tin bài này đã được tòa soạn gỡ xuống.'));
     const a = detail.article;
-    const [settings, categories, media] = await Promise.all([getSettings(db), listCategories(db), getMediaByIds(db, [a.cover_media_id, ...figures(detail.body).map((f) => f.mediaId)].filter((x): x is number => typeof x === 'number'))]);
+    const [settings, categories, media] = await Promise.all([getSettings(db), listCategories(db), getMediaByIds(db, [a.cover_media_id, ...figures(detail.body).map((f) => f.mediaId), ...audios(detail.body).map((x) => x.mediaId)].filter((x): x is number => typeof x === 'number'))]);
     const category = categories.find((c) => c.id === a.category_id);
     const parent = category?.parent_id ? categories.find((c) => c.id === category.parent_id) : undefined;
     const section = category ? { name: category.name, path: parent ? `/${parent.slug}/${category.slug}` : `/${category.slug}` } : undefined;

@@ -45,10 +45,16 @@ const articleFields = {
   slug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'slug chỉ gồm chữ thường không dấu, số và gạch nối').max(150),
   tags: z.array(z.string().min(1).max(100)).max(30),
   bylines: z.array(Byline).max(10),
+  // At most MAX_RELATED_PICKS (src/storage/newsroom-articles.ts); the newsroom names an unknown id or the story itself (422).
+  relatedIds: z
+    .array(DbId)
+    .max(6, 'Chỉ chọn được tối đa 6 tin liên quan')
+    .refine((ids) => new Set(ids).size === ids.length, 'Một tin liên quan được chọn hai lần')
+    .meta({ description: 'Tin liên quan do biên tập chọn (mã tin, theo thứ tự hiển thị), đứng trước các tin tính tự động trong khối "Có thể bạn quan tâm".' }),
 };
 
 export const ArticleCreateSchema = z
-  .object({ ...articleFields, shortTitle: articleFields.shortTitle.optional(), sapo: articleFields.sapo.optional(), body: DocSchema.optional(), type: articleFields.type.optional(), coverMediaId: articleFields.coverMediaId.optional(), seoTitle: articleFields.seoTitle.optional(), seoDescription: articleFields.seoDescription.optional(), slug: articleFields.slug.optional(), tags: articleFields.tags.optional(), bylines: articleFields.bylines.optional() })
+  .object({ ...articleFields, shortTitle: articleFields.shortTitle.optional(), sapo: articleFields.sapo.optional(), body: DocSchema.optional(), type: articleFields.type.optional(), coverMediaId: articleFields.coverMediaId.optional(), seoTitle: articleFields.seoTitle.optional(), seoDescription: articleFields.seoDescription.optional(), slug: articleFields.slug.optional(), tags: articleFields.tags.optional(), bylines: articleFields.bylines.optional(), relatedIds: articleFields.relatedIds.optional() })
   .strict()
   .superRefine(noMarkup)
   .meta({ description: 'Tin bài mới (bản nháp).' });
@@ -103,6 +109,8 @@ export const ArticleViewSchema = z.object({
   slug: z.string(),
   tags: z.array(z.string()),
   bylines: z.array(Byline),
+  relatedIds: z.array(z.number()),
+  related: z.array(z.object({ id: z.number(), title: z.string(), status: z.enum(ARTICLE_STATUSES) })).meta({ description: 'Các tin trong relatedIds mà người gọi được mở trong tòa soạn hoặc đang đăng, theo thứ tự; tin khác chỉ có mã.' }),
   authorId: z.number().nullable(),
   version: z.number().meta({ description: 'Phiên bản hiện tại; ETag là "<id>-<version>".' }),
   publishedAt: z.string().nullable(),

@@ -3,9 +3,9 @@ import type { AppContext } from '../context.ts';
 import type { ArticleRow, CategoryRow, Database, MediaRow, PersonRow, TagRow } from '../../storage/schema.ts';
 import { getHomeCuration } from '../../storage/curation.ts';
 import { countPublished, listPublishedByIds, getArticleDetail, getMediaByIds, getPersonBySlug, getSettings, getTagBySlug, listCategories, listPublished, type ArticleDetail, type ArticleSummary } from '../../storage/content.ts';
-import { figures } from '../../domain/document.ts';
+import { audios, figures } from '../../domain/document.ts';
 import type { SiteSettings } from '../../domain/settings.ts';
-import { relatedArticles } from '../../search/related.ts';
+import { pickedArticles, relatedArticles } from '../../search/related.ts';
 
 type Db = Kysely<Database>;
 
@@ -45,6 +45,8 @@ export const keys = {
   home: 'home',
   /** The site's newest stories (the "Tin mới" block of a story alone in its category): changes when a story enters it by time. */
   latest: 'latest',
+  /** The "Đọc nhiều" ranking (home and first category pages, never article pages): changes when its order does (src/cache/views.ts). */
+  popular: 'popular',
   settings: 'settings',
   taxonomy: 'taxonomy',
 };
@@ -123,10 +125,27 @@ export interface HomeData {
   featured: Listing;
   latest: Listing;
   sections: Array<{ category: CategoryNode; listing: Listing }>;
+  /** The "Đọc nhiều" block (empty until stories are read). */
+  mostRead: Listing;
   keys: string[];
 }
 
-export async function loadHome(db: Db, chrome: Chrome): Promise<HomeData> {
+/** Stories shown in the "Đọc nhiều" block. */
+export const MOST_READ_SHOWN = 5;
+
+/**
+ * The "Đọc nhiều" block from the ranking (ids, most read first; src/cache/views.ts): its first published stories.
+ * Keys: `popular` (the ranking), each card's `s:`, and the `s:` of every ranked story above the last one shown that is
+ * not published now, so a story taken down leaves the block at once and one put back returns to it.
+ */
+export async function loadMostRead(db: Db, ranked: readonly number[]): Promise<{ listing: Listing; keys: string[] }> {
+  const items = (await listPublishedByIds(db, [...ranked])).slice(0, MOST_READ_SHOWN);
+  const last = items.at(-1);
+  const considered = items.length < MOST_READ_SHOWN || !last ? ranked : ranked.slice(0, ranked.indexOf(last.id) + 1);
+  return { listing: { items, media: new Map() }, keys: [keys.popular, ...considered.map(keys.summary)] };
+}
+
+export async function loadHome(db: Db, chrome: Chrome, ranked: readonly number[] = []): Promise<HomeData> {
   const curation = await getHomeCuration(db);
   const curated = await listPublishedByIds(db, [...(curation.leadId ? [curation.leadId] : []), ...curation.featuredIds]);
   const lead = curation.leadId ? curated[0] : undefined;
@@ -139,13 +158,14 @@ export async function loadHome(db: Db, chrome: Chrome): Promise<HomeData> {
     chrome.categories.map(async (category) => ({ category, items: await listPublished(db, { categoryIds: categoryWithDescendants(chrome, category.id), excludeIds: leadIds, limit: 4 }) })),
   );
   const all = [...latest, ...featured, ...sections.flatMap((s) => s.items)];
-  const media = await getMediaByIds(db, all.map((i) => i.cover_media_id).filter((x): x is number => x !== null));
+  const [media, mostRead] = await Promise.all([getMediaByIds(db, all.map((i) => i.cover_media_id).filter((x): x is number => x !== null)), loadMostRead(db, ranked)]);
   return {
     lead: latest[0],
     featured: { items: featured, media },
     latest: { items: latest.slice(1), media },
     sections: sections.filter((s) => s.items.length > 0).map((s) => ({ category: s.category, listing: { items: s.items, media } })),
-    keys: [keys.home, ...all.map((a) => keys.summary(a.id))],
+    mostRead: mostRead.listing,
+    keys: [keys.home, ...all.map((a) => keys.summary(a.id)), ...mostRead.keys],
   };
 }
 
@@ -198,10 +218,21 @@ export async function loadArticle(db: Db, id: number, row?: ArticleRow): Promise
   return data;
 }
 
+/** Stories in the "Có thể bạn quan tâm" block: the editor's picks first, then the computed ones. */
+const RELATED_SHOWN = 6;
+
 /** What an article page shows around a story (related, same category, media): for live pages and newsroom previews. */
 export async function surroundArticle(db: Db, detail: ArticleDetail, correction: ArticleData['correction']): Promise<ArticleData> {
   const a = detail.article;
-  const [related, inCategory] = await Promise.all([relatedArticles(db, a.id, 6), listPublished(db, { categoryIds: [a.category_id], excludeIds: [a.id], limit: 8 })]);
+  const [picked, computed, inCategory] = await Promise.all([pickedArticles(db, a.id), relatedArticles(db, a.id, RELATED_SHOWN * 2), listPublished(db, { categoryIds: [a.category_id], excludeIds: [a.id], limit: 8 })]);
+  // The editor's picks lead, in their order (those not published are skipped now and shown once they are); the
+  // computed list fills the rest of the block without repeating one.
+  const shownPicks = picked.filter((p) => p.status === 'published');
+  const pickedIds = new Set(shownPicks.map((p) => p.id));
+  const related = [...shownPicks, ...computed.filter((r) => !pickedIds.has(r.id))].slice(0, RELATED_SHOWN);
+  // Every pick's card key, shown or not: one taken down or edited changes this page (`s:` is emitted for both), and so
+  // does one published or republished later, which the page does not show yet.
+  const hiddenPicks = picked.filter((p) => !related.some((r) => r.id === p.id));
   // The only story of its category shows the site's newest instead of an empty block: `latest` renews it when a
   // story enters by time, `ch:` when a second story joins the category.
   const sameCategoryIsLatest = inCategory.length === 0;
@@ -210,8 +241,10 @@ export async function surroundArticle(db: Db, detail: ArticleDetail, correction:
   // for the cover and for figures that leave caption, credit or alt to the library; cards only show a thumbnail
   // with the headline as its text.
   const bodyFigures = figures(detail.body);
-  const ownMedia = [a.cover_media_id, ...bodyFigures.filter((f) => !f.caption || !f.credit || !f.alt).map((f) => f.mediaId)].filter((x): x is number => typeof x === 'number');
-  const mediaIds = [...new Set([...ownMedia, ...bodyFigures.map((f) => f.mediaId), ...related.map((r) => r.cover_media_id), ...sameCategory.map((r) => r.cover_media_id)].filter((x): x is number => typeof x === 'number'))];
+  // Audio blocks need their row for the file; its text only when the block leaves caption or credit to the library.
+  const bodyAudio = audios(detail.body);
+  const ownMedia = [a.cover_media_id, ...bodyFigures.filter((f) => !f.caption || !f.credit || !f.alt).map((f) => f.mediaId), ...bodyAudio.filter((x) => !x.caption || !x.credit).map((x) => x.mediaId)].filter((x): x is number => typeof x === 'number');
+  const mediaIds = [...new Set([...ownMedia, ...bodyFigures.map((f) => f.mediaId), ...bodyAudio.map((x) => x.mediaId), ...related.map((r) => r.cover_media_id), ...sameCategory.map((r) => r.cover_media_id)].filter((x): x is number => typeof x === 'number'))];
   const media = await getMediaByIds(db, mediaIds);
   return {
     detail,
@@ -220,6 +253,6 @@ export async function surroundArticle(db: Db, detail: ArticleDetail, correction:
     related: { items: related, media },
     sameCategory: { items: sameCategory, media },
     sameCategoryIsLatest,
-    keys: [keys.article(a.id), keys.categoryHead(a.category_id), ...(sameCategoryIsLatest ? [keys.latest] : []), ...related.map((r) => keys.summary(r.id)), ...sameCategory.map((r) => keys.summary(r.id)), ...ownMedia.map(keys.media)],
+    keys: [keys.article(a.id), keys.categoryHead(a.category_id), ...(sameCategoryIsLatest ? [keys.latest] : []), ...related.map((r) => keys.summary(r.id)), ...hiddenPicks.map((p) => keys.summary(p.id)), ...sameCategory.map((r) => keys.summary(r.id)), ...ownMedia.map(keys.media)],
   };
 }

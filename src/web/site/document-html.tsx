@@ -1,5 +1,6 @@
 import { h, Fragment, type Html, raw, escapeHtml } from '../jsx.ts';
-import type { Block, Doc, FigureAttrs, Inline, Mark } from '../../domain/document.ts';
+import type { AudioAttrs, Block, Doc, FigureAttrs, Inline, Mark } from '../../domain/document.ts';
+import { mediaUrl } from '../../media/urls.ts';
 import type { MediaRow } from '../../storage/schema.ts';
 import { Picture } from './picture.tsx';
 
@@ -37,6 +38,26 @@ export function renderDoc(doc: Doc, media: Map<number, MediaRow>, opts: { wide?:
       </figure>
     );
   };
+  const audio = (a: AudioAttrs): Html => {
+    const m = media.get(a.mediaId);
+    const caption = a.caption || m?.caption || '';
+    const credit = a.credit || m?.credit || '';
+    // A file gone from the library (or a row that is not audio) gets no player that could only fail: the caption says so.
+    const src = m?.storage_key && m.mime.startsWith('audio/') ? mediaUrl(m.storage_key) : null;
+    const parts: Array<Html | string> = [a.title, caption].filter(Boolean);
+    if (credit) parts.push(<span class="credit">{credit}</span>);
+    return (
+      <figure class="audio">
+        {src ? <audio controls preload="none" src={src} aria-label={a.title || caption || 'Bản ghi âm thanh'}></audio> : null}
+        {parts.length || !src ? (
+          <figcaption>
+            {parts.map((p, i) => (i ? <> · {p}</> : p))}
+            {src ? null : <span class="na">{parts.length ? ' ' : ''}(Bản ghi âm thanh này hiện không nghe được.)</span>}
+          </figcaption>
+        ) : null}
+      </figure>
+    );
+  };
   const blocks = (list: Block[]): Html => <>{list.map(block)}</>;
   const block = (b: Block): Html => {
     switch (b.type) {
@@ -54,6 +75,8 @@ export function renderDoc(doc: Doc, media: Map<number, MediaRow>, opts: { wide?:
         return figure(b.attrs);
       case 'gallery':
         return <div class="gallery">{b.content.map((f) => figure(f.attrs, true))}</div>;
+      case 'audio':
+        return audio(b.attrs);
       case 'embed': {
         const video = b.attrs.provider === 'youtube' || b.attrs.provider === 'other' ? youtubeVideo(b.attrs.url) : null;
         if (video) return <YouTubePlayer video={video} url={b.attrs.url} title={b.attrs.title} />;

@@ -168,6 +168,28 @@ export function Cards({ listing, compact, chrome, showTime = true, level = 3 }: 
   );
 }
 
+/**
+ * "Đọc nhiều": the most read stories, numbered. On the home and category pages only (key `popular`): on article pages
+ * a block that changes every few minutes would keep emptying the page cache of every story (docs/PERFORMANCE.md).
+ */
+function MostRead({ listing }: { listing: Listing }): Html {
+  if (!listing.items.length) return raw('');
+  return (
+    <section class="block" aria-labelledby="doc-nhieu">
+      <h2 id="doc-nhieu">Đọc nhiều</h2>
+      <ol class="most-read">
+        {listing.items.map((a) => (
+          <li>
+            <a href={articlePath(a)}>
+              <Headline a={a} />
+            </a>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
 export function HomePage({ chrome, data }: { chrome: Chrome; data: HomeData }): Html {
   const s = chrome.settings;
   const lead = data.lead;
@@ -210,11 +232,12 @@ export function HomePage({ chrome, data }: { chrome: Chrome; data: HomeData }): 
             ))}
           </div>
         </div>
-        <aside class="rail" aria-label="Tin mới">
+        <aside class="rail" aria-label={data.mostRead.items.length ? 'Tin mới và Đọc nhiều' : 'Tin mới'}>
           <section class="block" aria-labelledby="tin-moi">
             <h2 id="tin-moi">Tin mới</h2>
             <Cards chrome={chrome} listing={data.latest} compact />
           </section>
+          <MostRead listing={data.mostRead} />
         </aside>
       </div>
     </Layout>
@@ -265,8 +288,14 @@ function Breadcrumbs({ items }: { items: Array<{ name: string; path: string }> }
   );
 }
 
-export function ListingPage({ chrome, title, heading, description, path, listing, currentCategoryId, crumbs, subnav, head }: { chrome: Chrome; title: string; heading: Child; description?: string; path: string; listing: PagedListing; currentCategoryId?: number; crumbs?: Array<{ name: string; path: string }>; subnav?: Array<CategoryRow & { path: string }>; head?: Html }): Html {
+export function ListingPage({ chrome, title, heading, description, path, listing, currentCategoryId, crumbs, subnav, head, mostRead }: { chrome: Chrome; title: string; heading: Child; description?: string; path: string; listing: PagedListing; currentCategoryId?: number; crumbs?: Array<{ name: string; path: string }>; subnav?: Array<CategoryRow & { path: string }>; head?: Html; mostRead?: Listing }): Html {
   const pageSuffix = listing.page > 1 ? ` - Trang ${listing.page}` : '';
+  const stories = (
+    <>
+      {listing.items.length ? <Cards chrome={chrome} listing={listing} level={2} /> : <p class="notice">Chưa có tin bài nào.</p>}
+      <Pager basePath={path} listing={listing} />
+    </>
+  );
   return (
     <Layout chrome={chrome} meta={{ title: `${title}${pageSuffix} | ${chrome.settings.name}`, description: description || title, path: listing.page > 1 ? `${path}?trang=${listing.page}` : path, currentCategoryId, head: head ?? listingHead(chrome, { title, description: description || title, path, crumbs }) }}>
       {crumbs ? <Breadcrumbs items={crumbs} /> : null}
@@ -280,8 +309,16 @@ export function ListingPage({ chrome, title, heading, description, path, listing
           ))}
         </ul>
       ) : null}
-      {listing.items.length ? <Cards chrome={chrome} listing={listing} level={2} /> : <p class="notice">Chưa có tin bài nào.</p>}
-      <Pager basePath={path} listing={listing} />
+      {mostRead?.items.length ? (
+        <div class="layout">
+          <div>{stories}</div>
+          <aside class="rail" aria-label="Đọc nhiều">
+            <MostRead listing={mostRead} />
+          </aside>
+        </div>
+      ) : (
+        stories
+      )}
     </Layout>
   );
 }

@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { renderDocument, type Html } from '../jsx.ts';
-import { chromeFor, loadArticle, loadAuthor, loadCategoryListing, loadHome, loadTag, keys, type Chrome } from './data.ts';
+import { chromeFor, loadArticle, loadAuthor, loadCategoryListing, loadHome, loadMostRead, loadTag, keys, type Chrome } from './data.ts';
 import { ArticlePage, HomePage, ListingPage, MessagePage, categoryCrumbs } from './pages.tsx';
 import { articlePath, parseArticleFile } from '../../domain/article.ts';
 import { getArticle } from '../../storage/content.ts';
 import { renderSearchPage } from './search-page.tsx';
 import { renderDistribution } from './distribution.ts';
 import { canonicalReaderPath, isCanonicalPath, withRequestQuery } from '../../cache/http.ts';
+import { popularIds, viewsOf } from '../../cache/views.ts';
 
 /** A rendered public page: its bytes-to-be and the keys of everything it shows. */
 export interface RenderedPage {
@@ -19,6 +20,8 @@ export interface RenderedPage {
   contentType?: string;
   /** HTTP-date of the newest content shown (feeds), for Last-Modified / If-Modified-Since. */
   lastModified?: string;
+  /** A story's own page (200): the story, whose reads are counted (src/cache/views.ts). */
+  articleId?: number;
 }
 
 const page = (status: number, root: Html, pageKeys: string[]): RenderedPage => ({ status, html: renderDocument(root), keys: [...new Set([...pageKeys, keys.settings, keys.taxonomy])] });
@@ -47,7 +50,7 @@ export async function renderPath(ctx: AppContext, path: string, req: FastifyRequ
   if (pageNo === null) return notFound(chrome, path);
 
   if (!first) {
-    const data = await loadHome(db, chrome);
+    const data = await loadHome(db, chrome, await popularIds(ctx, chrome.settings.utcOffsetMinutes));
     return page(200, HomePage({ chrome, data }), data.keys);
   }
 
@@ -75,7 +78,7 @@ export async function renderPath(ctx: AppContext, path: string, req: FastifyRequ
       if (`/${first}` !== articlePath(article)) return { status: 301, html: '', keys: [keys.article(article.id)], redirect: articlePath(article) };
       const data = await loadArticle(db, article.id, article);
       if (!data) return notFound(chrome, path);
-      return page(200, ArticlePage({ chrome, data }), data.keys);
+      return { ...page(200, ArticlePage({ chrome, data }), data.keys), articleId: article.id };
     }
   }
 
@@ -86,10 +89,12 @@ export async function renderPath(ctx: AppContext, path: string, req: FastifyRequ
     const listing = await loadCategoryListing(db, chrome, category.id, pageNo);
     if (pageNo > listing.pages) return notFound(chrome, path);
     const node = chrome.byId.get(category.id)!;
+    // "Đọc nhiều" on a category's first page only: later pages are archive, mostly read by crawlers.
+    const mostRead = pageNo === 1 ? await loadMostRead(db, await popularIds(ctx, chrome.settings.utcOffsetMinutes)) : undefined;
     return page(
       200,
-      ListingPage({ chrome, title: category.name, heading: category.name, description: category.description, path: node.path, listing, currentCategoryId: top.id, crumbs: second ? categoryCrumbs(chrome, category.id) : undefined, subnav: second ? undefined : top.children }),
-      [keys.category(category.id), ...(second ? [] : top.children.map((c) => keys.category(c.id))), ...listing.items.map((a) => keys.summary(a.id))],
+      ListingPage({ chrome, title: category.name, heading: category.name, description: category.description, path: node.path, listing, currentCategoryId: top.id, crumbs: second ? categoryCrumbs(chrome, category.id) : undefined, subnav: second ? undefined : top.children, mostRead: mostRead?.listing }),
+      [keys.category(category.id), ...(second ? [] : top.children.map((c) => keys.category(c.id))), ...listing.items.map((a) => keys.summary(a.id)), ...(mostRead?.keys ?? [])],
     );
   }
   return notFound(chrome, path);
@@ -123,27 +128,33 @@ const SLASH_REDIRECT_CACHE_CONTROL = 'public, max-age=86400';
  * `/thoi-su/`, `//thoi-su`, `/tag/x/`: the router (ignoreTrailingSlash) sends them here, and they would be the page
  * again under a second URL (for search engines and the page cache). They get a 301 to the spelling the page names
  * canonical, with the visitor's query string; no render and no cache entry (cacheKeyFor gives them none, so cache
- * hits never answer them). Returns undefined for a canonical path.
+ * hits never answer them). Returns true when it answered, false for a canonical path.
+ *
+ * A boolean, not the reply: a Fastify reply is thenable, so an async function returning it resolved to undefined once
+ * sent, and the page was then rendered (and a story's read counted) after its redirect had gone out.
  */
-async function redirectNonCanonical(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+async function redirectNonCanonical(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
   const path = req.url.split('?')[0] ?? '/';
-  if (isCanonicalPath(path)) return undefined;
+  if (isCanonicalPath(path)) return false;
   const target = canonicalReaderPath(req.url);
   // Too long, or `//api/…`, `//media/…`: not a reader page under any spelling.
-  if (target === null) return sendPage(reply, notFound(await chromeFor(ctx), path));
-  return reply.code(301).header('cache-control', SLASH_REDIRECT_CACHE_CONTROL).header('location', withRequestQuery(target, req.url)).send();
+  if (target === null) sendPage(reply, notFound(await chromeFor(ctx), path));
+  else reply.code(301).header('cache-control', SLASH_REDIRECT_CACHE_CONTROL).header('location', withRequestQuery(target, req.url)).send();
+  return true;
 }
 
 export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
-    const redirected = await redirectNonCanonical(ctx, req, reply);
-    if (redirected) return redirected;
+    if (await redirectNonCanonical(ctx, req, reply)) return reply;
     const path = req.url.split('?')[0] ?? '/';
     if (ctx.siteCache) return ctx.siteCache.handle(req, reply, () => renderPath(ctx, path, req), sendPage);
-    return sendPage(reply, await renderPath(ctx, path, req));
+    const rendered = await renderPath(ctx, path, req);
+    // Without a page cache a read is counted here (with one, SiteCache counts hits and misses alike).
+    if (rendered.articleId !== undefined && req.method === 'GET') viewsOf(ctx)?.counter?.count(rendered.articleId);
+    return sendPage(reply, rendered);
   };
   app.get('/', handler);
-  app.get('/tim-kiem', async (req, reply) => (await redirectNonCanonical(ctx, req, reply)) ?? sendPage(reply.header('cache-control', 'private, max-age=0'), await renderSearchPage(ctx, req)));
+  app.get('/tim-kiem', async (req, reply) => ((await redirectNonCanonical(ctx, req, reply)) ? reply : sendPage(reply.header('cache-control', 'private, max-age=0'), await renderSearchPage(ctx, req))));
   app.get('/tag/:slug', handler);
   app.get('/tac-gia/:slug', handler);
   app.get('/:first', handler);
@@ -154,8 +165,7 @@ export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void 
     }
     // `/kinh-te/nong-nghiep//`, `///thoi-su`: routed nowhere, but still a page under another spelling.
     if (req.method === 'GET' || req.method === 'HEAD') {
-      const redirected = await redirectNonCanonical(ctx, req, reply);
-      if (redirected) return redirected;
+      if (await redirectNonCanonical(ctx, req, reply)) return reply;
     }
     const chrome = await chromeFor(ctx);
     return sendPage(reply, notFound(chrome, req.url.split('?')[0] ?? '/'));

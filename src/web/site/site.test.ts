@@ -12,9 +12,12 @@ import { buildServer } from '../server.ts';
 import { seedDemo } from '../../demo/seed.ts';
 import { DEMO_STORIES } from '../../demo/stories.ts';
 import { articlePath } from '../../domain/article.ts';
-import { createArticle, listPublished } from '../../storage/content.ts';
+import { createArticle, insertMedia, listPublished } from '../../storage/content.ts';
+import { storeAudio } from '../../media/store.ts';
+import { makeMp3 } from '../../media/testing.ts';
 import { paragraph, type Doc } from '../../domain/document.ts';
 import { importFiles } from '../../importer/import.ts';
+import { relatedArticles } from '../../search/related.ts';
 
 const SEEDS = resolve(import.meta.dirname, '../../../../shared/seeds');
 const engines = await testEngines();
@@ -81,6 +84,31 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
     expect(rail(after.body)).toContain('<h2 id="tin-cung-chuyen-muc">Tin cùng chuyên mục</h2>');
     expect(rail(after.body)).toContain(`-post${second}.html`);
     expect(rail(after.body)).not.toContain(articlePath(newestElsewhere!));
+  });
+
+  it('"Có thể bạn quan tâm" shows the editor\'s published picks first, in order, then the computed stories, none twice', async () => {
+    const cat = (await store.db.selectFrom('categories').select('id').where('slug', '=', 'xa-hoi').executeTakeFirstOrThrow()).id;
+    const story = (title: string, text: string, status: 'published' | 'draft' = 'published', relatedIds: number[] = []) => createArticle(store.db, { title, sapo: text, body: { type: 'doc', content: [paragraph(text)] }, categoryId: cat, status, relatedIds });
+    const coffee = 'Nông dân Cầu Đất thu hoạch cà phê Arabica chín đỏ; giá cà phê Arabica Cầu Đất tăng mạnh.';
+    const similar = await story('Cà phê Arabica Cầu Đất được mùa', coffee);
+    await story('Giá cà phê Arabica Cầu Đất lập đỉnh', coffee);
+    await story('Cà phê Arabica Cầu Đất vào siêu thị', coffee);
+    const pick = await story('Hội thi ẩm thực phố núi', 'Các đầu bếp trổ tài với món ăn dân tộc.');
+    const draft = await story('Bản nháp về ẩm thực', 'Chưa duyệt.', 'draft');
+    const id = await story('Cà phê Arabica Cầu Đất xuất khẩu', coffee, 'published', [pick, draft, similar]);
+    const computed = (await relatedArticles(store.db, id, 12)).map((r) => r.id);
+    // The computed list holds one of the picks too, and enough others to fill the block.
+    expect(computed).toContain(similar);
+    expect(computed.filter((x) => x !== similar).length).toBeGreaterThanOrEqual(2);
+    const res = await app.inject({ url: `/ca-phe-arabica-cau-dat-xuat-khau-post${id}.html` });
+    expect(res.statusCode).toBe(200);
+    const block = res.body.slice(res.body.indexOf('<h2 id="co-the-ban-quan-tam">'), res.body.indexOf('</section>', res.body.indexOf('<h2 id="co-the-ban-quan-tam">')));
+    const shown = [...block.matchAll(/<h3><a href="[^"]*-post(\d+)\.html">/g)].map((m) => Number(m[1]));
+    expect(shown).toEqual([pick, similar, ...computed.filter((x) => x !== similar && x !== pick)].slice(0, 6));
+    expect(shown).not.toContain(draft);
+    expect(new Set(shown).size).toBe(shown.length);
+    // The unpublished pick is not shown, yet the page depends on it: publishing it later must render the page again.
+    expect(String(res.headers['surrogate-key']).split(' ')).toContain(`s:${draft}`);
   });
 
   it('category, sub-category, tag and author pages list their stories; pagination is bounded', async () => {
@@ -271,6 +299,27 @@ describe.each(engines)('reader site on $engine', ({ open }) => {
     expect(keys).toContain(`m:${partial.id}`);
     expect(keys).toContain(`m:${cover.id}`);
     expect(keys).not.toContain(`m:${full.id}`);
+  });
+
+  it('an audio story plays its recording with a native player, and says so when the file is gone', async () => {
+    const cat = (await store.db.selectFrom('categories').select('id').where('slug', '=', 'xa-hoi').executeTakeFirstOrThrow()).id;
+    const file = await storeAudio(ctx.mediaDir, makeMp3(40));
+    const sound = await insertMedia(store.db, { fileName: 'doc-bao.mp3', storageKey: file.storageKey, mime: file.mime, width: 0, height: 0, byteSize: file.byteSize, caption: 'Chú thích trong thư viện', credit: 'Đài tỉnh' });
+    const gone = await insertMedia(store.db, { fileName: 'mat.mp3', storageKey: null, mime: 'audio/mpeg', width: 0, height: 0 });
+    const body = { type: 'doc', content: [paragraph('Mở đầu.'), { type: 'audio', attrs: { mediaId: sound, title: 'Đọc báo <sáng> thứ Hai', caption: '', credit: '' } }, { type: 'audio', attrs: { mediaId: gone, title: 'Podcast số 3', caption: '', credit: 'Thu Hà' } }] } as Doc;
+    const id = await createArticle(store.db, { title: 'Đọc báo sáng thứ Hai', type: 'audio', body, categoryId: cat, status: 'published' });
+    const res = await app.inject({ url: `/doc-bao-sang-thu-hai-post${id}.html` });
+    expect(res.statusCode).toBe(200);
+    const src = `/media/${file.storageKey}`;
+    expect(res.body).toContain(`<figure class="audio"><audio controls preload="none" src="${src}" aria-label="Đọc báo &lt;sáng&gt; thứ Hai"></audio><figcaption>Đọc báo &lt;sáng&gt; thứ Hai · Chú thích trong thư viện · <span class="credit">Đài tỉnh</span></figcaption></figure>`);
+    expect(res.body).toContain('<figure class="audio"><figcaption>Podcast số 3 · <span class="credit">Thu Hà</span><span class="na"> (Bản ghi âm thanh này hiện không nghe được.)</span></figcaption></figure>');
+    expect(res.body.match(/<audio /g)).toHaveLength(1);
+    // Text from the library makes the page depend on the row; the same-origin file is allowed by default-src 'self'.
+    expect(String(res.headers['surrogate-key']).split(' ')).toContain(`m:${sound}`);
+    expect(String(res.headers['content-security-policy'])).toContain("default-src 'self'");
+    const audio = await app.inject({ url: src, headers: { range: 'bytes=0-' } });
+    expect(audio.statusCode).toBe(206);
+    expect(audio.headers['content-type']).toBe('audio/mpeg');
   });
 
   it('never shows a story that is not published', async () => {

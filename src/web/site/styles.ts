@@ -43,8 +43,8 @@ h1{font-size:clamp(1.5rem,4vw,2.125rem);line-height:1.25;margin:.25em 0 .4em;fon
 .body blockquote{margin:1em 0;padding:.2em 1em;border-left:4px solid #a50e0e;background:#faf6f6}
 .figure{margin:1.25em 0;text-align:center}
 .figure img{display:block;margin:0 auto}
-.figure figcaption,.video figcaption{font-size:.875rem;color:#333;background:#f3f4f6;padding:8px 12px;text-align:center}
-.video{margin:1.25em 0}.video iframe{display:block;width:100%;height:auto;aspect-ratio:16/9;border:0;background:#111827}
+.figure figcaption,.video figcaption,.audio figcaption{font-size:.875rem;color:#333;background:#f3f4f6;padding:8px 12px;text-align:center}
+.video,.audio{margin:1.25em 0}.video figcaption a{text-decoration:underline}.audio audio{display:block;width:100%}.audio .na{color:#555}.video iframe{display:block;width:100%;height:auto;aspect-ratio:16/9;border:0;background:#111827}
 @media(min-width:960px){.layout.single{grid-template-columns:minmax(0,1fr)}}
 .single>div{width:100%;max-width:960px;margin:0 auto}.single article.story{max-width:none}
 .hero{margin:0 0 20px}.hero img{display:block;width:100%;aspect-ratio:3/2;object-fit:cover}@media(min-width:720px){.hero img{aspect-ratio:2/1}}
@@ -76,6 +76,7 @@ section.block>h2{font-size:1.25rem;margin:0 0 12px;padding-bottom:6px;border-bot
 .card p{margin:0;color:#444;font-size:.875rem;display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}
 .card time{color:#666;font-size:.875rem}
 .cards.compact .card{grid-template-columns:100px minmax(0,1fr)}.cards.compact .card img{width:100px;height:64px}
+.most-read{margin:0;padding:0 0 0 1.5em}.most-read li{padding:8px 0;border-bottom:1px solid #e5e7eb;line-height:1.35}.most-read li::marker{color:#a50e0e;font-weight:700}.most-read a{color:#1a1a1a}
 .lead{display:grid;gap:16px;margin-bottom:24px}
 @media(min-width:720px){.lead{grid-template-columns:3fr 2fr}}
 .lead h2{font-size:1.5rem;line-height:1.25;margin:0 0 8px}.lead h2 a{color:#1a1a1a}
@@ -94,5 +95,5 @@ footer.site p{margin:.25em 0}
 .subnav{display:flex;flex-wrap:wrap;gap:8px;list-style:none;padding:0;margin:0 0 16px}
 .subnav a{padding:4px 10px;background:#f3f4f6;border-radius:4px;color:#1a1a1a;font-size:.875rem}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-@media print{@page{margin:15mm}.masthead nav,.search,.share,.fontsize,.fs-toggle,.tags,aside.rail,section.block,.video iframe,footer.site .social,.skip,.today{display:none!important}body{font-size:12pt;line-height:1.45;color:#000;background:#fff}a{color:#000}.layout{display:block}article.story{max-width:none}.story h1{font-size:20pt}.body{font-size:12pt}.figure,blockquote,.box{break-inside:avoid}h1,h2,h3{break-after:avoid}p{orphans:3;widows:3}.body a[href^="http"]::after{content:" (" attr(href) ")";font-size:90%;word-break:break-all}.figure figcaption{background:none;border-bottom:1px solid #999}}
+@media print{@page{margin:15mm}.masthead nav,.search,.share,.fontsize,.fs-toggle,.tags,aside.rail,section.block,.video iframe,.audio audio,footer.site .social,.skip,.today{display:none!important}body{font-size:12pt;line-height:1.45;color:#000;background:#fff}a{color:#000}.layout{display:block}article.story{max-width:none}.story h1{font-size:20pt}.body{font-size:12pt}.figure,blockquote,.box{break-inside:avoid}h1,h2,h3{break-after:avoid}p{orphans:3;widows:3}.body a[href^="http"]::after{content:" (" attr(href) ")";font-size:90%;word-break:break-all}.figure figcaption{background:none;border-bottom:1px solid #999}}
 `.replace(/\n/g, '');
