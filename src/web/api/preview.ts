@@ -36,6 +36,7 @@ export function registerPreviewApi(api: FastifyInstance, ctx: AppContext): void 
         }),
       },
       null,
+      v.relatedIds,
     );
     const notice = v.status === 'published' && !v.correction ? 'Bản xem trước của tin đang đăng.' : 'Bản xem trước: tin bài này chưa được xuất bản, bạn đọc chưa nhìn thấy.';
     const html = renderDocument(ArticlePage({ chrome, data, notice }));
