@@ -29,14 +29,17 @@ export async function registerMediaUploadApi(api: FastifyInstance, ctx: AppConte
     if (!m) throw new ApiProblem('not_found', 'Không tìm thấy ảnh.');
     // The library's caption, credit and alt text show on the live pages of the stories using the image (as cover, or
     // in a figure leaving them to the library): changing them changes published content, which only people allowed to
-    // edit those stories once published may do. Anyone who uploads may edit an image no published story uses.
+    // edit those stories once published may do. Anyone who uploads may edit an image no published story uses. The
+    // uses come from article_media (a published story's pending correction counts: it may go live with this text),
+    // one row per desk and author, however many stories use the image (a body scan read every story, and stopped at 500).
     const live = await db
-      .selectFrom('articles')
+      .selectFrom('article_media as u')
+      .innerJoin('articles', 'articles.id', 'u.article_id')
       .leftJoin('newsroom_articles', 'newsroom_articles.article_id', 'articles.id')
-      .select(['articles.id', 'articles.category_id', 'newsroom_articles.author_id'])
+      .select(['articles.category_id', 'newsroom_articles.author_id'])
+      .distinct()
+      .where('u.media_id', '=', params.id)
       .where('articles.status', '=', 'published')
-      .where((eb) => eb.or([eb('articles.cover_media_id', '=', params.id), eb('articles.body', 'like', `%"mediaId":${params.id},%`), eb('articles.body', 'like', `%"mediaId":${params.id}}%`)]))
-      .limit(500)
       .execute();
     if (live.some((a) => !can(auth.user, 'edit_published', { authorId: a.author_id ?? null, categoryId: a.category_id }))) throw new ApiProblem('forbidden', 'Ảnh này đang hiển thị trong tin đã đăng: chỉ người được sửa các tin đó mới sửa được chú thích, nguồn và mô tả.');
     const set: Partial<Pick<MediaRow, 'caption' | 'credit' | 'alt'>> = {};

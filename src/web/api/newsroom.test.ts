@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildServer } from '../server.ts';
 import { insertMedia } from '../../storage/content.ts';
+import { syncArticleMedia } from '../../storage/media.ts';
 import { createUser } from '../../storage/newsroom.ts';
 import { trustProxyFrom } from '../../config.ts';
 import type { ContentEvent } from '../../domain/events.ts';
@@ -564,6 +565,8 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     const story = await nr.seedStory({ status: 'published', authorId: m.reporter.user.id, title: 'Tin có ảnh' });
     const body = { type: 'doc', content: [paragraph('Đoạn một.'), { type: 'figure', attrs: { mediaId: figure, fileName: '', width: 800, height: 600, alt: '', caption: '', credit: '' } }] };
     await nr.store.db.updateTable('articles').set({ cover_media_id: cover, body: JSON.stringify(body) }).where('id', '=', story).execute();
+    // Written past the storage functions, so the use table is brought in step as every write path does.
+    await syncArticleMedia(nr.store.db, story);
     for (const photo of [cover, figure]) {
       expect((await nr.call(m.contributor, 'PATCH', `/api/v1/media/${photo}`, { caption: 'Sửa lén' })).status).toBe(403);
       expect((await nr.call(m.reporter, 'PATCH', `/api/v1/media/${photo}`, { caption: 'Sửa lén' })).status).toBe(403);
