@@ -39,7 +39,7 @@ describe('newsroom app: where an image is used', () => {
     const tiles = page.locator('.media-tile');
     await page.getByRole('checkbox', { name: 'Chưa dùng' }).check();
     await expect.poll(() => tiles.allTextContents()).toEqual(['Đồng lúa chín chưa ai dùng']);
-    expect(await page.getByTestId('media-found').textContent()).toBe('Tìm thấy 1 ảnh chưa dùng');
+    expect(await page.getByTestId('media-found').textContent()).toBe('Tìm thấy 1 tệp chưa dùng');
     await page.getByRole('checkbox', { name: 'Chưa dùng' }).uncheck();
     await expect.poll(() => tiles.count()).toBe(2);
 

@@ -73,14 +73,14 @@ describe('newsroom app: review fixes', () => {
     await tiles.filter({ hasText: 'Cánh đồng Mường Thanh' }).waitFor();
     await search.fill('lao cai');
     await search.press('Enter');
-    await expect.poll(() => page.getByTestId('media-found').textContent()).toBe('Tìm thấy 1 ảnh');
+    await expect.poll(() => page.getByTestId('media-found').textContent()).toBe('Tìm thấy 1 tệp');
     expect(await tiles.allTextContents()).toEqual(['Ruộng bậc thang Lào Cai mùa nước đổ']);
     await search.fill('doan');
     await search.press('Enter');
     await expect.poll(() => tiles.allTextContents()).toEqual(['Đoàn công tác thăm bản']);
     await search.fill('%');
     await search.press('Enter');
-    await expect.poll(() => page.getByTestId('media-found').textContent()).toBe('Tìm thấy 0 ảnh');
+    await expect.poll(() => page.getByTestId('media-found').textContent()).toBe('Tìm thấy 0 tệp');
 
     // The picker searches the same way; the chosen cover shows its thumbnail text, never "#<id>".
     const id = await startStory(page, 'Mùa nước đổ trên ruộng bậc thang');

@@ -12,6 +12,13 @@ const kindOf = (m: MediaItem): Kind => m.kind ?? (m.mime.startsWith('audio/') ? 
  * Search, list and upload; `onChoose` picks items (editor), `onSelect` opens one for editing (library page). Each item says how many stories use it; "Chưa dùng" keeps the files no story uses.
  * `kind` keeps the library to images (the image pickers: never a sound file) or to audio (the audio picker); without it the reader chooses.
  */
+/** "Found N …", naming what is listed: images, sound files, or files of both kinds. */
+const FOUND = {
+  all: ['media.found', 'media.foundUnused'],
+  image: ['media.foundImages', 'media.foundImagesUnused'],
+  audio: ['media.foundAudio', 'media.foundAudioUnused'],
+} as const;
+
 export function Library({ onChoose, multiple = false, onSelect, kind }: { onChoose?: (items: MediaItem[]) => void; multiple?: boolean; onSelect?: (item: MediaItem) => void; kind?: Kind }) {
   const [q, setQ] = useState('');
   const [unused, setUnused] = useState(false);
@@ -105,7 +112,7 @@ export function Library({ onChoose, multiple = false, onSelect, kind }: { onChoo
         </div>
       </form>
       <p className="muted" aria-live="polite" data-testid="media-found">
-        {found !== null ? t(unused ? 'media.foundUnused' : 'media.found', { count: found }) : ''}
+        {found !== null ? t(FOUND[filter || 'all'][unused ? 1 : 0], { count: found }) : ''}
       </p>
       {error && (
         <p role="alert" className="error">
