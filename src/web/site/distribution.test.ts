@@ -14,7 +14,7 @@ import { createContext, type AppContext } from '../context.ts';
 import { buildServer } from '../server.ts';
 import { drawDemoImage, seedDemo } from '../../demo/seed.ts';
 import { articlePath } from '../../domain/article.ts';
-import { paragraph } from '../../domain/document.ts';
+import { paragraph, type Doc } from '../../domain/document.ts';
 import { createArticle, insertMedia, listCategories, listPublished } from '../../storage/content.ts';
 import { storeImage } from '../../media/store.ts';
 import { HEADLINE_MAX } from './seo.tsx';
@@ -178,6 +178,24 @@ describe.each(engines)('feeds, sitemaps, structured data on $engine', ({ open })
     const noImage = raw.items.find((i: { id: string }) => i.id.endsWith(`-post${special.noImage}.html`));
     expect(noImage.image).toBeUndefined();
     expect(noImage.authors).toEqual([{ name: 'Thu Hà' }]);
+  });
+
+  it('an audio story\'s feed item encloses its recording (podcast apps play it), not its cover', async () => {
+    const db = store.db;
+    const [category] = await listCategories(db);
+    const cover = (await db.selectFrom('media').select('id').where('storage_key', 'is not', null).orderBy('id').executeTakeFirstOrThrow()).id;
+    const sound = await insertMedia(db, { fileName: 'ban-tin.mp3', storageKey: `ab/${'ab'.repeat(32)}.mp3`, mime: 'audio/mpeg', width: 0, height: 0, byteSize: 123_456, caption: 'Bản tin sáng', alt: '' });
+    const body = { type: 'doc', content: [paragraph('Nghe bản tin.'), { type: 'audio', attrs: { mediaId: sound, title: 'Bản tin sáng', caption: '', credit: '' } }] } as Doc;
+    const id = await createArticle(db, { title: 'Bản tin âm thanh buổi sáng', sapo: 'Nghe tin.', type: 'audio', body, categoryId: category!.id, coverMediaId: cover, status: 'published' });
+    await ctx.events.emit({ type: 'article.published', articleId: id });
+    const rssItem = ((xml.parse((await get('/rss.xml')).body).rss.channel.item as Array<Record<string, Node>>).find((i) => String(i.link).endsWith(`-post${id}.html`)))!;
+    expect(rssItem.enclosure).toEqual([{ '@url': `${BASE}/media/ab/${'ab'.repeat(32)}.mp3`, '@length': '123456', '@type': 'audio/mpeg' }]);
+    const atom = (await get('/atom.xml')).body;
+    expect(atom).toContain(`<link rel="enclosure" type="audio/mpeg" length="123456" href="${BASE}/media/ab/${'ab'.repeat(32)}.mp3"/>`);
+    const json = JSON.parse((await get('/feed.json')).body) as { items: Array<{ url: string; image?: string; attachments?: Array<{ mime_type: string }> }> };
+    const jsonItem = json.items.find((i) => i.url.endsWith(`-post${id}.html`))!;
+    expect(jsonItem.attachments?.map((a) => a.mime_type)).toEqual(['audio/mpeg', 'image/jpeg']);
+    expect(jsonItem.image).toMatch(/\.jpg$/);
   });
 
   it('category feeds in all three formats, including sub-categories; unknown category is 404', async () => {

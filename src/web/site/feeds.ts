@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, MediaRow } from '../../storage/schema.ts';
 import { getMediaByIds, listPublished, type ArticleSummary } from '../../storage/content.ts';
 import { articlePath, ARTICLE_TYPE_LABELS, type ArticleType } from '../../domain/article.ts';
+import { audios, DocSchema } from '../../domain/document.ts';
 import { mediaUrl } from '../../media/urls.ts';
 import { categoryWithDescendants, keys, type Chrome, type CategoryWithPath } from './data.ts';
 import type { RenderedPage } from './routes.ts';
@@ -38,6 +39,23 @@ interface FeedItem {
   authors: string[];
   category: string | undefined;
   cover: MediaRow | undefined;
+  /** An audio story's first recording (its live body's): the enclosure podcast apps play, instead of the cover. */
+  sound: MediaRow | undefined;
+}
+
+/** The first audio file of each audio story's live body (not a pending correction's: that is not published yet). */
+async function soundsOf(db: Db, stories: ArticleSummary[]): Promise<Map<number, MediaRow>> {
+  const ids = stories.filter((a) => a.type === 'audio').map((a) => a.id);
+  if (!ids.length) return new Map();
+  const rows = await db.selectFrom('articles').select(['id', 'body']).where('id', 'in', ids).execute();
+  const first = new Map<number, number>();
+  for (const r of rows) {
+    const parsed = DocSchema.safeParse(JSON.parse(r.body));
+    const mediaId = parsed.success ? audios(parsed.data).find((x) => typeof x.mediaId === 'number')?.mediaId : undefined;
+    if (typeof mediaId === 'number') first.set(r.id, mediaId);
+  }
+  const media = await getMediaByIds(db, [...first.values()]);
+  return new Map([...first].flatMap(([story, id]) => (media.has(id) ? [[story, media.get(id)!] as const] : [])));
 }
 
 async function bylinesOf(db: Db, ids: number[]): Promise<Map<number, string[]>> {
@@ -86,7 +104,7 @@ export async function renderFeed(db: Db, chrome: Chrome, format: FeedFormat, cat
   const abs = (p: string) => new URL(p, s.baseUrl).toString();
   const categoryIds = category ? categoryWithDescendants(chrome, category.id) : undefined;
   const [summaries, changed] = await Promise.all([listPublished(db, { categoryIds, limit: FEED_SIZE }), lastChange(db, categoryIds)]);
-  const [media, bylines] = await Promise.all([getMediaByIds(db, summaries.map((a) => a.cover_media_id).filter((x): x is number => x !== null)), bylinesOf(db, summaries.map((a) => a.id))]);
+  const [media, bylines, sounds] = await Promise.all([getMediaByIds(db, summaries.map((a) => a.cover_media_id).filter((x): x is number => x !== null)), bylinesOf(db, summaries.map((a) => a.id)), soundsOf(db, summaries)]);
   const items: FeedItem[] = summaries.map((a) => ({
     summary: a,
     url: abs(articlePath(a)),
@@ -94,6 +112,7 @@ export async function renderFeed(db: Db, chrome: Chrome, format: FeedFormat, cat
     authors: bylines.get(a.id) ?? [],
     category: chrome.byId.get(a.category_id)?.name,
     cover: a.cover_media_id ? media.get(a.cover_media_id) : undefined,
+    sound: sounds.get(a.id),
   }));
   const title = category ? `${category.name} - ${s.name}` : s.name;
   const description = category?.description || s.tagline || s.name;
@@ -137,7 +156,7 @@ function rss(items: FeedItem[], m: FeedMeta & { updated: string }): string {
   ];
   for (const i of items) {
     const a = i.summary;
-    const enc = enclosureOf(i.cover);
+    const enc = enclosureOf(i.sound ?? i.cover);
     out.push(
       '<item>',
       `<title>${e(i.title)}</title>`,
@@ -172,7 +191,7 @@ function atom(items: FeedItem[], m: FeedMeta & { updated: string; siteName: stri
   ];
   for (const i of items) {
     const a = i.summary;
-    const enc = enclosureOf(i.cover);
+    const enc = enclosureOf(i.sound ?? i.cover);
     const published = a.published_at ?? a.updated_at;
     const updated = a.updated_at > published ? a.updated_at : published;
     out.push(
@@ -205,6 +224,7 @@ function jsonFeed(items: FeedItem[], m: FeedMeta): string {
     items: items.map((i) => {
       const a = i.summary;
       const enc = enclosureOf(i.cover);
+      const sound = enclosureOf(i.sound);
       const published = a.published_at ?? a.updated_at;
       return {
         id: i.url,
@@ -217,7 +237,7 @@ function jsonFeed(items: FeedItem[], m: FeedMeta): string {
         date_modified: new Date(a.updated_at > published ? a.updated_at : published).toISOString(),
         authors: i.authors.length ? i.authors.map((name) => ({ name })) : undefined,
         tags: i.category ? [i.category] : undefined,
-        attachments: enc ? [{ url: m.abs(enc.url), mime_type: enc.type, size_in_bytes: enc.length }] : undefined,
+        attachments: sound || enc ? [sound, enc].flatMap((x) => (x ? [{ url: m.abs(x.url), mime_type: x.type, size_in_bytes: x.length }] : [])) : undefined,
       };
     }),
   };
