@@ -85,8 +85,8 @@ export const api = {
   },
 };
 
-export async function login(email: string, password: string): Promise<SessionInfo> {
-  const s = await api.post<SessionInfo>('/session', { email, password });
+export async function login(email: string, password: string, remember = false): Promise<SessionInfo> {
+  const s = await api.post<SessionInfo>('/session', { email, password, ...(remember ? { remember: true } : {}) });
   setCsrfToken(s.csrfToken);
   return s;
 }

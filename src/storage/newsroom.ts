@@ -82,6 +82,8 @@ export async function setPasswordHash(db: Db, id: number, passwordHash: string):
 // ---------- sessions ----------
 
 export const SESSION_TTL_MS = 12 * 3_600_000;
+/** "Ghi nhớ trên máy này": a personal device signs in once a month instead of twice a day. */
+export const REMEMBERED_SESSION_TTL_MS = 30 * 24 * 3_600_000;
 
 export interface SessionInfo {
   user: User;

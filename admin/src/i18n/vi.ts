@@ -18,6 +18,7 @@ export const vi = {
   'login.email': 'Email',
   'login.password': 'Mật khẩu',
   'login.submit': 'Đăng nhập',
+  'login.remember': 'Ghi nhớ trên máy này (30 ngày); đừng chọn trên máy dùng chung',
   'login.busy': 'Đang đăng nhập…',
   'login.expired': 'Phiên làm việc đã hết hạn. Đăng nhập lại để tiếp tục; nội dung đang viết vẫn được giữ.',
   'login.failed': 'Email hoặc mật khẩu không đúng.',

@@ -6,6 +6,7 @@ import { t } from '../i18n/index.ts';
 export function LoginForm({ onLoggedIn, expired = false, onSignOut }: { onLoggedIn: (s: SessionInfo) => void; expired?: boolean; onSignOut?: () => void }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [remember, setRemember] = useState(false);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
@@ -13,7 +14,7 @@ export function LoginForm({ onLoggedIn, expired = false, onSignOut }: { onLogged
     setBusy(true);
     setError('');
     try {
-      onLoggedIn(await login(email, password));
+      onLoggedIn(await login(email, password, remember));
     } catch (err) {
       if (err instanceof NetworkError) setError(t('error.network'));
       else if (err instanceof ApiError && err.status !== 401) setError(err.message);
@@ -30,6 +31,9 @@ export function LoginForm({ onLoggedIn, expired = false, onSignOut }: { onLogged
       <input id="login-email" name="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} autoFocus />
       <label htmlFor="login-password">{t('login.password')}</label>
       <input id="login-password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+      <label className="checkbox">
+        <input type="checkbox" name="remember" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> {t('login.remember')}
+      </label>
       {error && (
         <p role="alert" className="error">
           {error}

@@ -139,7 +139,9 @@ export const ArticleListSchema = z.object({
 export const LockRequestSchema = z.object({ takeover: z.boolean().optional() }).strict();
 export const LockSchema = Lock;
 
-export const LoginSchema = z.object({ email: z.string().min(3).max(254), password: z.string().min(1).max(1000) }).strict();
+export const LoginSchema = z
+  .object({ email: z.string().min(3).max(254), password: z.string().min(1).max(1000), remember: z.boolean().optional().meta({ description: 'Ghi nhớ trên máy này: phiên 30 ngày thay vì 12 giờ' }) })
+  .strict();
 
 export const UserSchema = z.object({ id: z.number(), email: z.string().optional(), name: z.string(), roles: z.array(z.enum(ROLES)), deskIds: z.array(z.number()), active: z.boolean().optional(), createdAt: z.string().optional() });
 export const SessionSchema = z.object({ user: UserSchema, roles: z.array(z.object({ key: z.enum(ROLES), label: z.string() })), permissions: z.partialRecord(z.enum(PERMISSION_ACTIONS), z.enum(['own', 'desk', 'all'])), desks: z.array(z.object({ id: z.number(), name: z.string(), slug: z.string() })), csrfToken: z.string().nullable(), expiresAt: z.string().nullable(), via: z.enum(['session', 'token']) });

@@ -5,7 +5,7 @@ import { route } from './route.ts';
 import { ApiProblem } from './problem.ts';
 import { clearSessionCookie, requestMeta, sessionCookie, type Authenticated } from './auth.ts';
 import { LoginSchema, PasswordChangeSchema, SessionIdParams, SessionListSchema, SessionSchema, SessionsEndedSchema } from './schemas.ts';
-import { createSession, deleteSession, endSessions, getUser, getUserRowByEmail, listSessions, normalizeEmail, sessionIdOf, setPassword, SESSION_TTL_MS, toUser, type User } from '../../storage/newsroom.ts';
+import { createSession, deleteSession, endSessions, getUser, getUserRowByEmail, listSessions, normalizeEmail, REMEMBERED_SESSION_TTL_MS, sessionIdOf, setPassword, SESSION_TTL_MS, toUser, type User } from '../../storage/newsroom.ts';
 import { DUMMY_HASH, sha256, verifyPassword } from '../../newsroom/passwords.ts';
 import { IdParams } from './route.ts';
 import { appendAudit, claimLoginAttempt, loginSucceeded, type LoginLimits } from '../../storage/newsroom-audit.ts';
@@ -52,9 +52,10 @@ export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext, opt
     }
     await loginSucceeded(db, claim);
     const user = toUser(row);
-    const session = await createSession(db, user.id, meta);
-    await appendAudit(db, { userId: user.id, userEmail: user.email, action: 'login', ip: meta.ip, userAgent: meta.userAgent });
-    reply.header('set-cookie', sessionCookie(session.token, { secure, maxAgeSeconds: Math.floor(SESSION_TTL_MS / 1000) }));
+    const ttl = body.remember ? REMEMBERED_SESSION_TTL_MS : SESSION_TTL_MS;
+    const session = await createSession(db, user.id, meta, ttl);
+    await appendAudit(db, { userId: user.id, userEmail: user.email, action: 'login', ip: meta.ip, userAgent: meta.userAgent, ...(body.remember ? { details: { remember: true } } : {}) });
+    reply.header('set-cookie', sessionCookie(session.token, { secure, maxAgeSeconds: Math.floor(ttl / 1000) }));
     return sessionBody(ctx, user, { via: 'session', csrfToken: session.csrfToken, expiresAt: session.expiresAt });
   });
 

@@ -84,6 +84,28 @@ describe.each(engines)('sessions and API tokens over HTTP on $engine', ({ open }
   const admin = () => nr.members.admin;
   const asAdmin = (): Caller => ({ cookie: admin().cookie, csrf: admin().csrf });
 
+  it('"remember me" makes a 30-day session (cookie and row), audited; without it a session lasts 12 hours', async () => {
+    const me = await person();
+    const login = async (remember?: boolean) => {
+      const res = await http(null, 'POST', '/api/v1/session', { email: me.email, password: PASSWORD, ...(remember === undefined ? {} : { remember }) });
+      expect(res.status, res.text).toBe(200);
+      const maxAge = Number(/Max-Age=(\d+)/i.exec(res.headers.get('set-cookie')!)?.[1]);
+      const hours = (Date.parse(res.json<{ expiresAt: string }>().expiresAt) - Date.now()) / 3_600_000;
+      return { maxAge, hours };
+    };
+    const plain = await login();
+    expect(plain.maxAge).toBe(12 * 3600);
+    expect(plain.hours).toBeGreaterThan(11.9);
+    expect(plain.hours).toBeLessThanOrEqual(12);
+    expect((await login(false)).maxAge).toBe(12 * 3600);
+    const remembered = await login(true);
+    expect(remembered.maxAge).toBe(30 * 24 * 3600);
+    expect(remembered.hours).toBeGreaterThan(30 * 24 - 0.1);
+    const logins = await audit('login');
+    expect(JSON.parse(logins.filter((e) => e.user_id === me.id).at(-1)!.details)).toEqual({ remember: true });
+    expect((await http(null, 'POST', '/api/v1/session', { email: me.email, password: PASSWORD, remember: 'yes' })).status).toBe(400);
+  });
+
   it('lists only my unexpired sessions, newest first, with the calling one marked and never a token', async () => {
     const me = await person();
     const laptop = await signIn(me.email, CHROME_WINDOWS);
