@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createArticle, insertMedia } from '../src/storage/content.ts';
 import { paragraph, type Doc } from '../src/domain/document.ts';
-import { screenshot, useSiteAndBrowser } from './support.ts';
+import { screenshot, seriousViolations, useSiteAndBrowser } from './support.ts';
 
 /** Reader pages of the story types that are more than text, in Chromium with JavaScript off (as the site must work). */
 describe('reader site: video and e-magazine stories', () => {
@@ -15,6 +15,18 @@ describe('reader site: video and e-magazine stories', () => {
       if (/Content[- ]Security[- ]Policy/i.test(m.text())) policyErrors.push(m.text());
     });
     return { context, page, policyErrors };
+  };
+
+  /** Serious axe findings on a page (axe runs as a script: its own context, the page itself has none). */
+  const accessibilityProblems = async (url: string) => {
+    const context = await e2e.browser.newContext({ locale: 'vi-VN', viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(url);
+      return await seriousViolations(page);
+    } finally {
+      await context.close();
+    }
   };
 
   it('a YouTube video starts in the page when the reader presses play, and nothing comes from YouTube before', { timeout: 60_000 }, async () => {
@@ -44,6 +56,7 @@ describe('reader site: video and e-magazine stories', () => {
     expect(await page.getByRole('link', { name: 'Xem trên YouTube' }).getAttribute('href')).toBe('https://www.youtube.com/watch?v=AbCdEfGhIj0&t=45');
     expect(policyErrors).toEqual([]);
     await context.close();
+    expect(await accessibilityProblems(`${e2e.site.base}/video-dua-thuyen-doc-moc-post${id}.html`)).toEqual([]);
   });
 
   it('an e-magazine sets its text in a narrower column than its photos, with the side blocks below instead of a rail', { timeout: 60_000 }, async () => {
@@ -62,5 +75,6 @@ describe('reader site: video and e-magazine stories', () => {
     await screenshot(page, 'reader-emagazine');
     expect(policyErrors).toEqual([]);
     await context.close();
+    expect(await accessibilityProblems(`${e2e.site.base}/nguoi-giu-khung-cui-post${id}.html`)).toEqual([]);
   });
 });
