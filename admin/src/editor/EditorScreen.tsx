@@ -11,7 +11,7 @@ import { useSession } from '../session.tsx';
 import { Library } from '../media/Library.tsx';
 import { countWords, editorToDoc, type PMNode } from './doc-convert.ts';
 import { Audio, Box, Embed, Figure, Gallery } from './extensions.ts';
-import { rememberMedia } from './media-cache.ts';
+import { rememberMediaItem } from './media-cache.ts';
 import { History } from './History.tsx';
 import { RelatedPicker, type RelatedItem } from './RelatedPicker.tsx';
 import { CoverPreview } from '../media/MediaName.tsx';
@@ -413,7 +413,7 @@ export default function EditorScreen({ id }: { id: number }) {
 
   const choose = (items: MediaItem[]) => {
     if (!editor) return;
-    for (const m of items) rememberMedia(m.id, m.url);
+    for (const m of items) rememberMediaItem(m);
     const attrs = (m: MediaItem) => ({ mediaId: m.id, fileName: m.fileName, width: m.width, height: m.height, alt: m.alt, caption: m.caption, credit: m.credit });
     if (picker === 'cover') setField('coverMediaId', items[0]?.id ?? null);
     else if (picker === 'audio') {

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type MediaItem } from '../api.ts';
 import { t } from '../i18n/index.ts';
-import { rememberMedia } from '../editor/media-cache.ts';
-import { formatDuration, rememberMediaItem } from './MediaName.tsx';
+import { rememberMediaItem } from '../editor/media-cache.ts';
+import { formatDuration } from './MediaName.tsx';
 import { Uploader } from './Uploader.tsx';
 
 type Kind = 'image' | 'audio';
@@ -36,7 +36,6 @@ export function Library({ onChoose, multiple = false, onSelect, kind }: { onChoo
       api.get<{ items: MediaItem[]; total: number }>(`/media?perPage=60${words ? `&q=${encodeURIComponent(words)}` : ''}${onlyUnused ? '&unused=true' : ''}${only ? `&kind=${only}` : ''}`).then(
         (r) => {
           for (const m of r.items) {
-            rememberMedia(m.id, m.url);
             rememberMediaItem(m);
           }
           setItems(r.items);

@@ -1,43 +1,18 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, type MediaItem } from '../api.ts';
+import type { MediaItem } from '../api.ts';
+import { knownMediaItem, loadMediaItem } from '../editor/media-cache.ts';
 import { t } from '../i18n/index.ts';
-
-/** Library items by id, as the library listed them or the API answered; null: the image is gone. */
-const items = new Map<number, MediaItem | null>();
-const loading = new Map<number, Promise<MediaItem | null>>();
-
-export function rememberMediaItem(m: MediaItem): void {
-  items.set(m.id, m);
-}
-
-function load(id: number): Promise<MediaItem | null> {
-  let p = loading.get(id);
-  if (!p) {
-    p = api.get<MediaItem>(`/media/${id}`).then(
-      (m) => (items.set(id, m), m),
-      (err: unknown) => {
-        loading.delete(id);
-        if (err instanceof ApiError && err.status === 404) {
-          items.set(id, null);
-          return null;
-        }
-        throw err;
-      },
-    );
-    loading.set(id, p);
-  }
-  return p;
-}
 
 /** The library item with this id: undefined while it loads (or could not be loaded), null when there is none. */
 export function useMediaItem(id: number | null): MediaItem | null | undefined {
-  const [item, setItem] = useState<MediaItem | null | undefined>(id === null ? null : items.get(id));
+  const [item, setItem] = useState<MediaItem | null | undefined>(id === null ? null : knownMediaItem(id));
   useEffect(() => {
     if (id === null) return setItem(null);
-    if (items.has(id)) return setItem(items.get(id));
+    const known = knownMediaItem(id);
+    if (known !== undefined) return setItem(known);
     setItem(undefined);
     let live = true;
-    load(id).then(
+    loadMediaItem(id).then(
       (m) => live && setItem(m),
       () => undefined,
     );

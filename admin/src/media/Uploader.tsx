@@ -1,7 +1,7 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { ApiError, uploadFile, type MediaItem } from '../api.ts';
 import { t } from '../i18n/index.ts';
-import { rememberMedia } from '../editor/media-cache.ts';
+import { rememberMediaItem } from '../editor/media-cache.ts';
 
 interface Progress {
   key: string;
@@ -37,7 +37,7 @@ export function Uploader({ onUploaded, kind }: { onUploaded: (item: MediaItem) =
       setItems((list) => [...list, { key, name: file.name, fraction: 0 }]);
       uploadFile(file, (fraction) => patch(key, { fraction }))
         .then((item) => {
-          rememberMedia(item.id, item.url);
+          rememberMediaItem(item);
           patch(key, { fraction: 1, done: true });
           onUploaded(item);
         })
