@@ -34,6 +34,13 @@ const LOGIN_FAILED = 'Email hoặc mật khẩu không đúng.';
 const LOGIN_LIMITS: LoginLimits = { perAccount: 5, perAddress: 20, windowMs: 15 * 60_000 };
 const TOO_MANY = 'Bạn đã thử đăng nhập quá nhiều lần; vui lòng đợi rồi thử lại.';
 
+/** Claims a place among the attempts allowed for this account and address, or refuses with 429 and Retry-After. */
+async function claimOrRefuse(db: AppContext['store']['db'], email: string, ip: string) {
+  const claim = await claimLoginAttempt(db, email, ip, LOGIN_LIMITS);
+  if ('retryAfter' in claim) throw new ApiProblem('rate_limited', TOO_MANY, { retryAfter: claim.retryAfter }, { 'retry-after': String(claim.retryAfter) });
+  return claim;
+}
+
 export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext, opts: ServerOptions): void {
   const secure = !!opts.https;
   const db = ctx.store.db;
@@ -41,8 +48,7 @@ export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext, opt
   route(api, ctx, { method: 'POST', url: '/session', summary: 'Đăng nhập: đặt cookie phiên (HttpOnly, SameSite=Lax) và trả mã CSRF', tag: 'Phiên', auth: false, body: LoginSchema, success: { status: 200, schema: SessionSchema }, problems: [400, 401, 429] }, async ({ body, reply, req }) => {
     const email = normalizeEmail(body.email);
     const meta = requestMeta(req);
-    const claim = await claimLoginAttempt(db, email, meta.ip, LOGIN_LIMITS);
-    if ('retryAfter' in claim) throw new ApiProblem('rate_limited', TOO_MANY, { retryAfter: claim.retryAfter }, { 'retry-after': String(claim.retryAfter) });
+    const claim = await claimOrRefuse(db, email, meta.ip);
     const row = await getUserRowByEmail(db, email);
     // Same work whether or not the account exists, so timing does not reveal which emails are registered.
     const ok = await verifyPassword(body.password, row?.password_hash ?? DUMMY_HASH);
@@ -72,8 +78,7 @@ export function registerSessionRoutes(api: FastifyInstance, ctx: AppContext, opt
   route(api, ctx, { method: 'POST', url: '/session/password', summary: 'Đổi mật khẩu của chính mình (mọi phiên bị đăng xuất)', tag: 'Phiên', body: PasswordChangeSchema, success: { status: 204 }, problems: [400, 401, 403, 429] }, async ({ auth, body, reply, req }) => {
     const meta = requestMeta(req);
     // A stolen session must not be a way to guess the real password: the same limit as logging in.
-    const claim = await claimLoginAttempt(db, auth.user.email, meta.ip, LOGIN_LIMITS);
-    if ('retryAfter' in claim) throw new ApiProblem('rate_limited', TOO_MANY, { retryAfter: claim.retryAfter }, { 'retry-after': String(claim.retryAfter) });
+    const claim = await claimOrRefuse(db, auth.user.email, meta.ip);
     const row = await getUserRowByEmail(db, auth.user.email);
     if (!row || !(await verifyPassword(body.currentPassword, row.password_hash))) {
       await appendAudit(db, { userId: auth.user.id, userEmail: auth.user.email, action: 'password_change_failed', target: `user:${auth.user.id}`, ip: meta.ip, userAgent: meta.userAgent });
