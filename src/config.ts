@@ -33,6 +33,17 @@ export function trustProxyFrom(v: string | undefined): false | number | string[]
   return list;
 }
 
+/**
+ * TOASOAN_METRICS_TOKEN: the bearer token GET /metrics asks for (src/web/metrics.ts); unset or empty turns the endpoint
+ * off. At least 16 visible ASCII characters: a short token is guessed by whoever can reach the port.
+ */
+export function metricsTokenFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const v = env.TOASOAN_METRICS_TOKEN?.trim();
+  if (!v) return undefined;
+  if (!/^[\x21-\x7e]{16,}$/.test(v)) throw new Error('TOASOAN_METRICS_TOKEN không hợp lệ: cần ít nhất 16 ký tự ASCII nhìn thấy được, không có khoảng trắng');
+  return v;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty counts as unset, as for every other variable: an empty HOST= line must not open the server to every interface.
   const port = Number(env.PORT || 3000);

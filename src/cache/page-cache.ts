@@ -89,6 +89,8 @@ export interface CacheStats {
   hits: number;
   misses: number;
   renders: number;
+  /** Renders that threw (the request then answers 500). */
+  renderErrors: number;
   stores: number;
   evictions: number;
   invalidatedPages: number;
@@ -144,7 +146,7 @@ export class PageCache {
   private bytes = 0;
   /** Bumped by clear(): whatever was derived from the content before then must be derived again. */
   epoch = 0;
-  readonly stats: Omit<CacheStats, 'entries' | 'bytes'> = { hits: 0, misses: 0, renders: 0, stores: 0, evictions: 0, invalidatedPages: 0 };
+  readonly stats: Omit<CacheStats, 'entries' | 'bytes'> = { hits: 0, misses: 0, renders: 0, renderErrors: 0, stores: 0, evictions: 0, invalidatedPages: 0 };
 
   constructor(opts: PageCacheOptions = {}) {
     this.maxBytes = opts.maxBytes ?? 128 * 1024 * 1024;
@@ -224,7 +226,12 @@ export class PageCache {
     const source = await this.renderSlot(cacheKey, async () => {
       this.stats.renders++;
       for (const l of this.renderListeners) l(cacheKey);
-      return render();
+      try {
+        return await render();
+      } catch (err) {
+        this.stats.renderErrors++;
+        throw err;
+      }
     });
     if (!this.cacheable.has(source.status)) return { page: undefined, uncacheable: source, status: 'MISS' };
     const page = this.build(cacheKey, source, encoding);

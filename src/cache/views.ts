@@ -86,6 +86,13 @@ export class ViewCounter {
   pending(articleId: number): number {
     return this.cells.get(articleId)?.n ?? 0;
   }
+
+  /** Reads of every story not yet written (walks the cells: for /metrics, never per read). */
+  pendingTotal(): number {
+    let n = 0;
+    for (const cell of this.cells.values()) n += cell.n;
+    return n;
+  }
 }
 
 /**
@@ -235,6 +242,9 @@ export class SiteViews {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshing: Promise<unknown> | undefined;
   private flushing: Promise<unknown> = Promise.resolve();
+  /** Reads written to the database so far, and reads taken by a flush still running (for /metrics). */
+  readsFlushed = 0;
+  readsFlushing = 0;
   /** The offset of the last flush, to time the flush at local midnight. */
   private utcOffsetMinutes = DEFAULT_SETTINGS.utcOffsetMinutes;
   private readonly unsubscribe: (() => void) | undefined;
@@ -278,14 +288,20 @@ export class SiteViews {
   private async flushNow(at: number | undefined): Promise<number> {
     const counts = this.counter?.take() ?? [];
     if (counts.length === 0) return 0;
+    // Held as "flushing" while the write runs, so counted = flushed + flushing + pending never goes down.
+    const reads = counts.reduce((n, [, v]) => n + v, 0);
+    this.readsFlushing += reads;
     try {
       const offset = (await getSettings(this.ctx.store.db)).utcOffsetMinutes;
       this.utcOffsetMinutes = offset;
       await addViews(this.ctx.store.db, localDay(at ?? this.now(), offset), counts);
+      this.readsFlushed += reads;
       return counts.length;
     } catch (err) {
       this.counter!.putBack(counts);
       throw err;
+    } finally {
+      this.readsFlushing -= reads;
     }
   }
 

@@ -12,6 +12,7 @@ import { answerHitsOnSocket } from '../cache/socket-hits.ts';
 import { createSiteCache, siteCacheOptionsFromEnv, type SiteCacheOptions } from '../cache/site-cache.ts';
 import { ping } from '../storage/database.ts';
 import { logServerError } from './api/problem.ts';
+import { registerMetrics } from './metrics.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -71,6 +72,8 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
       return reply.code(503).header('cache-control', 'no-store').send({ ok: false, database: 'unreachable' });
     }
   });
+  // Before the API: it counts /api responses with a hook added as those routes are declared.
+  registerMetrics(app, ctx);
   registerMediaRoutes(app, ctx);
   attachSearchIndex(ctx);
   await app.register(async (api) => registerApi(api, ctx, opts), { prefix: '/api/v1' });
