@@ -17,11 +17,13 @@ const AccountScreen = lazy(() => import('./screens/Account.tsx'));
 const AuditScreen = lazy(() => import('./screens/Audit.tsx'));
 const TagsScreen = lazy(() => import('./screens/Tags.tsx'));
 const TokensScreen = lazy(() => import('./screens/Tokens.tsx'));
+const StatsScreen = lazy(() => import('./screens/Stats.tsx'));
 
 // As the server's permission matrix says (sent with the session).
 const canReadAudit = (s: SessionInfo) => !!s.permissions.view_audit;
 const canManageTags = (s: SessionInfo) => !!s.permissions.manage_taxonomy;
 const canManageTokens = (s: SessionInfo) => !!s.permissions.manage_users;
+const canListStories = (s: SessionInfo) => !!s.permissions.view;
 
 export function App() {
   return (
@@ -139,6 +141,7 @@ function TopBar({ session, signOut }: { session: SessionInfo; signOut: () => voi
     ['/media', t('nav.media')],
   ];
   if (hasRole(session, 'managing_editor', 'deputy_editor_in_chief', 'editor_in_chief')) items.push(['/home', t('nav.home')]);
+  if (canListStories(session)) items.push(['/stats', t('nav.stats')]);
   if (canManageTags(session)) items.push(['/tags', t('nav.tags')]);
   if (canReadAudit(session)) items.push(['/audit', t('nav.audit')]);
   if (canManageTokens(session)) items.push(['/tokens', t('nav.tokens')]);
@@ -184,6 +187,7 @@ function Routes({ session }: { session: SessionInfo }) {
   if (pathname === '/account') return <AccountScreen />;
   if (pathname === '/audit') return canReadAudit(session) ? <AuditScreen /> : <p role="alert">{t('error.forbidden')}</p>;
   if (pathname === '/tags') return canManageTags(session) ? <TagsScreen /> : <p role="alert">{t('error.forbidden')}</p>;
+  if (pathname === '/stats') return canListStories(session) ? <StatsScreen /> : <p role="alert">{t('error.forbidden')}</p>;
   if (pathname === '/tokens') return canManageTokens(session) ? <TokensScreen /> : <p role="alert">{t('error.forbidden')}</p>;
   if (pathname === '/login') {
     navigate('/', true);

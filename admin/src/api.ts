@@ -230,6 +230,34 @@ export interface Category {
   position: number;
 }
 
+/** One story of GET /stats/most-read: its reads over the period asked. */
+export interface MostReadItem {
+  id: number;
+  title: string;
+  status: string;
+  categoryId: number;
+  publishedAt: string | null;
+  views: number;
+}
+
+export interface MostReadResult {
+  items: MostReadItem[];
+  total: number;
+  page: number;
+  perPage: number;
+  days: number;
+  /** First and last day counted (YYYY-MM-DD, the site's calendar). */
+  from: string;
+  to: string;
+}
+
+/** Stories read most over the last `days` days (today included) among those the person may see. */
+export function fetchMostRead(q: { days: 1 | 7 | 30; categoryId?: number; page: number; perPage: number }): Promise<MostReadResult> {
+  const params = new URLSearchParams({ days: String(q.days), page: String(q.page), perPage: String(q.perPage) });
+  if (q.categoryId !== undefined) params.set('categoryId', String(q.categoryId));
+  return api.get<MostReadResult>(`/stats/most-read?${params}`);
+}
+
 /** A login session (GET /sessions): `id` is a public handle, never the cookie value. */
 export interface LoginSession {
   id: string;

@@ -11,6 +11,7 @@ import { registerMediaUploadApi } from './media-upload.ts';
 import { registerCurationApi } from './curation.ts';
 import { registerPreviewApi } from './preview.ts';
 import { registerTokenRoutes } from './tokens.ts';
+import { registerStatsRoutes } from './stats.ts';
 
 /** Largest JSON body the API accepts (a long story with its structure fits well inside). */
 export const API_BODY_LIMIT = 2 * 1024 * 1024;
@@ -51,4 +52,5 @@ export async function registerApi(api: FastifyInstance, ctx: AppContext, opts: S
   registerCurationApi(api, ctx);
   registerPreviewApi(api, ctx);
   registerTokenRoutes(api, ctx);
+  registerStatsRoutes(api, ctx);
 }

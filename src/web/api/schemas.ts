@@ -127,6 +127,7 @@ export const ArticleViewSchema = z.object({
   deletedAt: z.string().nullable(),
   lock: Lock.nullable(),
   allowedActions: z.array(z.string()).meta({ description: 'Các thao tác người dùng hiện tại được làm với tin này: edit, delete, restore và các action chuyển trạng thái.' }),
+  views7d: z.number().optional().meta({ description: 'Lượt đọc trong 7 ngày gần đây, tính cả hôm nay (chỉ khi GET một tin).' }),
 });
 
 export const ArticleListSchema = z.object({
