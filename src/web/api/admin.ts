@@ -58,6 +58,16 @@ const MediaDetailSchema = MediaItemSchema.extend({
 
 const mediaView = (m: MediaRow, useCount: number) => ({ id: m.id, fileName: m.file_name, url: m.storage_key ? `/media/${m.storage_key}` : null, mime: m.mime, width: m.width, height: m.height, byteSize: m.byte_size, caption: m.caption, credit: m.credit, alt: m.alt, createdAt: m.created_at, kind: mediaKind(m.mime), duration: durationSeconds(m.duration_ms), useCount });
 
+/**
+ * First path segments the site already answers: a category with one of these slugs would never be shown (or would
+ * hide the newsroom app, the API, search or the operators' endpoints).
+ */
+const RESERVED_CATEGORY_SLUGS = new Set(['admin', 'api', 'media', 'tag', 'tac-gia', 'tim-kiem', 'rss', 'atom', 'feed', 'healthz', 'metrics']);
+
+function refuseReservedSlug(slug: string): void {
+  if (RESERVED_CATEGORY_SLUGS.has(slug)) throw new ApiProblem('conflict', `Đường dẫn "/${slug}" đã dành cho trang khác của hệ thống: hãy chọn đường dẫn khác cho chuyên mục.`);
+}
+
 export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void {
   const db = ctx.store.db;
   /** The audit entry of an admin change; pass the change's transaction so both are written or neither. */
@@ -141,6 +151,7 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
     require(auth, 'manage_taxonomy');
     const slug = body.slug ?? slugify(body.name);
     if (!slug) throw new ApiProblem('validation', 'Tên chuyên mục không có chữ cái Latinh nào: hãy nhập đường dẫn (slug).');
+    refuseReservedSlug(slug);
     if (await db.selectFrom('categories').select('id').where('slug', '=', slug).executeTakeFirst()) throw new ApiProblem('conflict', 'Đường dẫn chuyên mục đã tồn tại.');
     if (body.parentId) await checkParent(body.parentId, null);
     const id = await db.transaction().execute(async (trx) => {
@@ -156,6 +167,7 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
     require(auth, 'manage_taxonomy');
     const before = await db.selectFrom('categories').selectAll().where('id', '=', params.id).executeTakeFirst();
     if (!before) throw new ApiProblem('not_found', 'Không tìm thấy chuyên mục.');
+    if (body.slug && body.slug !== before.slug) refuseReservedSlug(body.slug);
     if (body.slug && body.slug !== before.slug && (await db.selectFrom('categories').select('id').where('slug', '=', body.slug).executeTakeFirst())) throw new ApiProblem('conflict', 'Đường dẫn chuyên mục đã tồn tại.');
     if (body.parentId === params.id) throw new ApiProblem('validation', 'Chuyên mục không thể là cha của chính nó.');
     if (body.parentId) await checkParent(body.parentId, params.id);

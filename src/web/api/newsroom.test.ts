@@ -442,6 +442,13 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     expect((await nr.call(m.admin, 'GET', `/api/v1/users/${m.admin.user.id}`)).json()).toMatchObject({ roles: ['admin'] });
 
     const top = (await nr.call(m.admin, 'POST', '/api/v1/categories', { name: 'Văn hóa' })).json<{ id: number }>().id;
+    // Paths the site already answers are not category slugs, given or made from the name.
+    for (const body of [{ name: 'Tìm kiếm' }, { name: 'Số liệu', slug: 'metrics' }, { name: 'Quản trị', slug: 'admin' }]) {
+      const refused = await nr.call(m.admin, 'POST', '/api/v1/categories', body);
+      expect(refused.status, refused.body).toBe(409);
+      expect(refused.json<{ detail: string }>().detail).toContain('đã dành cho trang khác');
+    }
+    expect((await nr.call(m.admin, 'PATCH', `/api/v1/categories/${top}`, { slug: 'tim-kiem' })).status).toBe(409);
     const sub = (await nr.call(m.admin, 'POST', '/api/v1/categories', { name: 'Di sản', parentId: top })).json<{ id: number }>().id;
     expect((await nr.call(m.admin, 'POST', '/api/v1/categories', { name: 'Cấp ba', parentId: sub })).status).toBe(422);
     expect((await nr.call(m.admin, 'PATCH', `/api/v1/categories/${top}`, { parentId: 999_999 })).status).toBe(422);
