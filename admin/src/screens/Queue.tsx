@@ -4,6 +4,7 @@ import { labelOf, statusLabel, t } from '../i18n/index.ts';
 import { Link, useLocation, useRouter } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import type { SessionInfo } from '../api.ts';
+import { Pager } from '../lib/Pager.tsx';
 
 const STATUSES = ['draft', 'submitted', 'editing', 'awaiting_approval', 'approved', 'scheduled', 'published', 'unpublished'];
 /**
@@ -231,27 +232,5 @@ export function QueueScreen() {
         </>
       )}
     </section>
-  );
-}
-
-/** A pending correction's state in words (its code when the catalogue has none). */
-
-/**
- * Previous/next with the page number. The ends are aria-disabled rather than disabled, so the button just pressed keeps
- * keyboard focus when it reaches the first or last page.
- */
-function Pager({ page, pages, onPage }: { page: number; pages: number; onPage: (n: number) => void }) {
-  const first = page <= 1;
-  const last = page >= pages;
-  return (
-    <nav className="pager" aria-label={t('queue.pages')}>
-      <button type="button" aria-disabled={first} onClick={() => !first && onPage(Math.min(page - 1, pages))}>
-        {t('queue.prev')}
-      </button>
-      <span>{t('queue.pageOf', { page, pages })}</span>
-      <button type="button" aria-disabled={last} onClick={() => !last && onPage(page + 1)}>
-        {t('queue.next')}
-      </button>
-    </nav>
   );
 }

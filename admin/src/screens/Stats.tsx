@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api, fetchMostRead, type Category, type MostReadResult } from '../api.ts';
 import { labelOf, statusLabel, t } from '../i18n/index.ts';
 import { Link, useLocation, useRouter } from '../router.tsx';
+import { Pager } from '../lib/Pager.tsx';
 
 /** The periods the API counts: today, 7 and 30 days of the site's calendar (today included). */
 const PERIODS = [1, 7, 30] as const;
@@ -129,22 +130,5 @@ export default function StatsScreen() {
         </>
       )}
     </section>
-  );
-}
-
-/** Previous/next with the page number, as on the queue: the ends are aria-disabled so the pressed button keeps focus. */
-function Pager({ page, pages, onPage }: { page: number; pages: number; onPage: (n: number) => void }) {
-  const first = page <= 1;
-  const last = page >= pages;
-  return (
-    <nav className="pager" aria-label={t('queue.pages')}>
-      <button type="button" aria-disabled={first} onClick={() => !first && onPage(Math.min(page - 1, pages))}>
-        {t('queue.prev')}
-      </button>
-      <span>{t('queue.pageOf', { page, pages })}</span>
-      <button type="button" aria-disabled={last} onClick={() => !last && onPage(page + 1)}>
-        {t('queue.next')}
-      </button>
-    </nav>
   );
 }
