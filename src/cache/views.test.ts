@@ -13,7 +13,7 @@ import { buildServer } from '../web/server.ts';
 import { articlePath } from '../domain/article.ts';
 import { createArticle, getArticle, getSettings, saveSettings } from '../storage/content.ts';
 import { paragraph } from '../domain/document.ts';
-import { addViews, attachViews, localDay, mostRead, viewsOptionsFromEnv, type SiteViews } from './views.ts';
+import { addViews, attachViews, localDay, mostRead, viewsOptionsFromEnv, VIEWS_KEPT_DAYS, type SiteViews } from './views.ts';
 import { apiPublisher, buildNewsroom, publishThroughApi, rawGet, type Newsroom } from './test-support.ts';
 
 const engines = await testEngines();
@@ -196,6 +196,30 @@ describe.each(engines)('writing reads on $engine', ({ open }) => {
     } finally {
       await saveSettings(store.db, settings);
     }
+    await store.db.deleteFrom('article_views').execute();
+  });
+
+  it('forgets reads older than VIEWS_KEPT_DAYS, once a day, and keeps the rest', async () => {
+    const views = attachViews(createContext(store, mediaDir()), { refreshMs: 0 });
+    const { rice, market } = n.stories;
+    // 400 days up to 1 March 2026 (Hà Nội) start on 26 January 2025.
+    await store.db.insertInto('article_views').values([
+      { article_id: rice, day: '2025-01-25', views: 5 },
+      { article_id: rice, day: '2025-01-26', views: 7 },
+      { article_id: market, day: '2025-06-01', views: 2 },
+    ]).execute();
+    views.counter!.count(rice);
+    await views.flush(Date.parse('2026-03-01T10:00:00.000Z'));
+    expect(VIEWS_KEPT_DAYS).toBe(400);
+    expect(await rows(store.db)).toEqual([`${rice} 2025-01-26 7`, `${rice} 2026-03-01 1`, `${market} 2025-06-01 2`]);
+    // Later the same day an old row (say, restored from a backup) is left to the next day's flush.
+    await store.db.insertInto('article_views').values({ article_id: market, day: '2024-12-31', views: 1 }).execute();
+    views.counter!.count(rice);
+    await views.flush(Date.parse('2026-03-01T11:00:00.000Z'));
+    expect(await rows(store.db)).toContain(`${market} 2024-12-31 1`);
+    views.counter!.count(rice);
+    await views.flush(Date.parse('2026-03-02T11:00:00.000Z'));
+    expect(await rows(store.db)).not.toContain(`${market} 2024-12-31 1`);
     await store.db.deleteFrom('article_views').execute();
   });
 

@@ -30,6 +30,8 @@ type Db = Kysely<Database>;
 const DAY_MS = 86_400_000;
 /** Stories kept in the ranking: more than shown, so a story taken down is replaced from it at once. */
 export const RANKED = 10;
+/** Days of reads kept in article_views (a year and a month, for comparisons with the same month last year). */
+export const VIEWS_KEPT_DAYS = 400;
 /** Rows per INSERT statement of a flush (two parameters each). */
 const FLUSH_CHUNK = 500;
 /** setTimeout's longest delay. */
@@ -114,6 +116,12 @@ export async function addViews(db: Db, day: string, counts: ReadonlyArray<readon
         ON CONFLICT (article_id, day) DO UPDATE SET views = article_views.views + excluded.views`.execute(trx);
     }
   });
+}
+
+/** Forgets the reads of days before `firstKept` (YYYY-MM-DD): the table would otherwise grow by a row per story read per day, for ever. */
+export async function pruneViews(db: Db, firstKept: string): Promise<number> {
+  const r = await db.deleteFrom('article_views').where('day', '<', firstKept).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
 export interface MostReadEntry {
@@ -247,6 +255,8 @@ export class SiteViews {
   readsFlushing = 0;
   /** The offset of the last flush, to time the flush at local midnight. */
   private utcOffsetMinutes = DEFAULT_SETTINGS.utcOffsetMinutes;
+  /** The day whose flush last pruned old reads: pruning runs once a day per process (the DELETE is idempotent). */
+  private prunedOn: string | undefined;
   private readonly unsubscribe: (() => void) | undefined;
 
   constructor(
@@ -294,8 +304,13 @@ export class SiteViews {
     try {
       const offset = (await getSettings(this.ctx.store.db)).utcOffsetMinutes;
       this.utcOffsetMinutes = offset;
-      await addViews(this.ctx.store.db, localDay(at ?? this.now(), offset), counts);
+      const day = localDay(at ?? this.now(), offset);
+      await addViews(this.ctx.store.db, day, counts);
       this.readsFlushed += reads;
+      if (this.prunedOn !== day) {
+        this.prunedOn = day;
+        await pruneViews(this.ctx.store.db, localDay((at ?? this.now()) - (VIEWS_KEPT_DAYS - 1) * DAY_MS, offset)).catch((err: unknown) => this.log(`Lượt đọc: không xóa được số liệu cũ (${(err as Error).message})`));
+      }
       return counts.length;
     } catch (err) {
       this.counter!.putBack(counts);
