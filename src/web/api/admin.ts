@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -16,7 +17,7 @@ import { durationSeconds, mediaKind } from '../../media/upload.ts';
 import { ARTICLE_STATUSES } from '../../domain/article.ts';
 import type { MediaRow } from '../../storage/schema.ts';
 import { SiteSettingsSchema } from '../../domain/settings.ts';
-import { nfc, slugify } from '../../domain/vietnamese.ts';
+import { nfc, slugify, SLUG_FALLBACK } from '../../domain/vietnamese.ts';
 import type { FastifyRequest } from 'fastify';
 
 function require(auth: Authenticated, action: PermissionAction): void {
@@ -194,9 +195,12 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: AppContext): void
   route(api, ctx, { method: 'POST', url: '/tags', summary: 'Tạo thẻ (quản trị; biên tập tạo thẻ khi gắn vào tin)', tag: 'Thẻ', body: TagCreateSchema, success: { status: 201 }, problems: [400, 403, 409] }, async ({ auth, body, req }) => {
     require(auth, 'manage_taxonomy');
     if (!nfc(body.name.trim())) throw new ApiProblem('validation', 'Tên thẻ không hợp lệ.');
-    // "Báo" and "Bão" are two tags (slugs bao and bao-2); "Hoà Bình" and "hòa bình" are one.
-    if (await findTagByName(db, body.name)) throw new ApiProblem('conflict', 'Thẻ đã tồn tại.');
     const row = await db.transaction().execute(async (trx) => {
+      // "Báo" and "Bão" are two tags (slugs bao and bao-2); "Hoà Bình" and "hòa bình" are one. Checked in the
+      // transaction that creates it, so two requests for one new name cannot both be told they made it. SQLite runs one
+      // writer at a time; on PostgreSQL (read committed) requests for names of one slug wait for each other here.
+      if (ctx.store.engine === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${'toasoan.tag:' + (slugify(body.name) || SLUG_FALLBACK.tag)} || current_schema()))`.execute(trx);
+      if (await findTagByName(trx, body.name)) throw new ApiProblem('conflict', 'Thẻ đã tồn tại.');
       const tag = await ensureTag(trx, body.name);
       await log(auth, req, 'tag_create', `tag:${tag.id}`, { name: tag.name }, trx);
       return tag;

@@ -477,6 +477,11 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     expect((await nr.call(m.admin, 'PATCH', `/api/v1/tags/${tag}`, { name: 'Báo số 3' })).status).toBe(200);
     expect((await nr.call(m.admin, 'PATCH', `/api/v1/tags/${other.id}`, { name: ' Bão Số 3 ' })).json()).toMatchObject({ name: 'Bão Số 3' });
 
+    // Requests creating one new tag at once: one makes it, the others are told it exists, and there is one tag.
+    const burst = await Promise.all(Array.from({ length: 6 }, (_, i) => nr.call(m.admin, 'POST', '/api/v1/tags', { name: i % 2 ? 'Lũ quét' : 'lũ QUÉT' })));
+    expect(burst.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    expect((await nr.store.db.selectFrom('tags').select('id').where('slug', 'like', 'lu-quet%').execute()).length).toBe(1);
+
     // When the audit entry cannot be written, the change is not kept either.
     const fail = nr.store.engine === 'sqlite'
       ? [sql`CREATE TRIGGER audit_fail BEFORE INSERT ON audit_log WHEN NEW.action = 'user_update' BEGIN SELECT RAISE(ABORT, 'audit hỏng'); END`]
