@@ -39,6 +39,21 @@ export function useLocation(): { pathname: string; query: URLSearchParams } {
   return { pathname: pathname ?? '/', query: new URLSearchParams(search) };
 }
 
+/**
+ * `path` with `query` changed: an empty value removes the parameter, and any change but the page's goes back to page 1
+ * (a new filter shows its first page). For screens that keep their filters in the address.
+ */
+export function withParams(path: string, query: URLSearchParams, changes: Record<string, string>): string {
+  const q = new URLSearchParams(query);
+  for (const [k, v] of Object.entries(changes)) {
+    if (v) q.set(k, v);
+    else q.delete(k);
+  }
+  if (!('page' in changes)) q.delete('page');
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
 export function Link({ to, children, className, ...rest }: { to: string; children: ReactNode; className?: string; 'aria-current'?: 'page' | undefined }) {
   const { navigate } = useRouter();
   const onClick = (e: MouseEvent<HTMLAnchorElement>) => {

@@ -124,6 +124,19 @@ export async function pruneViews(db: Db, firstKept: string): Promise<number> {
   return Number(r.numDeletedRows);
 }
 
+/** Reads of one story over the last `days` days of the site's calendar, today included, by its primary key (article_id, day). */
+export async function storyReads(db: Db, id: number, days: number, now = Date.now()): Promise<number> {
+  const offset = (await getSettings(db)).utcOffsetMinutes;
+  const r = await db
+    .selectFrom('article_views')
+    .select((eb) => eb.fn.sum<number | string | null>('views').as('n'))
+    .where('article_id', '=', id)
+    .where('day', '>=', localDay(now - (days - 1) * DAY_MS, offset))
+    .where('day', '<=', localDay(now, offset))
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
 export interface MostReadEntry {
   id: number;
   views: number;

@@ -10,8 +10,7 @@ import { audios, figures, parseDoc, type Doc } from '../domain/document.ts';
 import { nfc, slugify, SLUG_FALLBACK } from '../domain/vietnamese.ts';
 import { loadMembership } from '../cache/invalidation.ts';
 import { foldedWordPattern } from '../search/vietnamese-text.ts';
-import { getSettings, nowIso } from '../storage/content.ts';
-import { localDay } from '../cache/views.ts';
+import { nowIso } from '../storage/content.ts';
 import { acquireLock, addRevision, ensureMeta, getLock, getMeta, getRevision, MAX_RELATED_PICKS, readSnapshot, releaseLock, writeSnapshot, type EditLock, type StorySnapshot } from '../storage/newsroom-articles.ts';
 import { appendAudit } from '../storage/newsroom-audit.ts';
 import { syncArticleMedia } from '../storage/media.ts';
@@ -91,7 +90,7 @@ export interface StoryView {
   deletedAt: string | null;
   lock: EditLock | null;
   allowedActions: StoryAction[];
-  /** Reads over the last 7 days of the site's calendar, today included (GET of the story only). */
+  /** Reads over the last 7 days of the site's calendar, today included (added by GET /articles/:id only, src/cache/views.ts storyReads). */
   views7d?: number;
 }
 
@@ -125,21 +124,7 @@ function stateOf(status: string, meta: NewsroomArticleRow): WorkflowState {
 export async function getStoryView(db: Db, user: User, id: number): Promise<StoryView> {
   const l = await load(db, id);
   if (!can(actorOf(user), 'view', l.ref)) throw new NewsroomError('forbidden', 'Bạn không có quyền xem tin bài này.');
-  const [v, views7d] = await Promise.all([view(db, user, l), readsOver(db, id, 7)]);
-  return { ...v, views7d };
-}
-
-/** Reads of one story over the last `days` days of the site's calendar, by its primary key (article_id, day). */
-async function readsOver(db: Db, id: number, days: number, now = Date.now()): Promise<number> {
-  const offset = (await getSettings(db)).utcOffsetMinutes;
-  const r = await db
-    .selectFrom('article_views')
-    .select((eb) => eb.fn.sum<number | string | null>('views').as('n'))
-    .where('article_id', '=', id)
-    .where('day', '>=', localDay(now - (days - 1) * 86_400_000, offset))
-    .where('day', '<=', localDay(now, offset))
-    .executeTakeFirst();
-  return Number(r?.n ?? 0);
+  return view(db, user, l);
 }
 
 async function view(db: Db, user: User | null, l: Loaded): Promise<StoryView> {

@@ -242,14 +242,6 @@ export async function relatedArticles(db: Db, articleId: number, limit = 6): Pro
  * Unpublished ones come back too, so the page can depend on them (a pick published later re-renders it); the caller
  * shows the published ones only.
  */
-/** Stories by id in the order given (a working copy's picks, for the newsroom preview); missing ids left out. */
-export async function articlesInOrder(db: Db, ids: readonly number[]): Promise<Array<ArticleSummary & { status: string }>> {
-  if (ids.length === 0) return [];
-  const rows = await db.selectFrom('articles').select([...SUMMARY_COLUMNS, 'articles.status']).where('articles.id', 'in', [...ids]).execute();
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
-}
-
 export async function pickedArticles(db: Db, articleId: number): Promise<Array<ArticleSummary & { status: string }>> {
   return db
     .selectFrom('article_related_picks as p')

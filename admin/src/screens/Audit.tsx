@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, NetworkError, WORKFLOW_ACTIONS, type Category } from '../api.ts';
 import { labelOf, statusLabel, t } from '../i18n/index.ts';
-import { Link, useLocation, useRouter } from '../router.tsx';
+import { Link, useLocation, useRouter, withParams } from '../router.tsx';
 
 interface AuditEntry {
   id: number;
@@ -83,16 +83,7 @@ export default function AuditScreen() {
   const catName = useMemo(() => new Map(categories.map((c) => [c.id, c.name])), [categories]);
   const actions = useMemo(() => [...WORKFLOW_ACTIONS, ...OTHER_ACTIONS].map((a) => [a, actionLabel(a)] as const).sort((a, b) => a[1].localeCompare(b[1], 'vi')), []);
 
-  const setParam = (changes: Record<string, string>) => {
-    const q = new URLSearchParams(query);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) q.set(k, v);
-      else q.delete(k);
-    }
-    if (!('page' in changes)) q.delete('page');
-    const s = q.toString();
-    navigate(s ? `/audit?${s}` : '/audit', true);
-  };
+  const setParam = (changes: Record<string, string>) => navigate(withParams('/audit', query, changes), true);
 
   const actor = (e: AuditEntry): ReactNode => {
     if (e.userId === null && e.userEmail === 'system') return t('audit.system');

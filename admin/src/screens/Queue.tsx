@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type ArticleListItem, type Category } from '../api.ts';
 import { labelOf, statusLabel, t } from '../i18n/index.ts';
-import { Link, useLocation, useRouter } from '../router.tsx';
+import { Link, useLocation, useRouter, withParams } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import type { SessionInfo } from '../api.ts';
 import { Pager } from '../lib/Pager.tsx';
@@ -115,15 +115,7 @@ export function QueueScreen() {
     for (const tb of ['mine', 'waiting', 'all'] as Tab[]) fetchList(session, tb, none).then((r) => setCounts((c) => ({ ...c, [tb]: r.total })), () => undefined);
   }, [session]);
 
-  const setParam = (changes: Record<string, string>) => {
-    const q = new URLSearchParams(query);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) q.set(k, v);
-      else q.delete(k);
-    }
-    if (!('page' in changes)) q.delete('page');
-    navigate(`/?${q}`, true);
-  };
+  const setParam = (changes: Record<string, string>) => navigate(withParams('/', query, changes), true);
   const catName = useMemo(() => new Map(categories.map((c) => [c.id, c.name])), [categories]);
   const tabs: Array<[Tab, string]> = [
     ['waiting', t('queue.waiting')],

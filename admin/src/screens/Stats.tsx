@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, fetchMostRead, type Category, type MostReadResult } from '../api.ts';
 import { labelOf, statusLabel, t } from '../i18n/index.ts';
-import { Link, useLocation, useRouter } from '../router.tsx';
+import { Link, useLocation, useRouter, withParams } from '../router.tsx';
 import { Pager } from '../lib/Pager.tsx';
 
 /** The periods the API counts: today, 7 and 30 days of the site's calendar (today included). */
@@ -40,16 +40,7 @@ export default function StatsScreen() {
     api.get<{ items: Category[] }>('/categories').then((r) => setCategories(r.items), () => undefined);
   }, []);
 
-  const setParam = (changes: Record<string, string>) => {
-    const q = new URLSearchParams(query);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v) q.set(k, v);
-      else q.delete(k);
-    }
-    if (!('page' in changes)) q.delete('page');
-    const s = q.toString();
-    navigate(s ? `/stats?${s}` : '/stats', true);
-  };
+  const setParam = (changes: Record<string, string>) => navigate(withParams('/stats', query, changes), true);
   const catName = useMemo(() => new Map(categories.map((c) => [c.id, c.name])), [categories]);
   const first = (page - 1) * PER_PAGE;
 

@@ -6,6 +6,7 @@ import { DbIdParam } from './ids.ts';
 import { ApiProblem } from './problem.ts';
 import { requestMeta } from './auth.ts';
 import { ArticleCreateSchema, ArticleListQuery, ArticleListSchema, ArticleUpdateSchema, ArticleViewSchema, LockRequestSchema, LockSchema, TransitionSchema } from './schemas.ts';
+import { storyReads } from '../../cache/views.ts';
 import { createStory, deleteStory, getStoryView, listStories, lockStory, restoreRevision, restoreStory, transitionStory, unlockStory, updateStory, type StoryView } from '../../newsroom/stories.ts';
 import { NewsroomError } from '../../newsroom/errors.ts';
 import { TRANSITIONS, TRANSITION_LABELS, TRANSITION_ACTIONS } from '../../domain/workflow.ts';
@@ -148,7 +149,8 @@ export function registerArticleRoutes(api: FastifyInstance, ctx: AppContext): vo
   route(api, ctx, { method: 'GET', url: '/articles/:id', summary: 'Một tin bài, kèm allowedActions (các thao tác được phép) và ETag', tag: 'Tin bài', params: IdParams, success: { status: 200, schema: ArticleViewSchema } }, async ({ auth, params, reply, req }) => {
     const v = await getStoryView(db, auth.user, params.id);
     if (noneMatch(req, v)) return reply.code(304).header('etag', etag(v)).send();
-    return sendView(reply, v);
+    // Only here: the other routes use the story view as their access check and answer, and need no read count.
+    return sendView(reply, { ...v, views7d: await storyReads(db, params.id, 7) });
   });
 
   route(

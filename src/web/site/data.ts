@@ -5,7 +5,7 @@ import { getHomeCuration } from '../../storage/curation.ts';
 import { countPublished, listPublishedByIds, getArticleDetail, getMediaByIds, getPersonBySlug, getSettings, getTagBySlug, listCategories, listPublished, type ArticleDetail, type ArticleSummary } from '../../storage/content.ts';
 import { audios, figures } from '../../domain/document.ts';
 import type { SiteSettings } from '../../domain/settings.ts';
-import { articlesInOrder, pickedArticles, relatedArticles } from '../../search/related.ts';
+import { pickedArticles, relatedArticles } from '../../search/related.ts';
 
 type Db = Kysely<Database>;
 
@@ -225,7 +225,7 @@ const RELATED_SHOWN = 6;
 /** `pickIds`: the editor's picks of a working copy not stored yet (the newsroom preview of a pending correction). */
 export async function surroundArticle(db: Db, detail: ArticleDetail, correction: ArticleData['correction'], pickIds?: readonly number[]): Promise<ArticleData> {
   const a = detail.article;
-  const [picked, computed, inCategory] = await Promise.all([pickIds ? articlesInOrder(db, pickIds) : pickedArticles(db, a.id), relatedArticles(db, a.id, RELATED_SHOWN * 2), listPublished(db, { categoryIds: [a.category_id], excludeIds: [a.id], limit: 8 })]);
+  const [picked, computed, inCategory] = await Promise.all([pickIds ? listPublishedByIds(db, [...pickIds]).then((rows) => rows.map((r) => ({ ...r, status: 'published' }))) : pickedArticles(db, a.id), relatedArticles(db, a.id, RELATED_SHOWN * 2), listPublished(db, { categoryIds: [a.category_id], excludeIds: [a.id], limit: 8 })]);
   // The editor's picks lead, in their order (those not published are skipped now and shown once they are); the
   // computed list fills the rest of the block without repeating one.
   const shownPicks = picked.filter((p) => p.status === 'published');
