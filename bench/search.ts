@@ -11,6 +11,9 @@
  * corpus: what an import or a rebuild achieves, batches prepared in a worker thread on SQLite); then p50/p95/p99
  * of searchArticles end to end (rank, count, load, snippets), suggestTitles, relatedArticles (the stored list an
  * article page reads) and refreshRelated (computing and storing a list, as on publish).
+ * On SQLite from 20,000 stories it also writes the phrase pairs (fillPhrasePairs, what `serve` does in the background
+ * after an import) before the queries, and reports that rate on its own: stories are searchable once indexed; the
+ * pairs only make phrases of frequent syllables fast (src/search/phrase-pairs.ts).
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -20,6 +23,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { openStore, type Store } from '../src/storage/database.ts';
 import { indexArticles, reindexAll } from '../src/search/indexer.ts';
+import { fillPhrasePairs, phrasePairsStatus } from '../src/search/phrase-pairs.ts';
 import { searchArticles, suggestTitles } from '../src/search/search.ts';
 import { refreshRelated, relatedArticles } from '../src/search/related.ts';
 import { slugify } from '../src/domain/vietnamese.ts';
@@ -101,6 +105,9 @@ interface SizeReport {
   indexRate: number;
   /** reindexAll over the whole corpus of this size (the bulk path). */
   bulkRate: number;
+  /** SQLite: phrase pairs written per second after indexing (null: none, the archive is below PAIR_MIN_STORIES). */
+  pairsRate: number | null;
+  pairsFrequent: number | null;
   search: ReturnType<typeof stats>;
   byKind: Record<string, ReturnType<typeof stats>>;
   suggest: ReturnType<typeof stats>;
@@ -148,6 +155,16 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<SizeReport[]>
       }
       const indexRate = ids.length / (indexMs / 1000);
       console.error(`[${engine} ${size}] inserted ${ids.length} in ${(insertMs / 1000).toFixed(1)} s, indexed at ${indexRate.toFixed(0)} stories/s`);
+      let pairsRate: number | null = null;
+      if (engine === 'sqlite') {
+        const [pairsMs, written] = await time(() => fillPhrasePairs(store.db, { batchSize: 1000 }));
+        if (written > 0) {
+          await sql`INSERT INTO search_pairs(search_pairs) VALUES ('optimize')`.execute(store.db);
+          pairsRate = written / (pairsMs / 1000);
+        }
+        console.error(`[${engine} ${size}] phrase pairs: ${written} stories at ${pairsRate?.toFixed(0) ?? '-'} stories/s (${JSON.stringify(await phrasePairsStatus(store.db))})`);
+      }
+      const pairsFrequent = engine === 'sqlite' ? (await phrasePairsStatus(store.db)).frequent : null;
 
       const queries = benchQueries(corpus);
       const samples: number[] = [];
@@ -177,7 +194,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres'): Promise<SizeReport[]>
       const bulkRate = bulkCount / (bulkMs / 1000);
       if (engine === 'sqlite') await sql`INSERT INTO search_fts(search_fts) VALUES ('optimize')`.execute(store.db);
       console.error(`[${engine} ${size}] bulk path (reindexAll of ${bulkCount}): ${bulkRate.toFixed(0)} stories/s`);
-      const report: SizeReport = { engine, size, indexRate, bulkRate, search: stats(samples), byKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, stats(v)])), suggest: stats(suggest), related: stats(related), relatedCompute: stats(relatedCompute), dbBytes: await dbBytes(store) };
+      const report: SizeReport = { engine, size, indexRate, bulkRate, pairsRate, pairsFrequent, search: stats(samples), byKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, stats(v)])), suggest: stats(suggest), related: stats(related), relatedCompute: stats(relatedCompute), dbBytes: await dbBytes(store) };
       reports.push(report);
       console.error(`[${engine} ${size}] search p50 ${ms(report.search.p50)} p95 ${ms(report.search.p95)} p99 ${ms(report.search.p99)} ms; suggest p95 ${ms(report.suggest.p95)} ms; related read p95 ${ms(report.related.p95)} ms, compute p95 ${ms(report.relatedCompute.p95)} ms`);
     }
@@ -204,8 +221,8 @@ for (const engine of ENGINES) {
 
 const kinds = [...new Set(all.flatMap((r) => Object.keys(r.byKind)))];
 console.log(`\nMachine: ${cpus()[0]?.model ?? '?'} × ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}; ${ROUNDS} rounds of ${kinds.length ? benchQueries(new Corpus()).length : 0} queries per size.\n`);
-console.log('| Engine | Stories | Indexing, publish path (stories/s) | Indexing, bulk path (stories/s) | Search p50 | p95 | p99 | Suggest p95 | Related read p95 | Related compute p95 | Index size |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of all) console.log(`| ${r.engine} | ${r.size.toLocaleString('en')} | ${r.indexRate.toFixed(0)} | ${r.bulkRate.toFixed(0)} | ${ms(r.search.p50)} ms | ${ms(r.search.p95)} ms | ${ms(r.search.p99)} ms | ${ms(r.suggest.p95)} ms | ${ms(r.related.p95)} ms | ${ms(r.relatedCompute.p95)} ms | ${(r.dbBytes / 2 ** 20).toFixed(0)} MiB${r.engine === 'sqlite' ? ' (whole file)' : ''} |`);
+console.log('| Engine | Stories | Indexing, publish path (stories/s) | Indexing, bulk path (stories/s) | Phrase pairs, after indexing (stories/s; frequent syllables) | Search p50 | p95 | p99 | Suggest p95 | Related read p95 | Related compute p95 | Index size |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of all) console.log(`| ${r.engine} | ${r.size.toLocaleString('en')} | ${r.indexRate.toFixed(0)} | ${r.bulkRate.toFixed(0)} | ${r.pairsRate === null ? '–' : `${r.pairsRate.toFixed(0)}; ${r.pairsFrequent}`} | ${ms(r.search.p50)} ms | ${ms(r.search.p95)} ms | ${ms(r.search.p99)} ms | ${ms(r.suggest.p95)} ms | ${ms(r.related.p95)} ms | ${ms(r.relatedCompute.p95)} ms | ${(r.dbBytes / 2 ** 20).toFixed(0)} MiB${r.engine === 'sqlite' ? ' (whole file)' : ''} |`);
 console.log(`\np95 by query kind (ms):\n\n| Engine | Stories | ${kinds.join(' | ')} |\n|---|---:|${kinds.map(() => '---:').join('|')}|`);
 for (const r of all) console.log(`| ${r.engine} | ${r.size.toLocaleString('en')} | ${kinds.map((k) => ms(r.byKind[k]?.p95 ?? NaN)).join(' | ')} |`);

@@ -13,6 +13,7 @@ import { startScheduler } from '../newsroom/scheduler.ts';
 import cluster from 'node:cluster';
 import { runPrimary, workerCount } from '../web/cluster.ts';
 import { attachViews, viewsOptionsFromEnv } from '../cache/views.ts';
+import { startPhrasePairs } from '../search/phrase-pairs.ts';
 
 const USAGE = `toasoan: tòa soạn điện tử
 
@@ -80,6 +81,8 @@ async function serve(args: string[], config: Config): Promise<number> {
   const scheduler = startScheduler(ctx, { onError: (err) => console.error(`Lỗi lịch đăng bài: ${(err as Error).message}`) });
   // Reads per story ("Đọc nhiều"): counted in memory, written every TOASOAN_VIEWS_FLUSH_MS and when stopping.
   const views = attachViews(ctx, viewsOptions).start();
+  // SQLite: phrase pairs for quoted searches, started once the archive is large, written in the background.
+  const pairs = startPhrasePairs(store.db, { onError: (err) => console.error(`Lỗi chỉ mục cụm từ: ${(err as Error).message}`) });
   console.log(`toasoan đang phục vụ ${address} (cơ sở dữ liệu ${store.description}${cluster.isWorker ? `, tiến trình ${process.pid}` : ''}, bộ đệm ${ctx.siteCache ? `bật, fan-out ${ctx.siteCache.fanoutKind}` : 'tắt'})`);
   // Once, whichever signal comes first (Ctrl-C reaches a cluster's workers directly and through the primary's SIGTERM).
   let stopping: Promise<void> | undefined;
@@ -88,6 +91,7 @@ async function serve(args: string[], config: Config): Promise<number> {
       let code = 0;
       try {
         await scheduler.stop();
+        await pairs.stop();
         await app.close();
         // After the server: no read is counted once the last counts are written.
         await views.stop();

@@ -2,6 +2,7 @@ import type { ContentEvents } from '../domain/events.ts';
 import type { AppContext } from '../web/context.ts';
 import { indexArticle } from './indexer.ts';
 import { publishRelated } from './related.ts';
+import { fillPhrasePairs } from './phrase-pairs.ts';
 
 const attached = new WeakMap<ContentEvents, () => void>();
 
@@ -18,6 +19,8 @@ export function attachSearchIndex(ctx: AppContext): () => void {
   const unsubscribe = ctx.events.subscribe(async (event) => {
     if (event.type === 'article.published' || event.type === 'article.updated' || event.type === 'article.unpublished') {
       await indexArticle(ctx.store.db, event.articleId);
+      // SQLite: the story's phrase pairs now (a few batches at most; a backlog is left to serve's background filler).
+      await fillPhrasePairs(ctx.store.db, { batchSize: 50, maxBatches: 4, start: false });
     }
     if (event.type === 'article.published' || event.type === 'article.updated') {
       // Its own related list now, and its place in the lists of the stories it relates to; those pages change.

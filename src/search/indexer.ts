@@ -6,6 +6,7 @@ import { foldText, indexKeys } from './vietnamese-text.ts';
 import { articleText, indexBatch, type ArticleText, type IndexBatch } from './index-rows.ts';
 import { pgLexeme, pgPairKey } from './query.ts';
 import { forgetRelated } from './related.ts';
+import { markPairsPending, resetPhrasePairs } from './phrase-pairs.ts';
 
 type Db = Kysely<Database>;
 
@@ -85,6 +86,8 @@ async function writeSqlite(db: Db, texts: ArticleText[], ids: number[]): Promise
     await sql`DELETE FROM search_heads WHERE article_id IN (${some})`.execute(db);
   }
   await insertFts(db, texts);
+  // Their phrase pairs are written after the commit (fillPhrasePairs); until then phrases take the plain path.
+  await markPairsPending(db, ids);
 }
 
 // ---------- PostgreSQL ----------
@@ -286,6 +289,7 @@ export async function reindexAll(db: Db, engine: Engine = engineOf(db), opts: Bu
     await sql`INSERT INTO search_fts(search_fts) VALUES ('delete-all')`.execute(db);
     await sql`INSERT INTO search_titles(search_titles) VALUES ('delete-all')`.execute(db);
     await sql`DELETE FROM search_heads`.execute(db);
+    await resetPhrasePairs(db);
   } else {
     await sql`DELETE FROM search_documents`.execute(db);
     await sql`DELETE FROM search_heads`.execute(db);

@@ -28,6 +28,11 @@ export interface QueryTerm {
    * matches as an OR of whole words, which FTS5 walks newest-first and stops, instead of merging every posting.
    */
   expansions?: string[];
+  /**
+   * SQLite: the term's search_pairs tokens (`festival_song`, `song_hong`), set when the whole query is answered by
+   * phrase pairs (src/search/phrase-pairs.ts).
+   */
+  pairs?: string[];
   negated: boolean;
 }
 
@@ -115,9 +120,18 @@ export function fts5Plain(q: ParsedQuery): string | null {
   return folded;
 }
 
-/** One term alone, for counting how common it is. */
+/** One term alone, for counting how common it is (against search_pairs when the term has pairs). */
 export function fts5Term(t: QueryTerm): string {
-  return fts5Phrase(t.folded, t.prefix, t.expansions);
+  return t.pairs ? t.pairs.map(fts5String).join(' + ') : fts5Phrase(t.folded, t.prefix, t.expansions);
+}
+
+/** The FTS5 expression over search_pairs of a query whose every term has its pairs (withPhrasePairs). */
+export function fts5Pairs(q: ParsedQuery): string | null {
+  const pos = positiveTerms(q);
+  if (pos.length === 0 || !q.terms.every((t) => t.pairs)) return null;
+  let expr = pos.map(fts5Term).join(' AND ');
+  for (const t of q.terms.filter((x) => x.negated)) expr = `(${expr}) NOT ${fts5Term(t)}`;
+  return expr;
 }
 
 // ---------- PostgreSQL tsquery ----------

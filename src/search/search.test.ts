@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { testEngines, type TestStore } from '../storage/testing.ts';
+import { openTestSqlite, testEngines, type TestStore } from '../storage/testing.ts';
 import { createArticle, createCategory } from '../storage/content.ts';
 import { paragraph, type Doc } from '../domain/document.ts';
 import { createContext } from '../web/context.ts';
@@ -13,6 +13,7 @@ import { searchArticles, suggestTitles } from './search.ts';
 import { relatedArticles } from './related.ts';
 import { indexArticle, refillPgPairs, reindexAll } from './indexer.ts';
 import { parseQuery, fts5Plain, pgMatch, pgPairs } from './query.ts';
+import { fillPhrasePairs, phrasePairsStatus, resetPhrasePairs, withPhrasePairs } from './phrase-pairs.ts';
 import { sql } from 'kysely';
 import { keysForEvent } from '../cache/invalidation.ts';
 import { keys } from '../web/site/data.ts';
@@ -40,8 +41,10 @@ const DEMO = [
 ];
 
 const engines = await testEngines();
+/** Each engine, and SQLite again with phrase pairs on: there every phrase query is answered from search_pairs. */
+const fixtures = [...engines.map((e) => ({ ...e, name: e.engine, pairs: false })), { engine: 'sqlite' as const, name: 'sqlite with phrase pairs', open: openTestSqlite, pairs: true }];
 
-describe.each(engines)('search on $engine', ({ open }) => {
+describe.each(fixtures)('search on $name', ({ open, pairs }) => {
   let store: TestStore;
   let app: FastifyInstance;
   let base: string;
@@ -79,7 +82,26 @@ describe.each(engines)('search on $engine', ({ open }) => {
     rmSync(mediaDir, { recursive: true, force: true });
   });
 
-  const found = async (q: string) => (await searchArticles(store.db, q)).hits.map((h) => h.article.id);
+  /** With pairs: a new generation over the stories as they are now, every key frequent, nothing pending. */
+  const refreshPairs = async () => {
+    if (!pairs) return;
+    await resetPhrasePairs(store.db);
+    expect(await fillPhrasePairs(store.db, { minStories: 1, share: 1e-9 })).toBeGreaterThan(0);
+  };
+  const found = async (q: string) => {
+    await refreshPairs();
+    return (await searchArticles(store.db, q)).hits.map((h) => h.article.id);
+  };
+
+  it.runIf(pairs)('answers phrases of frequent syllables from search_pairs once nothing is pending', async () => {
+    await refreshPairs();
+    expect(await withPhrasePairs(store.db, parseQuery('"lao cai" -"song hong"'))).not.toBeNull();
+    // Not for words, prefixes or mixed queries.
+    for (const q of ['lao cai', '"lao ca*"', '"lao cai" festival']) expect(await withPhrasePairs(store.db, parseQuery(q)), q).toBeNull();
+    await createArticle(store.db, { title: 'Tin mới về Lào Cai', body: { type: 'doc', content: [paragraph('Nội dung.')] }, categoryId: 1, status: 'published', publishedAt: new Date(Date.UTC(2024, 10, 1)).toISOString() });
+    expect(await phrasePairsStatus(store.db)).toMatchObject({ pending: 1 });
+    expect(await withPhrasePairs(store.db, parseQuery('"lao cai"'))).toBeNull();
+  });
 
   it('finds both seed stories for "lao cai", "Lào Cai" and "LÀO CAI"', async () => {
     expect(ids.doan).toBeGreaterThan(0);
@@ -99,6 +121,7 @@ describe.each(engines)('search on $engine', ({ open }) => {
   });
 
   it('"hoà" and "hòa" give the same results; an NFD query equals its NFC form', async () => {
+    await refreshPairs();
     const a = await searchArticles(store.db, 'hoà');
     const b = await searchArticles(store.db, 'hòa');
     expect(a.hits.length).toBeGreaterThan(0);
@@ -112,6 +135,7 @@ describe.each(engines)('search on $engine', ({ open }) => {
   });
 
   it('"festival song hong" finds the Festival sông Hồng story first, highlighted', async () => {
+    await refreshPairs();
     const r = await searchArticles(store.db, 'festival song hong');
     expect(r.hits[0]?.article.id).toBe(ids.festival);
     expect(r.hits[0]?.titleHtml).toContain('<mark>Festival sông Hồng</mark>');

@@ -3,7 +3,8 @@ import type { Database } from '../storage/schema.ts';
 import type { ArticleSummary } from '../storage/content.ts';
 import { articlePath } from '../domain/article.ts';
 import { bodyText, engineOf } from './indexer.ts';
-import { MIN_PREFIX, fts5Plain, fts5Term, isAccented, parseQuery, pgMatch, pgPairs, pgTerm, positiveTerms, type ParsedQuery, type QueryTerm } from './query.ts';
+import { withPhrasePairs } from './phrase-pairs.ts';
+import { MIN_PREFIX, fts5Pairs, fts5Plain, fts5Term, isAccented, parseQuery, pgMatch, pgPairs, pgTerm, positiveTerms, type ParsedQuery, type QueryTerm } from './query.ts';
 import { highlightAll, snippet } from './snippet.ts';
 
 type Db = Kysely<Database>;
@@ -116,7 +117,8 @@ const MAX_EXPANSIONS = 48;
 
 const sqliteIndex: EngineIndex = {
   async prepare(db, q) {
-    if (!q.terms.some((t) => t.prefix)) return q;
+    // Phrases of frequent syllables only: answered from search_pairs (same matches, short doclists).
+    if (!q.terms.some((t) => t.prefix)) return (await withPhrasePairs(db, q)) ?? q;
     const terms: QueryTerm[] = [];
     for (const t of q.terms) {
       if (!t.prefix) {
@@ -135,21 +137,24 @@ const sqliteIndex: EngineIndex = {
     return { ...q, terms };
   },
   async newest(db, q, where) {
-    const filter = fts5Plain(q);
+    const pairs = fts5Pairs(q);
+    const filter = pairs ?? fts5Plain(q);
     if (!filter) return null;
-    const conds = sql.join([sql`search_fts MATCH ${filter}`, ...where], sql` AND `);
+    const table = sql.raw(pairs ? 'search_pairs' : 'search_fts');
+    const conds = sql.join([sql`${table} MATCH ${filter}`, ...where], sql` AND `);
     return (
       await sql<Newest>`SELECT a.id AS id, a.published_at AS published_at
-        FROM search_fts JOIN articles a INDEXED BY articles_search_filter ON a.id = search_fts.rowid
-        WHERE ${conds} ORDER BY search_fts.rowid DESC LIMIT ${COUNT_CAP + 1}`.execute(db)
+        FROM ${table} JOIN articles a INDEXED BY articles_search_filter ON a.id = ${table}.rowid
+        WHERE ${conds} ORDER BY ${table}.rowid DESC LIMIT ${COUNT_CAP + 1}`.execute(db)
     ).rows;
   },
   async sample(db, t, lo, hi, cap) {
     // Only an upper bound on rowid: FTS5 walks a doclist newest-first from it and stops at the LIMIT, whereas a lower
     // bound makes it read the doclist from its oldest entry up to the bound (about 45 ms for a common word at 500k
     // stories against 0.1 ms). Matches below `lo` are then left out of the count here.
-    const r = await sql<{ n: number | null; m: number | null }>`SELECT sum(rowid >= ${lo}) AS n, min(rowid) AS m FROM (SELECT rowid FROM search_fts
-      WHERE search_fts MATCH ${fts5Term(t)} AND rowid <= ${hi} ORDER BY rowid DESC LIMIT ${cap})`.execute(db);
+    const table = sql.raw(t.pairs ? 'search_pairs' : 'search_fts');
+    const r = await sql<{ n: number | null; m: number | null }>`SELECT sum(rowid >= ${lo}) AS n, min(rowid) AS m FROM (SELECT rowid FROM ${table}
+      WHERE ${table} MATCH ${fts5Term(t)} AND rowid <= ${hi} ORDER BY rowid DESC LIMIT ${cap})`.execute(db);
     return { n: Number(r.rows[0]?.n ?? 0), m: r.rows[0]?.m == null ? null : Number(r.rows[0].m) };
   },
 };

@@ -15,6 +15,7 @@ import * as m011 from './migrations/011_article_media.ts';
 import * as m012 from './migrations/012_media_duration.ts';
 import * as m013 from './migrations/013_related_picks.ts';
 import * as m014 from './migrations/014_article_views.ts';
+import * as m015 from './migrations/015_search_pairs.ts';
 
 export interface MigrationContext {
   engine: Engine;
@@ -42,6 +43,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['012_media_duration', m012],
   ['013_related_picks', m013],
   ['014_article_views', m014],
+  ['015_search_pairs', m015],
 ];
 
 export function registerMigration(name: string, mod: MigrationModule): void {
