@@ -200,6 +200,7 @@ const postgresIndex: EngineIndex = {
 
 /** Field weights of the SQLite ranking: a term in the title counts most, then tags, then sapo; anywhere counts 1. */
 const HEAD_WEIGHTS = [10, 4, 6] as const; // title, sapo, tags (the column order of search_heads)
+const HEAD_FIELDS = ['title', 'sapo', 'tags'] as const;
 /** Newest matches of one term read to estimate how common it is near the ranking window. */
 const DF_SAMPLE = 1000;
 
@@ -235,28 +236,26 @@ async function rankNewest(db: Db, index: EngineIndex, q: ParsedQuery, where: Raw
       return Math.log(1 + (span - df + 0.5) / (df + 0.5));
     }),
   );
-  const heads = await sql<{ article_id: number; title_f: string; sapo_f: string; tags_f: string; title_a: string; sapo_a: string; tags_a: string }>`
-    SELECT article_id, title_f, sapo_f, tags_f, title_a, sapo_a, tags_a FROM search_heads WHERE article_id IN (${sql.join(window.map((w) => w.id))})`.execute(db);
-  const byId = new Map(heads.rows.map((h) => [Number(h.article_id), h]));
-  const needles = terms.map((t) => ({ folded: keysNeedle(t.folded, t.prefix), accent: accented && !t.prefix ? keysNeedle(t.accent, false) : null }));
-  const scored = window.map((w) => {
-    const h = byId.get(w.id);
-    let score = 0;
-    if (h) {
-      const folded = [` ${h.title_f} `, ` ${h.sapo_f} `, ` ${h.tags_f} `];
-      const accent = accented ? [` ${h.title_a} `, ` ${h.sapo_a} `, ` ${h.tags_a} `] : [];
-      needles.forEach((n, i) => {
-        let s = 1;
-        for (let f = 0; f < 3; f++) {
-          if (folded[f]!.includes(n.folded)) s += HEAD_WEIGHTS[f]!;
-          // The exact-accent form counts again: "bán" ranks "bán" above "bạn".
-          if (n.accent && accent[f]!.includes(n.accent)) s += HEAD_WEIGHTS[f]!;
-        }
-        score += s * idf[i]!;
-      });
-    }
-    return { id: w.id, score, publishedAt: w.publishedAt };
+  // Scored where the rows are: SQL tells, per story, whether each term's keys stand in each field (folded and, for
+  // an accented query, exact-accent) and weighs them, instead of sending 500 stories' key strings to JavaScript to
+  // search there (that read and loop were a third of a query's time). Same sums in the same order as before.
+  const find = engineOf(db) === 'sqlite' ? sql.raw('instr') : sql.raw('strpos');
+  const within = (column: string, needle: string) => sql`${find}(' ' || ${sql.ref(column)} || ' ', ${needle}) > 0`;
+  const termScores = terms.map((t, i) => {
+    const folded = keysNeedle(t.folded, t.prefix);
+    const accent = accented && !t.prefix ? keysNeedle(t.accent, false) : null;
+    // The exact-accent keys stand in a field only where the folded ones do (key by key, one folds to the other).
+    const fields = HEAD_FIELDS.map((field, f) => {
+      const w = sql.lit(HEAD_WEIGHTS[f]!);
+      const exact = accent ? sql` + CASE WHEN ${within(`${field}_a`, accent)} THEN ${w} ELSE 0 END` : sql``;
+      return sql`CASE WHEN ${within(`${field}_f`, folded)} THEN ${w}${exact} ELSE 0 END`;
+    });
+    return sql`(1 + ${sql.join(fields, sql` + `)}) * CAST(${idf[i]!} AS double precision)`;
   });
+  const heads = await sql<{ article_id: number; score: number }>`
+    SELECT article_id, ${sql.join(termScores, sql` + `)} AS score FROM search_heads WHERE article_id IN (${sql.join(window.map((w) => w.id))})`.execute(db);
+  const scoreOf = new Map(heads.rows.map((h) => [Number(h.article_id), Number(h.score)]));
+  const scored = window.map((w) => ({ id: w.id, score: scoreOf.get(w.id) ?? 0, publishedAt: w.publishedAt }));
   scored.sort((a, b) => b.score - a.score || (a.publishedAt < b.publishedAt ? 1 : a.publishedAt > b.publishedAt ? -1 : 0) || b.id - a.id);
   return { ids: scored.slice(offset, offset + limit).map((r) => ({ id: r.id, score: r.score })), total };
 }
