@@ -13,6 +13,7 @@ import { createArticle, getArticle } from '../storage/content.ts';
 import { paragraph } from '../domain/document.ts';
 import { httpPurgeHook } from './purge.ts';
 import { buildNewsroom, rawGet, type Newsroom } from './test-support.ts';
+import { SESSION_COOKIE } from '../web/api/auth.ts';
 
 const engines = await testEngines();
 
@@ -121,7 +122,7 @@ describe.each(engines)('cached reader pages over HTTP on $engine', ({ open }) =>
   it('sends Cross-Origin-Opener-Policy to the newsroom and logged-in members, not with public reader pages', async () => {
     const reader = await rawGet(base, '/kinh-te', { 'accept-encoding': 'gzip' });
     expect(reader.headers['cross-origin-opener-policy']).toBeUndefined();
-    const member = await rawGet(base, '/kinh-te', { cookie: 'toasoan_session=khong-hop-le' });
+    const member = await rawGet(base, '/kinh-te', { cookie: `${SESSION_COOKIE}=khong-hop-le` });
     expect(member.headers['cross-origin-opener-policy']).toBe('same-origin');
     for (const path of ['/admin', '/admin/bai-viet', '/api/v1/me', '/api/docs']) {
       expect((await rawGet(base, path)).headers['cross-origin-opener-policy'], path).toBe('same-origin');
@@ -249,7 +250,7 @@ describe.each(engines)('cached reader pages over HTTP on $engine', ({ open }) =>
 
   it('never serves or stores pages for a logged-in newsroom request', async () => {
     const url = await path(n.stories.sport[6]!);
-    const cookie = { cookie: 'theme=dark; toasoan_session=abc123' };
+    const cookie = { cookie: `theme=dark; ${SESSION_COOKIE}=abc123` };
     const a = await rawGet(base, url, cookie);
     expect(a.status).toBe(200);
     expect(a.headers['x-cache']).toBeUndefined();

@@ -1,8 +1,12 @@
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import { etagFor, type CachedPage, type Encoding } from './page-cache.ts';
 
-/** Newsroom session cookie: a request carrying it is never answered from, nor stored in, the shared cache. */
-export const SESSION_COOKIE = 'toasoan_session';
+/**
+ * The newsroom session cookie (set at login by web/api/auth.ts, which takes the name from here): a request carrying it
+ * is never answered from, nor stored in, the shared cache. Until 25 November 2026 this said `toasoan_session` while
+ * login set `toasoan_sid`, so signed-in users were served and stored like readers.
+ */
+export const SESSION_COOKIE = 'toasoan_sid';
 
 /** The request headers a cache hit depends on (a subset of Node's, so a hand-parsed request can carry them too). */
 export type HitHeaders = Pick<IncomingHttpHeaders, 'accept-encoding' | 'if-none-match' | 'if-modified-since' | 'cookie'>;

@@ -12,6 +12,7 @@ import { articlePath } from '../domain/article.ts';
 import { getArticle } from '../storage/content.ts';
 import { parseHitRequest } from './socket-hits.ts';
 import { buildNewsroom, rawGet, type Newsroom } from './test-support.ts';
+import { SESSION_COOKIE } from '../web/api/auth.ts';
 
 interface WireResponse {
   status: number;
@@ -232,7 +233,7 @@ describe('cache hits answered on the socket', () => {
   it('leaves newsroom sessions, other methods, HTTP/1.0 and malformed requests to Node', async () => {
     const before = stats();
     const cases: Array<[string, number]> = [
-      [get(ricePath, 'Cookie: toasoan_session=abc\r\n'), 200],
+      [get(ricePath, `Cookie: ${SESSION_COOKIE}=abc\r\n`), 200],
       ['POST /kinh-te HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n', 404],
       [`GET ${ricePath} HTTP/1.0\r\n\r\n`, 200],
       ['GET /kinh-te HTTP/1.1\r\nHost: localhost\r\nX-Bad : value\r\n\r\n', 400],

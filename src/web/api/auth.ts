@@ -4,8 +4,9 @@ import type { AppContext } from '../context.ts';
 import { findApiTokenUser, findSession, type User } from '../../storage/newsroom.ts';
 import { ApiProblem } from './problem.ts';
 import type { RequestMeta } from '../../newsroom/stories.ts';
+import { SESSION_COOKIE } from '../../cache/http.ts';
 
-export const SESSION_COOKIE = 'toasoan_sid';
+export { SESSION_COOKIE };
 export const CSRF_HEADER = 'x-csrf-token';
 
 export interface Authenticated {

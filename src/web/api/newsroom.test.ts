@@ -13,6 +13,7 @@ import { createUser } from '../../storage/newsroom.ts';
 import { trustProxyFrom } from '../../config.ts';
 import type { ContentEvent } from '../../domain/events.ts';
 import { createContext } from '../context.ts';
+import { isPrivateRequest } from '../../cache/http.ts';
 
 const engines = await testEngines();
 const doc = (...paras: string[]) => ({ type: 'doc', content: paras.map(paragraph) });
@@ -345,6 +346,8 @@ describe.each(engines)('newsroom API on $engine', ({ open }) => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).not.toMatch(/Secure/);
+    // The page cache knows this cookie: a signed-in user is never served or stored as a reader.
+    expect(isPrivateRequest({ cookie: `theme=dark; ${cookie.split(';')[0]}` })).toBe(true);
     // Per-account limit: the fifth failure locks out further attempts, even with the right password.
     for (let i = 0; i < 5; i++) await login(m.contributor.user.email, 'sai', `10.0.1.${i}`);
     const limited = await login(m.contributor.user.email, m.contributor.password, '10.0.2.1');
