@@ -199,7 +199,8 @@ export class SiteCache {
     const key = cacheKeyFor(req.url);
     if ((req.method !== 'GET' && req.method !== 'HEAD') || key === null || isPrivateRequest(req.headers)) {
       const rendered = await render();
-      if (rendered.articleId !== undefined && req.method === 'GET') this.views?.count(rendered.articleId);
+      // The newsroom reading its own site (signed in) is not a reader.
+      if (rendered.articleId !== undefined && req.method === 'GET' && !isPrivateRequest(req.headers)) this.views?.count(rendered.articleId);
       return sendUncached(reply.header('cache-control', PRIVATE_CACHE_CONTROL), rendered);
     }
     const enc = negotiate(req.headers['accept-encoding']);

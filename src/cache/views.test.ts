@@ -15,6 +15,7 @@ import { createArticle, getArticle, getSettings, saveSettings } from '../storage
 import { paragraph } from '../domain/document.ts';
 import { addViews, attachViews, localDay, mostRead, viewsOptionsFromEnv, VIEWS_KEPT_DAYS, type SiteViews } from './views.ts';
 import { apiPublisher, buildNewsroom, publishThroughApi, rawGet, type Newsroom } from './test-support.ts';
+import { SESSION_COOKIE } from '../web/api/auth.ts';
 
 const engines = await testEngines();
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -151,8 +152,16 @@ describe.each(engines)('reads counted over HTTP on $engine', ({ open }) => {
     }
     expect(c.take()).toEqual([]);
     expect(plainViews.counter!.take()).toEqual([]);
+    // Nor a signed-in newsroom user reading the site (no cache for them), with or without a page cache.
+    const publishedUrl = await pathOf(store.db, published);
+    const signedIn = { cookie: `theme=dark; ${SESSION_COOKIE}=abc` };
+    uncachedViews.counter!.take();
+    expect((await rawGet(base, publishedUrl, signedIn)).status).toBe(200);
+    expect((await rawGet(uncachedBase, publishedUrl, signedIn)).status).toBe(200);
+    expect(c.take()).toEqual([]);
+    expect(uncachedViews.counter!.take()).toEqual([]);
     // The page itself is still counted (the test can fail).
-    await rawGet(base, await pathOf(store.db, published));
+    await rawGet(base, publishedUrl);
     expect(c.take()).toEqual([[published, 1]]);
   });
 });

@@ -7,7 +7,7 @@ import { articlePath, parseArticleFile } from '../../domain/article.ts';
 import { getArticle } from '../../storage/content.ts';
 import { renderSearchPage } from './search-page.tsx';
 import { renderDistribution } from './distribution.ts';
-import { canonicalReaderPath, isCanonicalPath, withRequestQuery } from '../../cache/http.ts';
+import { canonicalReaderPath, isCanonicalPath, isPrivateRequest, withRequestQuery } from '../../cache/http.ts';
 import { popularIds, viewsOf } from '../../cache/views.ts';
 
 /** A rendered public page: its bytes-to-be and the keys of everything it shows. */
@@ -150,7 +150,7 @@ export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void 
     if (ctx.siteCache) return ctx.siteCache.handle(req, reply, () => renderPath(ctx, path, req), sendPage);
     const rendered = await renderPath(ctx, path, req);
     // Without a page cache a read is counted here (with one, SiteCache counts hits and misses alike).
-    if (rendered.articleId !== undefined && req.method === 'GET') viewsOf(ctx)?.counter?.count(rendered.articleId);
+    if (rendered.articleId !== undefined && req.method === 'GET' && !isPrivateRequest(req.headers)) viewsOf(ctx)?.counter?.count(rendered.articleId);
     return sendPage(reply, rendered);
   };
   app.get('/', handler);
