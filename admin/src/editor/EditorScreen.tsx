@@ -17,6 +17,7 @@ import { RelatedPicker, type RelatedItem } from './RelatedPicker.tsx';
 import { CoverPreview } from '../media/MediaName.tsx';
 import { ModalDialog } from '../lib/ModalDialog.tsx';
 import { Toasts } from '../lib/Messages.tsx';
+import { formatDateTime, formatTime } from '../lib/time.ts';
 
 /** Article types; their words are the catalogue's `type.*`. */
 const TYPES = ['standard', 'photo', 'video', 'audio', 'infographic', 'emagazine'] as const;
@@ -247,7 +248,7 @@ export default function EditorScreen({ id }: { id: number }) {
           // Typing kept from before the field existed has no picks: those of the story stay.
           if (recovered.value.relatedIds) f.related = relatedOf(r.data, recovered.value.relatedIds, f.related);
           body = recovered.value.body;
-          setNotice(t('editor.recovered', { time: new Date(recovered.savedAt).toLocaleTimeString('vi-VN') }));
+          setNotice(t('editor.recovered', { time: formatTime(recovered.savedAt) }));
         }
         fieldsRef.current = f;
         // The editor view mounts with the form below; the body is put in once it is there.
@@ -447,7 +448,7 @@ export default function EditorScreen({ id }: { id: number }) {
         </span>
         {article.status === 'scheduled' && article.scheduledAt && (
           <span className="muted" data-testid="scheduled-at">
-            {t('editor.scheduledAt', { time: new Date(article.scheduledAt).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' }) })}
+            {t('editor.scheduledAt', { time: formatDateTime(article.scheduledAt) })}
           </span>
         )}
         {/* While editing, the save state rides with the toolbar, in view however far down the story is. */}

@@ -4,6 +4,7 @@ import { labelOf, t } from '../i18n/index.ts';
 import { fieldLabel } from '../lib/problem-text.ts';
 import { MediaName } from '../media/MediaName.tsx';
 import { ModalDialog } from '../lib/ModalDialog.tsx';
+import { formatDateTime } from '../lib/time.ts';
 
 interface Revision {
   id: number;
@@ -61,7 +62,7 @@ export function History({ id, etag, names, onClose, onRestored }: { id: number; 
           {revisions.map((r) => (
             <li key={r.id}>
               <button type="button" aria-pressed={selected === r.id} onClick={() => setSelected(r.id)}>
-                <time dateTime={r.createdAt}>{new Date(r.createdAt).toLocaleString('vi-VN')}</time>
+                <time dateTime={r.createdAt}>{formatDateTime(r.createdAt)}</time>
                 {r.userName ? ` · ${r.userName}` : ''} · <span data-kind={r.kind}>{labelOf('revision', r.kind)}</span>
                 {r.note ? ` · ${r.note}` : ''}
               </button>

@@ -5,6 +5,7 @@ import { Link, useLocation, useRouter, withParams } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import type { SessionInfo } from '../api.ts';
 import { Pager } from '../lib/Pager.tsx';
+import { formatDateTime } from '../lib/time.ts';
 
 const STATUSES = ['draft', 'submitted', 'editing', 'awaiting_approval', 'approved', 'scheduled', 'published', 'unpublished'];
 /**
@@ -212,7 +213,7 @@ export function QueueScreen() {
                       <td>{catName.get(a.categoryId) ?? ''}</td>
                       <td>{a.authorName ?? ''}</td>
                       <td>
-                        <time dateTime={a.updatedAt}>{new Date(a.updatedAt).toLocaleString('vi-VN')}</time>
+                        <time dateTime={a.updatedAt}>{formatDateTime(a.updatedAt)}</time>
                       </td>
                     </tr>
                   ))}

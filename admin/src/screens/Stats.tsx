@@ -3,6 +3,7 @@ import { api, fetchMostRead, type Category, type MostReadResult } from '../api.t
 import { labelOf, statusLabel, t } from '../i18n/index.ts';
 import { Link, useLocation, useRouter, withParams } from '../router.tsx';
 import { Pager } from '../lib/Pager.tsx';
+import { formatDate } from '../lib/time.ts';
 
 /** The periods the API counts: today, 7 and 30 days of the site's calendar (today included). */
 const PERIODS = [1, 7, 30] as const;
@@ -107,7 +108,7 @@ export default function StatsScreen() {
                         )}
                       </th>
                       <td>{catName.get(a.categoryId) ?? ''}</td>
-                      <td>{a.publishedAt ? <time dateTime={a.publishedAt}>{new Date(a.publishedAt).toLocaleDateString('vi-VN')}</time> : t('stats.notPublished')}</td>
+                      <td>{a.publishedAt ? <time dateTime={a.publishedAt}>{formatDate(a.publishedAt)}</time> : t('stats.notPublished')}</td>
                       <td style={{ textAlign: 'right' }} data-testid="stats-views">
                         {numbers.format(a.views)}
                       </td>
