@@ -27,8 +27,9 @@ describe('pairColumn', () => {
     expect(pairColumn(['b a x a b'], f)).toBe(`b_a ${RUN_BREAK} a_b`);
   });
   it('frequentKeys keeps the plain keys in at least the given share of stories', () => {
-    const stories = [['a b', 'c'], ['a', 'đ'], ['a b'], ['x']];
+    const stories = [['a b', 'c 2024'], ['a', 'đ 2024'], ['a b 2024'], ['x']];
     expect([...frequentKeys(stories, 0.5)].sort()).toEqual(['a', 'b']);
+    // Letters only: not numbers, nor anything FTS5 might cut into several tokens.
     expect([...frequentKeys(stories, 0.25)].sort()).toEqual(['a', 'b', 'c', 'x']);
   });
 });

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { fts5Row } from './index-rows.ts';
@@ -41,8 +42,12 @@ export function pairToken(a: string, b: string): string {
   return `${a}_${b}`;
 }
 
-/** Keys that may be frequent: plain folded Vietnamese/Latin keys, which FTS5 reads as exactly one token each. */
-const PAIRABLE = /^[a-z0-9]+$/;
+/**
+ * Keys that may be frequent: folded syllables of letters only, which FTS5 reads as exactly one token each. Not numbers:
+ * FTS5's hash of pending terms collides on long tokens of digits (inserting 60,000 distinct `7000000_7000001`-like
+ * tokens took 2.2 s, syllable pairs 36 ms), and a phrase with a number in it is quick on the plain path anyway.
+ */
+const PAIRABLE = /^[a-z]+$/;
 
 /**
  * The search_pairs text of one story from its search_fts key columns (space-separated folded keys): the pair tokens
@@ -145,8 +150,8 @@ export interface FillOptions {
   minStories?: number;
   /** Frequent-key share for a new generation (default PAIR_SHARE). */
   share?: number;
-  /** Awaited between batches (a serving process lets requests through). */
-  pause?: () => Promise<void>;
+  /** Awaited between batches with the last batch's duration in ms (a serving process lets requests through). */
+  pause?: (ms: number) => Promise<void>;
   /** Start a generation if there is none and the archive is large enough (default true). */
   start?: boolean;
 }
@@ -157,7 +162,11 @@ async function startGeneration(db: Db, opts: FillOptions): Promise<boolean> {
   if (stories === 0 || stories < (opts.minStories ?? PAIR_MIN_STORIES)) return false;
   const ids = (await sql<{ id: number }>`SELECT article_id AS id FROM search_heads ORDER BY article_id DESC LIMIT ${PAIR_SAMPLE}`.execute(db)).rows.map((r) => Number(r.id));
   const sample: string[][] = [];
-  for (let i = 0; i < ids.length; i += 1000) for (const t of await loadTexts(db, ids.slice(i, i + 1000))) sample.push(fts5Row(t).slice(0, 4));
+  for (let i = 0; i < ids.length; i += 500) {
+    const started = performance.now();
+    for (const t of await loadTexts(db, ids.slice(i, i + 500))) sample.push(fts5Row(t).slice(0, 4));
+    await opts.pause?.(performance.now() - started);
+  }
   const frequent = frequentKeys(sample, opts.share ?? PAIR_SHARE);
   if (frequent.size === 0) return false;
   const token = Math.floor(Math.random() * 2 ** 48) + 1;
@@ -182,6 +191,7 @@ export async function fillPhrasePairs(db: Db, opts: FillOptions = {}): Promise<n
   const size = opts.batchSize ?? 500;
   let total = 0;
   for (let batch = 0; batch < (opts.maxBatches ?? Infinity); batch++) {
+    const started = performance.now();
     const written = await db.transaction().execute(async (trx) => {
       // A write first: the transaction takes SQLite's write lock before it reads, so no two fillers claim one story.
       const ids = (
@@ -202,7 +212,7 @@ export async function fillPhrasePairs(db: Db, opts: FillOptions = {}): Promise<n
     });
     if (written === 0) break;
     total += written;
-    await opts.pause?.();
+    await opts.pause?.(performance.now() - started);
   }
   return total;
 }
@@ -234,17 +244,18 @@ export async function withPhrasePairs(db: Db, q: ParsedQuery): Promise<ParsedQue
 
 /**
  * The serving process's filler (SQLite): at start and then every `intervalMs` it starts a generation when the archive
- * has grown large enough and writes whatever is pending in small batches, pausing between them so requests get through.
+ * has grown large enough and writes whatever is pending in batches of 20 stories (about 15 ms: node:sqlite holds the
+ * event loop meanwhile), pausing after each as long as it took, so that a backlog takes at most half of the process.
  * (Right after a publish, the search event listener writes that story's pairs itself.)
  */
 export function startPhrasePairs(db: Db, opts: { intervalMs?: number; onError?: (err: unknown) => void } = {}): { stop(): Promise<void> } {
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const pause = () => (stopped ? Promise.reject(new Stopped()) : new Promise<void>((resolve) => setTimeout(resolve, 5)));
+  const pause = (ms: number) => (stopped ? Promise.reject(new Stopped()) : new Promise<void>((resolve) => setTimeout(resolve, Math.max(5, ms))));
   const loop = () => {
     if (stopped) return;
-    running = fillPhrasePairs(db, { batchSize: 50, pause })
+    running = fillPhrasePairs(db, { batchSize: 20, pause })
       .catch((err) => {
         if (!(err instanceof Stopped)) opts.onError?.(err);
       })
