@@ -17,7 +17,7 @@ import { RelatedPicker, type RelatedItem } from './RelatedPicker.tsx';
 import { CoverPreview } from '../media/MediaName.tsx';
 import { ModalDialog } from '../lib/ModalDialog.tsx';
 import { Toasts } from '../lib/Messages.tsx';
-import { formatDateTime, formatTime } from '../lib/time.ts';
+import { formatClock, formatDateTime } from '../lib/time.tsx';
 
 /** Article types; their words are the catalogue's `type.*`. */
 const TYPES = ['standard', 'photo', 'video', 'audio', 'infographic', 'emagazine'] as const;
@@ -248,7 +248,7 @@ export default function EditorScreen({ id }: { id: number }) {
           // Typing kept from before the field existed has no picks: those of the story stay.
           if (recovered.value.relatedIds) f.related = relatedOf(r.data, recovered.value.relatedIds, f.related);
           body = recovered.value.body;
-          setNotice(t('editor.recovered', { time: formatTime(recovered.savedAt) }));
+          setNotice(t('editor.recovered', { time: formatClock(recovered.savedAt) }));
         }
         fieldsRef.current = f;
         // The editor view mounts with the form below; the body is put in once it is there.

@@ -4,7 +4,7 @@ import { labelOf, t } from '../i18n/index.ts';
 import { fieldLabel } from '../lib/problem-text.ts';
 import { MediaName } from '../media/MediaName.tsx';
 import { ModalDialog } from '../lib/ModalDialog.tsx';
-import { formatDateTime } from '../lib/time.ts';
+import { formatDateTime } from '../lib/time.tsx';
 
 interface Revision {
   id: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatTime } from './time.ts';
+import { formatClock, formatDate, formatDateTime } from './time.tsx';
 
 describe('newsroom times', () => {
   it('reads an instant on Vietnam time whatever the machine zone', () => {
@@ -8,6 +8,6 @@ describe('newsroom times', () => {
     expect(formatDate(at)).toBe('25/11/2026');
     expect(formatDateTime(at)).toMatch(/01:30/);
     expect(formatDateTime(at)).toMatch(/25\/11\/(20)?26/);
-    expect(formatTime(at)).toMatch(/^01:30:00$/);
+    expect(formatClock(at)).toMatch(/^01:30:00$/);
   });
 });

@@ -4,7 +4,8 @@ import { t } from '../i18n/index.ts';
 import { useSession } from '../session.tsx';
 import { InlineOutcome, type Outcome } from '../lib/Messages.tsx';
 import { describeUserAgent } from '../lib/user-agent.ts';
-import { formatTime, Time, TokenTable } from './Tokens.tsx';
+import { TokenTable } from './Tokens.tsx';
+import { formatDateTime, Time } from '../lib/time.tsx';
 
 // As the server's PasswordChangeSchema (src/web/api/schemas.ts).
 const MIN = 10;
@@ -137,7 +138,7 @@ function Sessions() {
                     </td>
                     <td>
                       {!s.current && (
-                        <button type="button" disabled={busy} aria-label={t('sessions.endFor', { device, time: formatTime(s.createdAt) })} onClick={() => void endOne(s)}>
+                        <button type="button" disabled={busy} aria-label={t('sessions.endFor', { device, time: formatDateTime(s.createdAt) })} onClick={() => void endOne(s)}>
                           {t('sessions.end')}
                         </button>
                       )}

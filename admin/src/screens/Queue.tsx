@@ -5,7 +5,7 @@ import { Link, useLocation, useRouter, withParams } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import type { SessionInfo } from '../api.ts';
 import { Pager } from '../lib/Pager.tsx';
-import { formatDateTime } from '../lib/time.ts';
+import { formatDateTime } from '../lib/time.tsx';
 
 const STATUSES = ['draft', 'submitted', 'editing', 'awaiting_approval', 'approved', 'scheduled', 'published', 'unpublished'];
 /**

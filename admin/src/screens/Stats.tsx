@@ -3,7 +3,7 @@ import { api, fetchMostRead, type Category, type MostReadResult } from '../api.t
 import { labelOf, statusLabel, t } from '../i18n/index.ts';
 import { Link, useLocation, useRouter, withParams } from '../router.tsx';
 import { Pager } from '../lib/Pager.tsx';
-import { formatDate } from '../lib/time.ts';
+import { formatDate } from '../lib/time.tsx';
 
 /** The periods the API counts: today, 7 and 30 days of the site's calendar (today included). */
 const PERIODS = [1, 7, 30] as const;

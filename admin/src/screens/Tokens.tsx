@@ -4,18 +4,11 @@ import { t } from '../i18n/index.ts';
 import { useSession } from '../session.tsx';
 import { InlineOutcome, type Outcome } from '../lib/Messages.tsx';
 import { ModalDialog } from '../lib/ModalDialog.tsx';
+import { formatDateTime, Time } from '../lib/time.tsx';
 
 // As the server's TokenCreateSchema (src/web/api/schemas.ts).
 const NAME_MAX = 100;
 const EXPIRY_DAYS = [30, 90, 365] as const;
-
-const TIME = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
-
-/** A moment as the newsroom reads it: Vietnam's time, day first. */
-export function Time({ iso }: { iso: string }) {
-  return <time dateTime={iso}>{TIME.format(new Date(iso))}</time>;
-}
-export const formatTime = (iso: string): string => TIME.format(new Date(iso));
 
 /**
  * Whether the dialog holding this element is open. A `close` event is queued, so it can arrive after the dialog was
@@ -27,7 +20,7 @@ const dialogOpen = (id: string): boolean => !!document.getElementById(id)?.close
 const failure = (err: unknown): string => (err instanceof NetworkError ? t('error.network') : err instanceof Error ? err.message : String(err));
 
 function stateOf(token: ApiToken, now: number): string {
-  if (token.revokedAt) return t('tokens.revokedAt', { time: formatTime(token.revokedAt) });
+  if (token.revokedAt) return t('tokens.revokedAt', { time: formatDateTime(token.revokedAt) });
   if (token.expiresAt && Date.parse(token.expiresAt) <= now) return t('tokens.expired');
   return t('tokens.active');
 }
