@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, NewsroomArticleRow } from '../storage/schema.ts';
 import type { AppContext } from '../web/context.ts';
 import type { ContentEvent } from '../domain/events.ts';
@@ -546,14 +546,27 @@ export interface StoryListItem {
   url: string;
 }
 
+/**
+ * The `view` rule as a condition over `articles` and `newsroom_articles as n`: none, own stories, own plus the
+ * person's desks, or all. For every list of stories the newsroom shows (queue, reads).
+ */
+export function viewableBy(actor: Actor): RawBuilder<boolean> {
+  switch (scopeOf(actor, 'view')) {
+    case 'none':
+      return sql<boolean>`1 = 0`;
+    case 'own':
+      return sql<boolean>`${sql.ref('n.author_id')} = ${actor.id}`;
+    case 'desk':
+      return sql<boolean>`(${sql.ref('n.author_id')} = ${actor.id} OR ${sql.ref('articles.category_id')} IN (${sql.join(actor.deskIds.length ? actor.deskIds : [-1])}))`;
+    default:
+      return sql<boolean>`1 = 1`;
+  }
+}
+
 export async function listStories(ctx: AppContext, user: User, f: StoryListFilter): Promise<{ items: StoryListItem[]; total: number; page: number; perPage: number }> {
   const db = ctx.store.db;
   const actor = actorOf(user);
-  const scope = scopeOf(actor, 'view');
-  let q = db.selectFrom('articles').leftJoin('newsroom_articles as n', 'n.article_id', 'articles.id').leftJoin('users as u', 'u.id', 'n.author_id');
-  if (scope === 'none') q = q.where(sql<boolean>`1 = 0`);
-  if (scope === 'own') q = q.where('n.author_id', '=', user.id);
-  if (scope === 'desk') q = q.where((eb) => eb.or([eb('n.author_id', '=', user.id), eb('articles.category_id', 'in', user.deskIds.length ? user.deskIds : [-1])]));
+  let q = db.selectFrom('articles').leftJoin('newsroom_articles as n', 'n.article_id', 'articles.id').leftJoin('users as u', 'u.id', 'n.author_id').where(viewableBy(actor));
   q = f.deleted ? q.where('n.deleted_at', 'is not', null) : q.where('n.deleted_at', 'is', null);
   if (f.status) q = q.where('articles.status', '=', f.status);
   if (f.categoryId !== undefined) q = q.where('articles.category_id', '=', f.categoryId);

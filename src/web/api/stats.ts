@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { Database } from '../../storage/schema.ts';
 import { route } from './route.ts';
 import { DbIdParam } from './ids.ts';
 import { ARTICLE_STATUSES, type ArticleStatus } from '../../domain/article.ts';
-import { scopeOf } from '../../domain/permissions.ts';
+import { viewableBy } from '../../newsroom/stories.ts';
 import { getSettings } from '../../storage/content.ts';
 import { localDay } from '../../cache/views.ts';
 import type { User } from '../../storage/newsroom.ts';
@@ -63,11 +63,7 @@ export async function mostReadFor(db: Kysely<Database>, user: User, f: { from: s
     .where('article_views.day', '<=', f.to)
     .groupBy('article_views.article_id')
     .as('v');
-  let q = db.selectFrom(totals).innerJoin('articles', 'articles.id', 'v.article_id').leftJoin('newsroom_articles as n', 'n.article_id', 'articles.id').where('n.deleted_at', 'is', null);
-  const scope = scopeOf(user, 'view');
-  if (scope === 'none') q = q.where(sql<boolean>`1 = 0`);
-  if (scope === 'own') q = q.where('n.author_id', '=', user.id);
-  if (scope === 'desk') q = q.where((eb) => eb.or([eb('n.author_id', '=', user.id), eb('articles.category_id', 'in', user.deskIds.length ? user.deskIds : [-1])]));
+  let q = db.selectFrom(totals).innerJoin('articles', 'articles.id', 'v.article_id').leftJoin('newsroom_articles as n', 'n.article_id', 'articles.id').where('n.deleted_at', 'is', null).where(viewableBy(user));
   if (f.categoryId !== undefined) q = q.where('articles.category_id', '=', f.categoryId);
   const [rows, count] = await Promise.all([
     q
