@@ -24,6 +24,9 @@ export interface PageSource {
   lastModified?: string;
   /** Set on a story's own page (200): each read of it is counted (src/cache/views.ts). */
   articleId?: number;
+  /** The body already gzipped (joined from stored parts), with its validator; `body` is then unused. */
+  gzip?: Buffer;
+  tag?: string;
 }
 
 export type Encoding = 'br' | 'gzip' | 'identity';
@@ -252,12 +255,19 @@ export class PageCache {
   }
 
   private build(cacheKey: string, source: PageSource, encoding: Encoding): CachedPage {
-    const raw = Buffer.from(source.body, 'utf8');
-    const tag = createHash('sha256').update(source.contentType).update('\0').update(String(source.status)).update('\0').update(source.location ?? '').update('\0').update(raw).digest('base64url').slice(0, 27);
     const keys = [...new Set(source.keys)];
     const bodies: CachedPage['bodies'] = {};
-    if (encoding === 'identity' || raw.length <= SMALL_BODY) bodies.identity = exact(raw);
-    if (encoding !== 'identity') bodies[encoding] = this.compress(raw, encoding);
+    let tag: string;
+    if (source.gzip && source.tag) {
+      // Joined from parts: gzip is what there is; other encodings are made from it when first asked for (body()).
+      bodies.gzip = exact(source.gzip);
+      tag = source.tag;
+    } else {
+      const raw = Buffer.from(source.body, 'utf8');
+      tag = createHash('sha256').update(source.contentType).update('\0').update(String(source.status)).update('\0').update(source.location ?? '').update('\0').update(raw).digest('base64url').slice(0, 27);
+      if (encoding === 'identity' || raw.length <= SMALL_BODY) bodies.identity = exact(raw);
+      if (encoding !== 'identity') bodies[encoding] = this.compress(raw, encoding);
+    }
     return {
       cacheKey,
       status: source.status,

@@ -195,10 +195,10 @@ export class SiteCache {
   }
 
   /** Fastify handler body for a reader page: from the cache, or rendered once and stored. */
-  async handle(req: FastifyRequest, reply: FastifyReply, render: () => Promise<RenderedLike>, sendUncached: (reply: FastifyReply, page: RenderedLike) => FastifyReply): Promise<FastifyReply> {
+  async handle(req: FastifyRequest, reply: FastifyReply, render: (forCache: boolean) => Promise<RenderedLike>, sendUncached: (reply: FastifyReply, page: RenderedLike) => FastifyReply): Promise<FastifyReply> {
     const key = cacheKeyFor(req.url);
     if ((req.method !== 'GET' && req.method !== 'HEAD') || key === null || isPrivateRequest(req.headers)) {
-      const rendered = await render();
+      const rendered = await render(false);
       // The newsroom reading its own site (signed in) is not a reader.
       if (rendered.articleId !== undefined && req.method === 'GET' && !isPrivateRequest(req.headers)) this.views?.count(rendered.articleId);
       return sendUncached(reply.header('cache-control', PRIVATE_CACHE_CONTROL), rendered);
@@ -207,8 +207,8 @@ export class SiteCache {
     const result = await this.pages.fetch(
       key,
       async (): Promise<PageSource> => {
-        const r = await render();
-        return { status: r.status, body: r.html, keys: r.keys, contentType: r.contentType ?? 'text/html; charset=utf-8', location: r.redirect, lastModified: r.lastModified, articleId: r.articleId };
+        const r = await render(true);
+        return { status: r.status, body: r.html, keys: r.keys, contentType: r.contentType ?? 'text/html; charset=utf-8', location: r.redirect, lastModified: r.lastModified, articleId: r.articleId, gzip: r.gzip, tag: r.tag };
       },
       enc,
     );

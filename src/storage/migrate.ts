@@ -16,6 +16,7 @@ import * as m012 from './migrations/012_media_duration.ts';
 import * as m013 from './migrations/013_related_picks.ts';
 import * as m014 from './migrations/014_article_views.ts';
 import * as m015 from './migrations/015_search_pairs.ts';
+import * as m016 from './migrations/016_article_page_parts.ts';
 
 export interface MigrationContext {
   engine: Engine;
@@ -44,6 +45,7 @@ const MIGRATIONS: Array<[string, MigrationModule]> = [
   ['013_related_picks', m013],
   ['014_article_views', m014],
   ['015_search_pairs', m015],
+  ['016_article_page_parts', m016],
 ];
 
 export function registerMigration(name: string, mod: MigrationModule): void {

@@ -285,3 +285,33 @@ export interface ArticleViewTable {
 export interface Database {
   article_views: ArticleViewTable;
 }
+
+// ---------- story pages kept in parts (migration 016) ----------
+
+/** A published story's page in parts: see src/web/site/article-parts.ts and src/storage/page-parts.ts. */
+export interface ArticlePagePartsTable {
+  article_id: number;
+  /** Fingerprint of the templates that made it: another one means the row is stale. */
+  format: string;
+  /** The story's updated_at when it was made. */
+  updated_at: string;
+  /** Encoded parts (encodeParts). */
+  parts: Uint8Array;
+  created_at: string;
+}
+
+export interface ArticlePagePartKeyTable {
+  key: string;
+  article_id: number;
+}
+
+export interface PagePartsStateTable {
+  id: number;
+  generation: number;
+}
+
+export interface Database {
+  article_page_parts: ArticlePagePartsTable;
+  article_page_part_keys: ArticlePagePartKeyTable;
+  page_parts_state: PagePartsStateTable;
+}

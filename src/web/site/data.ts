@@ -207,13 +207,15 @@ export interface ArticleData {
   sameCategory: Listing;
   /** True when the category holds no other story and `sameCategory` is the site's newest stories instead ("Tin mới"). */
   sameCategoryIsLatest: boolean;
+  /** What the page shows but the same-category block: the story, its related cards and its media. */
+  ownKeys: string[];
   keys: string[];
 }
 
-export async function loadArticle(db: Db, id: number, row?: ArticleRow): Promise<ArticleData | undefined> {
+export async function loadArticle(db: Db, id: number, row?: ArticleRow, opts: { sameCategory?: boolean } = {}): Promise<ArticleData | undefined> {
   const detail = await getArticleDetail(db, id, row);
   if (!detail) return undefined;
-  const [meta, data] = await Promise.all([db.selectFrom('newsroom_articles').select(['correction_note', 'corrected_at']).where('article_id', '=', id).executeTakeFirst(), surroundArticle(db, detail, null)]);
+  const [meta, data] = await Promise.all([db.selectFrom('newsroom_articles').select(['correction_note', 'corrected_at']).where('article_id', '=', id).executeTakeFirst(), surroundArticle(db, detail, null, undefined, opts)]);
   if (meta?.correction_note && meta.corrected_at) data.correction = { note: meta.correction_note, at: meta.corrected_at };
   return data;
 }
@@ -221,11 +223,37 @@ export async function loadArticle(db: Db, id: number, row?: ArticleRow): Promise
 /** Stories in the "Có thể bạn quan tâm" block: the editor's picks first, then the computed ones. */
 const RELATED_SHOWN = 6;
 
+/** How many cards the same-category block shows. */
+export const SAME_CATEGORY_SHOWN = 8;
+
+export interface SameCategory {
+  listing: Listing;
+  /** True when the category holds no other story and the block shows the site's newest stories instead ("Tin mới"). */
+  isLatest: boolean;
+  keys: string[];
+}
+
+/** The same-category block of a story's page: its category's newest stories but itself. */
+export async function loadSameCategory(db: Db, categoryId: number, articleId: number): Promise<SameCategory> {
+  const inCategory = await listPublished(db, { categoryIds: [categoryId], excludeIds: [articleId], limit: SAME_CATEGORY_SHOWN });
+  // The only story of its category shows the site's newest instead of an empty block: `latest` renews it when a
+  // story enters by time, `ch:` when a second story joins the category.
+  const isLatest = inCategory.length === 0;
+  const items = isLatest ? await listPublished(db, { excludeIds: [articleId], limit: SAME_CATEGORY_SHOWN }) : inCategory;
+  return sameCategoryOf(await withMedia(db, items), categoryId, isLatest);
+}
+
+export function sameCategoryOf(listing: Listing, categoryId: number, isLatest: boolean): SameCategory {
+  return { listing, isLatest, keys: [keys.categoryHead(categoryId), ...(isLatest ? [keys.latest] : []), ...listing.items.map((r) => keys.summary(r.id))] };
+}
+
 /** What an article page shows around a story (related, same category, media): for live pages and newsroom previews. */
 /** `pickIds`: the editor's picks of a working copy not stored yet (the newsroom preview of a pending correction). */
-export async function surroundArticle(db: Db, detail: ArticleDetail, correction: ArticleData['correction'], pickIds?: readonly number[]): Promise<ArticleData> {
+/** `sameCategory: false` leaves the same-category block out (a page rendered in parts fills it in: article-parts.ts). */
+export async function surroundArticle(db: Db, detail: ArticleDetail, correction: ArticleData['correction'], pickIds?: readonly number[], opts: { sameCategory?: boolean } = {}): Promise<ArticleData> {
   const a = detail.article;
-  const [picked, computed, inCategory] = await Promise.all([pickIds ? listPublishedByIds(db, [...pickIds]).then((rows) => rows.map((r) => ({ ...r, status: 'published' }))) : pickedArticles(db, a.id), relatedArticles(db, a.id, RELATED_SHOWN * 2), listPublished(db, { categoryIds: [a.category_id], excludeIds: [a.id], limit: 8 })]);
+  const withSame = opts.sameCategory ?? true;
+  const [picked, computed, inCategory] = await Promise.all([pickIds ? listPublishedByIds(db, [...pickIds]).then((rows) => rows.map((r) => ({ ...r, status: 'published' }))) : pickedArticles(db, a.id), relatedArticles(db, a.id, RELATED_SHOWN * 2), withSame ? listPublished(db, { categoryIds: [a.category_id], excludeIds: [a.id], limit: SAME_CATEGORY_SHOWN }) : []]);
   // The editor's picks lead, in their order (those not published are skipped now and shown once they are); the
   // computed list fills the rest of the block without repeating one.
   const shownPicks = picked.filter((p) => p.status === 'published');
@@ -234,10 +262,8 @@ export async function surroundArticle(db: Db, detail: ArticleDetail, correction:
   // Every pick's card key, shown or not: one taken down or edited changes this page (`s:` is emitted for both), and so
   // does one published or republished later, which the page does not show yet.
   const hiddenPicks = picked.filter((p) => !related.some((r) => r.id === p.id));
-  // The only story of its category shows the site's newest instead of an empty block: `latest` renews it when a
-  // story enters by time, `ch:` when a second story joins the category.
-  const sameCategoryIsLatest = inCategory.length === 0;
-  const sameCategory = sameCategoryIsLatest ? await listPublished(db, { excludeIds: [a.id], limit: 8 }) : inCategory;
+  const sameCategoryIsLatest = withSame && inCategory.length === 0;
+  const sameCategory = sameCategoryIsLatest ? await listPublished(db, { excludeIds: [a.id], limit: SAME_CATEGORY_SHOWN }) : inCategory;
   // Every figure needs its library row (the stored file to draw). The page depends on the row's text (key `m:`) only
   // for the cover and for figures that leave caption, credit or alt to the library; cards only show a thumbnail
   // with the headline as its text.
@@ -247,6 +273,7 @@ export async function surroundArticle(db: Db, detail: ArticleDetail, correction:
   const ownMedia = [a.cover_media_id, ...bodyFigures.filter((f) => !f.caption || !f.credit || !f.alt).map((f) => f.mediaId), ...bodyAudio.filter((x) => !x.caption || !x.credit).map((x) => x.mediaId)].filter((x): x is number => typeof x === 'number');
   const mediaIds = [...new Set([...ownMedia, ...bodyFigures.map((f) => f.mediaId), ...bodyAudio.map((x) => x.mediaId), ...related.map((r) => r.cover_media_id), ...sameCategory.map((r) => r.cover_media_id)].filter((x): x is number => typeof x === 'number'))];
   const media = await getMediaByIds(db, mediaIds);
+  const ownKeys = [keys.article(a.id), ...related.map((r) => keys.summary(r.id)), ...hiddenPicks.map((p) => keys.summary(p.id)), ...ownMedia.map(keys.media)];
   return {
     detail,
     correction,
@@ -254,6 +281,7 @@ export async function surroundArticle(db: Db, detail: ArticleDetail, correction:
     related: { items: related, media },
     sameCategory: { items: sameCategory, media },
     sameCategoryIsLatest,
-    keys: [keys.article(a.id), keys.categoryHead(a.category_id), ...(sameCategoryIsLatest ? [keys.latest] : []), ...related.map((r) => keys.summary(r.id)), ...hiddenPicks.map((p) => keys.summary(p.id)), ...sameCategory.map((r) => keys.summary(r.id)), ...ownMedia.map(keys.media)],
+    ownKeys,
+    keys: withSame ? [...ownKeys, ...sameCategoryOf({ items: sameCategory, media }, a.category_id, sameCategoryIsLatest).keys] : ownKeys,
   };
 }

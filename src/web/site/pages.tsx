@@ -17,6 +17,20 @@ export interface PageMeta {
   currentCategoryId?: number;
   head?: Html;
   noindex?: boolean;
+  /** Leave the stylesheet and masthead as slots (see article-parts.ts): a story's page stored in parts. */
+  slotted?: boolean;
+}
+
+/**
+ * Where a part shared by many pages goes in a page rendered in parts: a marker no escaped text can hold (a NUL never
+ * survives escaping into our output: see pageSlots in article-parts.ts, which also checks the count).
+ */
+export const SLOT_MARK = '\u0000toasoan-slot:';
+export type SlotName = 'css' | 'masthead' | 'same';
+const slot = (name: SlotName): Html => raw(`${SLOT_MARK}${name}\u0000`);
+
+export function SiteStyle(): Html {
+  return <style>{raw(SITE_CSS)}</style>;
 }
 
 export function absoluteUrl(chrome: Chrome, path: string): string {
@@ -24,10 +38,8 @@ export function absoluteUrl(chrome: Chrome, path: string): string {
 }
 
 export function Layout({ chrome, meta, children }: { chrome: Chrome; meta: PageMeta; children?: Child }): Html {
-  const s = chrome.settings;
-  const today = formatDateTimeVi(new Date().toISOString(), s.utcOffsetMinutes).split(' - ')[0];
   return (
-    <html lang={s.language}>
+    <html lang={chrome.settings.language}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -38,44 +50,55 @@ export function Layout({ chrome, meta, children }: { chrome: Chrome; meta: PageM
         <meta name="theme-color" content="#a50e0e" />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         {meta.head ?? null}
-        <style>{raw(SITE_CSS)}</style>
+        {meta.slotted ? slot('css') : <SiteStyle />}
       </head>
       <body>
-        <a class="skip" href="#noi-dung">Bỏ qua để đến nội dung chính</a>
-        <header class="masthead">
-          <div class="wrap top">
-            <div>
-              <a class="brand" href="/">{s.name}</a>
-              {s.tagline ? <p class="tagline">{s.tagline}</p> : null}
-            </div>
-            <span class="today">{today}</span>
-            <form class="search" action="/tim-kiem" method="get" role="search">
-              <label class="visually-hidden" for="q">Tìm kiếm</label>
-              <input id="q" name="q" type="search" placeholder="Tìm kiếm tin bài" />
-              <button type="submit">Tìm</button>
-            </form>
-          </div>
-          <nav class="sections wrap" aria-label="Chuyên mục">
-            <ul>
-              <li>
-                <a href="/">Trang chủ</a>
-              </li>
-              {chrome.categories.map((c) => (
-                <li>
-                  <a href={c.path} aria-current={meta.currentCategoryId === c.id ? 'page' : undefined}>
-                    {c.name}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
-        </header>
+        {meta.slotted ? slot('masthead') : <Masthead chrome={chrome} currentCategoryId={meta.currentCategoryId} />}
         <main id="noi-dung" class="wrap">
           {children}
         </main>
         <SiteFooter chrome={chrome} />
       </body>
     </html>
+  );
+}
+
+/** The skip link and the masthead: the site's name, today's date, search and the sections (the current one marked). */
+export function Masthead({ chrome, currentCategoryId }: { chrome: Chrome; currentCategoryId?: number }): Html {
+  const s = chrome.settings;
+  const today = formatDateTimeVi(new Date().toISOString(), s.utcOffsetMinutes).split(' - ')[0];
+  return (
+    <>
+      <a class="skip" href="#noi-dung">Bỏ qua để đến nội dung chính</a>
+      <header class="masthead">
+        <div class="wrap top">
+          <div>
+            <a class="brand" href="/">{s.name}</a>
+            {s.tagline ? <p class="tagline">{s.tagline}</p> : null}
+          </div>
+          <span class="today">{today}</span>
+          <form class="search" action="/tim-kiem" method="get" role="search">
+            <label class="visually-hidden" for="q">Tìm kiếm</label>
+            <input id="q" name="q" type="search" placeholder="Tìm kiếm tin bài" />
+            <button type="submit">Tìm</button>
+          </form>
+        </div>
+        <nav class="sections wrap" aria-label="Chuyên mục">
+          <ul>
+            <li>
+              <a href="/">Trang chủ</a>
+            </li>
+            {chrome.categories.map((c) => (
+              <li>
+                <a href={c.path} aria-current={currentCategoryId === c.id ? 'page' : undefined}>
+                  {c.name}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+    </>
   );
 }
 
@@ -334,7 +357,39 @@ const WIDE_TYPES: ReadonlySet<ArticleType> = new Set(['photo', 'infographic', 'e
 /** The e-magazine cover spans the content width (1140 px less the page margins). */
 const HERO_SIZES = '(min-width: 1140px) 1108px, calc(100vw - 32px)';
 
-export function ArticlePage({ chrome, data, head, notice }: { chrome: Chrome; data: ArticleData; head?: Html; notice?: string }): Html {
+/**
+ * "Tin cùng chuyên mục" (or "Tin mới" for a story alone in its category): under the story on wide pages, in the rail
+ * beside it otherwise.
+ */
+export function SameCategoryBlock({ chrome, listing, isLatest, wide }: { chrome: Chrome; listing: Listing; isLatest: boolean; wide: boolean }): Html {
+  const label = isLatest ? 'tin-moi' : 'tin-cung-chuyen-muc';
+  const inner = (
+    <>
+      {isLatest ? <h2 id="tin-moi">Tin mới</h2> : <h2 id="tin-cung-chuyen-muc">Tin cùng chuyên mục</h2>}
+      <Cards chrome={chrome} listing={listing} showTime={false} />
+    </>
+  );
+  return wide ? (
+    <section class="block" aria-labelledby={label}>
+      {inner}
+    </section>
+  ) : (
+    <aside class="rail" aria-labelledby={label}>
+      <section class="block">{inner}</section>
+    </aside>
+  );
+}
+
+/** Photo, infographic and e-magazine stories: one wide column, the side blocks below it. */
+export function isWideType(type: string): boolean {
+  return WIDE_TYPES.has(type as ArticleType);
+}
+
+/**
+ * A story's page. `slotted` leaves the stylesheet, the masthead and the same-category block as slots, to be filled
+ * from parts shared by many pages (article-parts.ts); `data.sameCategory` is then not read.
+ */
+export function ArticlePage({ chrome, data, head, notice, slotted }: { chrome: Chrome; data: ArticleData; head?: Html; notice?: string; slotted?: boolean }): Html {
   const { article: a, body, tags, bylines } = data.detail;
   const off = chrome.settings.utcOffsetMinutes;
   const path = articlePath(a);
@@ -343,18 +398,12 @@ export function ArticlePage({ chrome, data, head, notice }: { chrome: Chrome; da
   const topCategory = category && category.parent_id !== null ? chrome.byId.get(category.parent_id) : category;
   const enc = encodeURIComponent(url);
   // Photo, infographic and e-magazine stories are read for their images: one wide column, the side blocks below it.
-  const wide = WIDE_TYPES.has(a.type as ArticleType);
+  const wide = isWideType(a.type);
   // An e-magazine opens on its cover, across the page.
   const hero = a.type === 'emagazine' && a.cover_media_id ? data.media.get(a.cover_media_id) : undefined;
-  const sameCategory = (
-    <>
-      {data.sameCategoryIsLatest ? <h2 id="tin-moi">Tin mới</h2> : <h2 id="tin-cung-chuyen-muc">Tin cùng chuyên mục</h2>}
-      <Cards chrome={chrome} listing={data.sameCategory} showTime={false} />
-    </>
-  );
-  const sameCategoryLabel = data.sameCategoryIsLatest ? 'tin-moi' : 'tin-cung-chuyen-muc';
+  const sameCategory = slotted ? slot('same') : <SameCategoryBlock chrome={chrome} listing={data.sameCategory} isLatest={data.sameCategoryIsLatest} wide={wide} />;
   return (
-    <Layout chrome={chrome} meta={{ title: `${a.seo_title || a.title} | ${chrome.settings.name}`, description: a.seo_description || a.sapo || a.title, path, currentCategoryId: topCategory?.id, head: head ?? articleHead(chrome, data, categoryCrumbs(chrome, a.category_id)) }}>
+    <Layout chrome={chrome} meta={{ title: `${a.seo_title || a.title} | ${chrome.settings.name}`, description: a.seo_description || a.sapo || a.title, path, currentCategoryId: topCategory?.id, head: head ?? articleHead(chrome, data, categoryCrumbs(chrome, a.category_id)), slotted }}>
       <div class={wide ? `layout single type-${a.type}` : 'layout'}>
         <div>
           {notice ? (
@@ -430,17 +479,9 @@ export function ArticlePage({ chrome, data, head, notice }: { chrome: Chrome; da
             <h2 id="co-the-ban-quan-tam">Có thể bạn quan tâm</h2>
             {data.related.items.length ? <Cards chrome={chrome} listing={data.related} showTime={false} /> : <p>Chưa có tin liên quan.</p>}
           </section>
-          {wide ? (
-            <section class="block" aria-labelledby={sameCategoryLabel}>
-              {sameCategory}
-            </section>
-          ) : null}
+          {wide ? sameCategory : null}
         </div>
-        {wide ? null : (
-          <aside class="rail" aria-labelledby={sameCategoryLabel}>
-            <section class="block">{sameCategory}</section>
-          </aside>
-        )}
+        {wide ? null : sameCategory}
       </div>
     </Layout>
   );

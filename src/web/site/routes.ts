@@ -9,6 +9,7 @@ import { renderSearchPage } from './search-page.tsx';
 import { renderDistribution } from './distribution.ts';
 import { canonicalReaderPath, isCanonicalPath, isPrivateRequest, withRequestQuery } from '../../cache/http.ts';
 import { popularIds, viewsOf } from '../../cache/views.ts';
+import { articlePartsFor, type ArticleParts } from './article-parts.ts';
 
 /** A rendered public page: its bytes-to-be and the keys of everything it shows. */
 export interface RenderedPage {
@@ -22,6 +23,15 @@ export interface RenderedPage {
   lastModified?: string;
   /** A story's own page (200): the story, whose reads are counted (src/cache/views.ts). */
   articleId?: number;
+  /** The page already as a gzip body (joined from stored parts: article-parts.ts); `html` is then empty. */
+  gzip?: Buffer;
+  /** Its validator, when `gzip` is set. */
+  tag?: string;
+}
+
+export interface RenderOptions {
+  /** Join story pages from stored parts (only for the page cache: the result carries gzip bytes, no HTML string). */
+  parts?: ArticleParts;
 }
 
 const page = (status: number, root: Html, pageKeys: string[]): RenderedPage => ({ status, html: renderDocument(root), keys: [...new Set([...pageKeys, keys.settings, keys.taxonomy])] });
@@ -38,7 +48,7 @@ function pageNumber(req: FastifyRequest): number | null {
 }
 
 /** Renders the page for a public URL path. Pure with respect to HTTP: the cache layer calls this on a miss. */
-export async function renderPath(ctx: AppContext, path: string, req: FastifyRequest): Promise<RenderedPage> {
+export async function renderPath(ctx: AppContext, path: string, req: FastifyRequest, opts: RenderOptions = {}): Promise<RenderedPage> {
   const db = ctx.store.db;
   const chrome = await chromeFor(ctx);
   const machineRead = await renderDistribution(ctx, chrome, path, req);
@@ -69,6 +79,8 @@ export async function renderPath(ctx: AppContext, path: string, req: FastifyRequ
   if (!second) {
     const file = parseArticleFile(first);
     if (file) {
+      const joined = await opts.parts?.page(chrome, file.id, `/${first}`);
+      if (joined) return joined;
       const article = await getArticle(db, file.id);
       if (!article || !['published', 'unpublished'].includes(article.status)) return notFound(chrome, path);
       if (article.status === 'unpublished') {
@@ -147,7 +159,7 @@ export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void 
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     if (await redirectNonCanonical(ctx, req, reply)) return reply;
     const path = req.url.split('?')[0] ?? '/';
-    if (ctx.siteCache) return ctx.siteCache.handle(req, reply, () => renderPath(ctx, path, req), sendPage);
+    if (ctx.siteCache) return ctx.siteCache.handle(req, reply, (forCache) => renderPath(ctx, path, req, forCache ? { parts: articlePartsFor(ctx) } : {}), sendPage);
     const rendered = await renderPath(ctx, path, req);
     // Without a page cache a read is counted here (with one, SiteCache counts hits and misses alike).
     if (rendered.articleId !== undefined && req.method === 'GET' && !isPrivateRequest(req.headers)) viewsOf(ctx)?.counter?.count(rendered.articleId);

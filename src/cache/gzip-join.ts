@@ -1,0 +1,82 @@
+import { constants as zc, crc32, deflateRawSync } from 'node:zlib';
+
+/**
+ * One piece of a page compressed on its own, ready to be joined with others into a gzip body without compressing
+ * again. A raw deflate stream ended by a sync flush stops on a byte boundary and never sets the final-block bit, so
+ * such streams can follow one another; the gzip trailer needs the CRC-32 of the whole, which crc32Combine derives
+ * from the pieces' own CRCs and lengths (zlib's method, not exposed by Node).
+ */
+export interface DeflatedPart {
+  /** Raw deflate data ending with a sync flush (no final block). */
+  readonly deflated: Buffer;
+  /** CRC-32 of the uncompressed bytes. */
+  readonly crc: number;
+  /** Uncompressed length in bytes. */
+  readonly length: number;
+}
+
+export function deflatePart(raw: Buffer, level = 6): DeflatedPart {
+  return { deflated: deflateRawSync(raw, { level, finishFlush: zc.Z_SYNC_FLUSH }), crc: crc32(raw), length: raw.length };
+}
+
+const POLY = 0xedb88320;
+
+/** a(x) * b(x) modulo the CRC-32 polynomial, both in zlib's reflected bit order. */
+function multModP(a: number, b: number): number {
+  let m = 0x80000000;
+  let p = 0;
+  for (;;) {
+    if (a & m) {
+      p ^= b;
+      if ((a & (m - 1)) === 0) break;
+    }
+    m >>>= 1;
+    b = b & 1 ? (b >>> 1) ^ POLY : b >>> 1;
+  }
+  return p >>> 0;
+}
+
+/** x^(2^k) modulo the polynomial, k = 0..31 (the cycle repeats after 32). */
+const X2N: number[] = [0x40000000];
+for (let k = 1; k < 32; k++) X2N.push(multModP(X2N[k - 1]!, X2N[k - 1]!));
+
+/** x^(n * 2^k) modulo the polynomial. */
+function x2nModP(n: number, k: number): number {
+  let p = 0x80000000;
+  while (n) {
+    if (n & 1) p = multModP(X2N[k & 31]!, p);
+    n = Math.floor(n / 2);
+    k++;
+  }
+  return p;
+}
+
+/** The CRC-32 of A followed by B, from CRC(A), CRC(B) and B's length. */
+export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
+  return (multModP(x2nModP(lengthB, 3), crcA) ^ crcB) >>> 0;
+}
+
+// ID1 ID2, deflate, no flags, no time, no extra flags, Unix (as zlib's gzip writes it).
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
+// An empty final block with fixed codes: ends the deflate stream the parts leave open.
+const FINAL_BLOCK = Buffer.from([3, 0]);
+
+/** A gzip body whose content is the parts' bytes in order. */
+export function joinGzip(parts: readonly DeflatedPart[]): Buffer {
+  let crc = 0;
+  let length = 0;
+  let size = GZIP_HEADER.length + FINAL_BLOCK.length + 8;
+  for (const p of parts) {
+    crc = length === 0 ? p.crc : crc32Combine(crc, p.crc, p.length);
+    length += p.length;
+    size += p.deflated.length;
+  }
+  const out = Buffer.allocUnsafeSlow(size);
+  let at = GZIP_HEADER.copy(out, 0);
+  for (const p of parts) at += p.deflated.copy(out, at);
+  at += FINAL_BLOCK.copy(out, at);
+  out.writeUInt32LE(crc >>> 0, at);
+  // ISIZE is the length modulo 2^32.
+  out.writeUInt32LE(length % 0x100000000, at + 4);
+  return out;
+}

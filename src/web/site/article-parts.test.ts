@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { testEngines, type TestStore } from '../../storage/testing.ts';
+import { createContext, type AppContext } from '../context.ts';
+import { buildServer } from '../server.ts';
+import { seedDemo } from '../../demo/seed.ts';
+import { articlePath } from '../../domain/article.ts';
+import { createArticle, getArticle } from '../../storage/content.ts';
+import { paragraph } from '../../domain/document.ts';
+import { dropArticleParts, partsGeneration, partsStats, storeArticleParts } from '../../storage/page-parts.ts';
+import { articlePartsFor, decodeParts, encodeParts, partsFormat, splitSlots } from './article-parts.ts';
+
+const engines = await testEngines();
+
+describe.each(engines)('story pages kept in parts on $engine', ({ open }) => {
+  let store: TestStore;
+  let truth: FastifyInstance;
+  let mediaDir: string;
+  let paths: string[];
+  const servers: FastifyInstance[] = [];
+
+  /** A server with an empty page cache over the same database, and its parts' counters. */
+  async function freshServer(): Promise<{ app: FastifyInstance; ctx: AppContext }> {
+    const ctx = createContext(store, mediaDir);
+    const app = await buildServer(ctx, { cache: {} });
+    servers.push(app);
+    return { app, ctx };
+  }
+
+  async function gzipPage(app: FastifyInstance, url: string): Promise<string> {
+    const res = await app.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+    expect(res.statusCode, url).toBe(200);
+    expect(res.headers['content-encoding'], url).toBe('gzip');
+    return gunzipSync(res.rawPayload).toString('utf8');
+  }
+
+  beforeAll(async () => {
+    store = await open();
+    mediaDir = mkdtempSync(join(tmpdir(), 'toasoan-media-'));
+    const seedCtx = createContext(store, mediaDir);
+    await seedDemo(seedCtx);
+    truth = await buildServer(createContext(store, mediaDir), { cache: false });
+    const rows = await store.db.selectFrom('articles').select(['id', 'slug', 'type']).where('status', '=', 'published').orderBy('id').execute();
+    paths = rows.map(articlePath);
+    // Every kind of story the demo has is among them (wide photo/infographic/e-magazine pages and the rest).
+    expect(new Set(rows.map((r) => r.type)).size).toBeGreaterThanOrEqual(5);
+  });
+  afterAll(async () => {
+    for (const s of servers) await s.close();
+    await truth?.close();
+    await store?.dispose();
+  });
+
+  it('a miss joins the page from parts; it decodes to the page rendered in one piece, for every demo story', async () => {
+    const { app, ctx } = await freshServer();
+    for (const url of paths) expect(await gzipPage(app, url), url).toBe((await truth.inject({ url })).body);
+    const parts = articlePartsFor(ctx)!;
+    expect(parts.stats.rendered).toBe(paths.length);
+    expect(parts.stats.stored).toBe(paths.length);
+    expect((await partsStats(store.db)).rows).toBe(paths.length);
+  });
+
+  it('a server started later joins every story page from the stored rows, rendering none', async () => {
+    const { app, ctx } = await freshServer();
+    for (const url of paths) expect(await gzipPage(app, url), url).toBe((await truth.inject({ url })).body);
+    const parts = articlePartsFor(ctx)!;
+    expect(parts.stats).toMatchObject({ assembled: paths.length, rendered: 0 });
+    // Brotli and plain clients get the same page, made from the joined gzip.
+    const br = await app.inject({ url: paths[0]!, headers: { 'accept-encoding': 'br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect((await app.inject({ url: paths[0]! })).body).toBe((await truth.inject({ url: paths[0]! })).body);
+  });
+
+  it('rows made by other templates or from an older version of the story are made again', async () => {
+    const [a, b] = await store.db.selectFrom('article_page_parts').select('article_id').orderBy('article_id').limit(2).execute();
+    await store.db.updateTable('article_page_parts').set({ format: 'templates-of-another-release' }).where('article_id', '=', a!.article_id).execute();
+    await store.db.updateTable('article_page_parts').set({ updated_at: '2000-01-01T00:00:00.000Z' }).where('article_id', '=', b!.article_id).execute();
+    const { app, ctx } = await freshServer();
+    for (const url of paths) expect(await gzipPage(app, url), url).toBe((await truth.inject({ url })).body);
+    expect(articlePartsFor(ctx)!.stats).toMatchObject({ rendered: 2, stored: 2, assembled: paths.length - 2 });
+    const rows = await store.db.selectFrom('article_page_parts').select(['format', 'updated_at', 'article_id']).where('article_id', 'in', [a!.article_id, b!.article_id]).execute();
+    for (const r of rows) {
+      expect(r.format).toBe(partsFormat());
+      expect(r.updated_at).toBe((await getArticle(store.db, r.article_id))!.updated_at);
+    }
+  });
+
+  it('a row rendered before a drop is refused when written back', async () => {
+    const id = (await store.db.selectFrom('article_page_parts').select('article_id').limit(1).executeTakeFirstOrThrow()).article_id;
+    const before = await partsGeneration(store.db);
+    await dropArticleParts(store.db, { articleIds: [id], keys: [] });
+    expect(await partsGeneration(store.db)).toBe(before + 1);
+    const parts = Buffer.from('stale');
+    expect(await storeArticleParts(store.db, store.engine, { articleId: id, format: partsFormat(), updatedAt: 'x', parts, keys: [] }, before)).toBe(false);
+    expect(await store.db.selectFrom('article_page_parts').select('article_id').where('article_id', '=', id).executeTakeFirst()).toBeUndefined();
+    // Settings and categories drop every row.
+    await dropArticleParts(store.db, { all: true });
+    expect((await partsStats(store.db)).rows).toBe(0);
+  });
+
+  it('a story whose text holds the slot marker is rendered in one piece, never cut at it', async () => {
+    const cat = (await store.db.selectFrom('categories').select('id').limit(1).executeTakeFirstOrThrow()).id;
+    const id = await createArticle(store.db, { title: 'Tin thử dấu chia phần', sapo: 'Sapo có \u0000toasoan-slot:css\u0000 ở giữa.', body: { type: 'doc', content: [paragraph('Nội dung.')] }, categoryId: cat, status: 'published' });
+    const url = articlePath((await getArticle(store.db, id))!);
+    const { app } = await freshServer();
+    // Whether the text keeps the NUL or the newsroom's text cleaning drops it, the page is the one-piece page.
+    const page = await app.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+    expect(page.statusCode).toBe(200);
+    expect(gunzipSync(page.rawPayload).toString('utf8')).toBe((await truth.inject({ url })).body);
+  });
+});
+
+describe('parts encoding', () => {
+  it('round-trips and rejects damaged rows', () => {
+    const split = splitSlots('<head>\u0000toasoan-slot:css\u0000</head><body>\u0000toasoan-slot:masthead\u0000<main>\u0000toasoan-slot:same\u0000</main>')!;
+    expect(split.slots).toEqual(['css', 'masthead', 'same']);
+    expect(split.segments).toEqual(['<head>', '</head><body>', '<main>', '</main>']);
+    expect(splitSlots('<p>\u0000toasoan-slot:css\u0000</p>')).toBeUndefined();
+    // A marker in a story's own text makes one slot too many: not cut at all.
+    expect(splitSlots('<head>\u0000toasoan-slot:css\u0000</head><body>\u0000toasoan-slot:masthead\u0000<p>\u0000toasoan-slot:css\u0000</p>\u0000toasoan-slot:same\u0000')).toBeUndefined();
+    const own = { tag: 't', slots: split.slots, keys: ['a:1', 's:2'], segments: split.segments.map((s) => ({ deflated: Buffer.from(s), crc: s.length, length: s.length })) };
+    const back = decodeParts(encodeParts(own))!;
+    expect(back.segments.map((s) => s.deflated.toString())).toEqual(split.segments);
+    expect(back.keys).toEqual(own.keys);
+    expect(decodeParts(encodeParts(own).subarray(0, 20))).toBeUndefined();
+    expect(decodeParts(Buffer.from('xx'))).toBeUndefined();
+  });
+});

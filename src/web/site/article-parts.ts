@@ -1,0 +1,271 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { AppContext } from '../context.ts';
+import type { RenderedPage } from './routes.ts';
+import { renderDocument } from '../jsx.ts';
+import { ArticlePage, Masthead, SameCategoryBlock, SiteStyle, SLOT_MARK, isWideType, type SlotName } from './pages.tsx';
+import { SAME_CATEGORY_SHOWN, keys, loadArticle, loadSameCategory, type Chrome } from './data.ts';
+import { getMediaByIds, listPublished } from '../../storage/content.ts';
+import { lookupArticleParts, partsGeneration, storeArticleParts } from '../../storage/page-parts.ts';
+import { articlePath } from '../../domain/article.ts';
+import { deflatePart, joinGzip, type DeflatedPart } from '../../cache/gzip-join.ts';
+
+/**
+ * A story's page kept in parts (decision 29). A page-cache miss on a story's page joins compressed bytes instead of
+ * rendering: the story's own parts (head, article, related block, footer), stored in the database by the first
+ * render after each change, and three slots shared by many pages and kept in memory here: the stylesheet, the
+ * masthead (per top category and day) and the same-category block (per category). The gzip body is made by joining
+ * raw deflate streams (src/cache/gzip-join.ts); it decodes to exactly the page renderPath makes in one piece (tested).
+ *
+ * Stored parts are a copy: src/storage/page-parts.ts drops them on every change they show, and a row made by other
+ * templates (another fingerprint) or from an older version of the story is ignored and made again.
+ */
+
+const SLOTS: readonly SlotName[] = ['css', 'masthead', 'same'];
+const SRC = resolve(import.meta.dirname, '../..');
+
+let fingerprint: string | undefined;
+/**
+ * The templates' fingerprint: a digest of every source file under src/ (tests aside). Any deploy that changes code
+ * makes every stored row stale, which is safe; listing only the template modules would miss a helper they import.
+ */
+export function partsFormat(): string {
+  if (fingerprint) return fingerprint;
+  const h = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name)) h.update(relative(SRC, p)).update('\0').update(readFileSync(p)).update('\0');
+    }
+  };
+  walk(SRC);
+  return (fingerprint = h.digest('base64url').slice(0, 22));
+}
+
+/** A story's own parts: `segments` around `slots` (one more segment than slots). */
+export interface OwnParts {
+  /** Digest of the segments' text. */
+  tag: string;
+  slots: SlotName[];
+  segments: DeflatedPart[];
+  /** Dependency keys of what the segments show. */
+  keys: string[];
+}
+
+/** Binary form stored in article_page_parts.parts: u32 header length, header JSON, the deflate streams in order. */
+export function encodeParts(p: OwnParts): Buffer {
+  const header = Buffer.from(JSON.stringify({ tag: p.tag, slots: p.slots, keys: p.keys, segs: p.segments.map((s) => [s.deflated.length, s.crc, s.length]) }));
+  const out = Buffer.allocUnsafe(4 + header.length + p.segments.reduce((n, s) => n + s.deflated.length, 0));
+  out.writeUInt32LE(header.length, 0);
+  let at = 4 + header.copy(out, 4);
+  for (const s of p.segments) at += s.deflated.copy(out, at);
+  return out;
+}
+
+export function decodeParts(buf: Buffer): OwnParts | undefined {
+  try {
+    const n = buf.readUInt32LE(0);
+    const h = JSON.parse(buf.subarray(4, 4 + n).toString('utf8')) as { tag: string; slots: SlotName[]; keys: string[]; segs: Array<[number, number, number]> };
+    let at = 4 + n;
+    const segments = h.segs.map(([len, crc, length]) => {
+      const deflated = buf.subarray(at, at + len);
+      at += len;
+      return { deflated, crc, length };
+    });
+    if (at !== buf.length || segments.length !== h.slots.length + 1) return undefined;
+    return { tag: h.tag, slots: h.slots, keys: h.keys, segments };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Splits a page rendered with slots into its text segments and slot names; undefined when the markers are not exactly ours. */
+export function splitSlots(html: string): { segments: string[]; slots: SlotName[] } | undefined {
+  const pieces = html.split(SLOT_MARK);
+  const segments = [pieces[0]!];
+  const slots: SlotName[] = [];
+  for (const piece of pieces.slice(1)) {
+    const end = piece.indexOf('\u0000');
+    if (end < 0) return undefined;
+    slots.push(piece.slice(0, end) as SlotName);
+    segments.push(piece.slice(end + 1));
+  }
+  if (slots.join() !== SLOTS.join()) return undefined;
+  return { segments, slots };
+}
+
+interface SlotPart {
+  part: DeflatedPart;
+  tag: string;
+  keys: string[];
+}
+
+function slotPart(html: string, keys: string[]): SlotPart {
+  const raw = Buffer.from(html, 'utf8');
+  return { part: deflatePart(raw), tag: createHash('sha256').update(raw).digest('base64url').slice(0, 16), keys };
+}
+
+/** The newest stories of a category and its block as anyone outside them sees it. */
+interface CategoryHead {
+  /** The newest SAME_CATEGORY_SHOWN + 1: a story among them sees a block without itself. */
+  ids: number[];
+  block: SlotPart;
+  keys: Set<string>;
+}
+
+const DAY_MS = 86_400_000;
+const MAX_MASTHEADS = 256;
+
+export interface ArticlePartsOptions {
+  /** Write parts back to the database after a render (default true). */
+  store?: boolean;
+  log?: (message: string) => void;
+}
+
+/** Serves story pages from parts for one application context with a page cache. */
+export class ArticleParts {
+  private css: SlotPart | undefined;
+  private readonly mastheads = new Map<string, SlotPart>();
+  private readonly heads = new Map<string, CategoryHead>();
+  /** Bumped by every invalidation this process learns of: a slot loaded across one is not kept. */
+  private invalidations = 0;
+  private readonly storeBack: boolean;
+  private readonly log: (m: string) => void;
+  readonly stats = { assembled: 0, rendered: 0, stored: 0, refused: 0 };
+
+  constructor(
+    private readonly ctx: AppContext,
+    opts: ArticlePartsOptions = {},
+  ) {
+    this.storeBack = opts.store ?? true;
+    this.log = opts.log ?? ((m) => console.error(m));
+    ctx.siteCache?.pages.onInvalidate((changed) => this.forget(changed));
+  }
+
+  /** Drops the slots showing any of these keys (local and remote invalidations alike). */
+  forget(changed: readonly string[]): void {
+    this.invalidations++;
+    if (changed.includes(keys.settings) || changed.includes(keys.taxonomy)) {
+      this.mastheads.clear();
+      this.heads.clear();
+      return;
+    }
+    for (const [k, head] of this.heads) if (changed.some((c) => head.keys.has(c))) this.heads.delete(k);
+  }
+
+  /**
+   * The page of a published story at its canonical path, joined from parts; undefined when it is anything else
+   * (missing, taken down, another spelling: renderPath answers those) or when its page cannot be cut into parts.
+   */
+  async page(chrome: Chrome, id: number, path: string): Promise<RenderedPage | undefined> {
+    const db = this.ctx.store.db;
+    const row = await lookupArticleParts(db, id);
+    if (!row || row.status !== 'published' || path !== articlePath(row)) return undefined;
+    let own = row.parts && row.format === partsFormat() && row.parts_updated_at === row.updated_at ? decodeParts(row.parts) : undefined;
+    if (own) this.stats.assembled++;
+    else {
+      const generation = await partsGeneration(db);
+      const made = await this.render(chrome, id);
+      if (!made) return undefined;
+      own = made.own;
+      this.stats.rendered++;
+      if (this.storeBack) await this.storeParts(id, made.updatedAt, own, generation);
+    }
+    const top = topCategoryId(chrome, row.category_id);
+    const [css, masthead, same] = [this.cssPart(), this.mastheadPart(chrome, top), await this.sameCategoryPart(chrome, row.category_id, id, isWideType(row.type))];
+    const slotParts: Record<SlotName, SlotPart> = { css, masthead, same };
+    const pieces: DeflatedPart[] = [own.segments[0]!];
+    const tag = createHash('sha256').update(own.tag);
+    own.slots.forEach((name, i) => {
+      const s = slotParts[name];
+      pieces.push(s.part, own.segments[i + 1]!);
+      tag.update('\0').update(s.tag);
+    });
+    return { status: 200, html: '', gzip: joinGzip(pieces), tag: tag.digest('base64url').slice(0, 27), keys: [...new Set([...own.keys, ...same.keys])], articleId: id };
+  }
+
+  /** Renders a story's own parts (the page with slots), or undefined if it cannot be (not published, markers broken). */
+  async render(chrome: Chrome, id: number): Promise<{ own: OwnParts; updatedAt: string } | undefined> {
+    const data = await loadArticle(this.ctx.store.db, id, undefined, { sameCategory: false });
+    if (!data || data.detail.article.status !== 'published') return undefined;
+    const split = splitSlots(renderDocument(ArticlePage({ chrome, data, slotted: true })));
+    if (!split) return undefined;
+    const tag = createHash('sha256');
+    for (const s of split.segments) tag.update(s).update('\0');
+    return {
+      own: { tag: tag.digest('base64url').slice(0, 22), slots: split.slots, segments: split.segments.map((s) => deflatePart(Buffer.from(s, 'utf8'))), keys: [...new Set([...data.ownKeys, keys.settings, keys.taxonomy])] },
+      updatedAt: data.detail.article.updated_at,
+    };
+  }
+
+  private async storeParts(id: number, updatedAt: string, own: OwnParts, generation: number): Promise<void> {
+    try {
+      // The story itself (`a:`) and the site (`settings`, `taxonomy`) drop rows by id or all at once: only other
+      // stories' cards and media are looked up by key.
+      const stored = await storeArticleParts(this.ctx.store.db, this.ctx.store.engine, { articleId: id, format: partsFormat(), updatedAt, parts: encodeParts(own), keys: own.keys.filter((k) => k.startsWith('s:') || k.startsWith('m:')) }, generation);
+      if (stored) this.stats.stored++;
+      else this.stats.refused++;
+    } catch (err) {
+      // A busy database or a lost race: the page is served all the same and stored by a later render.
+      this.stats.refused++;
+      this.log(`Trang lưu sẵn: không ghi được phần trang của tin ${id}: ${(err as Error).message}`);
+    }
+  }
+
+  private cssPart(): SlotPart {
+    return (this.css ??= slotPart(SiteStyle().value, []));
+  }
+
+  private mastheadPart(chrome: Chrome, topId: number | undefined): SlotPart {
+    // The masthead shows today's date on the site's clock.
+    const day = Math.floor((Date.now() + chrome.settings.utcOffsetMinutes * 60_000) / DAY_MS);
+    const k = `${topId ?? 0}|${day}`;
+    let part = this.mastheads.get(k);
+    if (!part) {
+      if (this.mastheads.size >= MAX_MASTHEADS) this.mastheads.clear();
+      part = slotPart(Masthead({ chrome, currentCategoryId: topId }).value, [keys.settings, keys.taxonomy]);
+      this.mastheads.set(k, part);
+    }
+    return part;
+  }
+
+  private async sameCategoryPart(chrome: Chrome, categoryId: number, articleId: number, wide: boolean): Promise<SlotPart> {
+    const db = this.ctx.store.db;
+    const k = `${categoryId}|${wide ? 'wide' : 'rail'}`;
+    let head = this.heads.get(k);
+    if (!head) {
+      const seen = this.invalidations;
+      const newest = await listPublished(db, { categoryIds: [categoryId], limit: SAME_CATEGORY_SHOWN + 1 });
+      const shown = newest.slice(0, SAME_CATEGORY_SHOWN);
+      const media = await getMediaByIds(db, shown.map((i) => i.cover_media_id).filter((x): x is number => x !== null));
+      const block = sameBlockPart(chrome, { listing: { items: shown, media }, isLatest: false, keys: [keys.categoryHead(categoryId), ...shown.map((r) => keys.summary(r.id))] }, wide);
+      head = { ids: newest.map((r) => r.id), block, keys: new Set([keys.categoryHead(categoryId), ...newest.map((r) => keys.summary(r.id))]) };
+      if (seen === this.invalidations) this.heads.set(k, head);
+    }
+    // A story among its category's newest sees the block without itself: made for it alone (those pages are few and hot).
+    if (head.ids.includes(articleId)) return sameBlockPart(chrome, await loadSameCategory(db, categoryId, articleId), wide);
+    return head.block;
+  }
+}
+
+function sameBlockPart(chrome: Chrome, same: { listing: Parameters<typeof SameCategoryBlock>[0]['listing']; isLatest: boolean; keys: string[] }, wide: boolean): SlotPart {
+  return slotPart(SameCategoryBlock({ chrome, listing: same.listing, isLatest: same.isLatest, wide }).value, same.keys);
+}
+
+function topCategoryId(chrome: Chrome, categoryId: number): number | undefined {
+  const category = chrome.byId.get(categoryId);
+  const top = category && category.parent_id !== null ? chrome.byId.get(category.parent_id) : category;
+  return top?.id;
+}
+
+const contexts = new WeakMap<AppContext, ArticleParts>();
+
+/** The context's story parts, when it has a page cache and parts are not turned off (TOASOAN_PAGE_PARTS=0). */
+export function articlePartsFor(ctx: AppContext, env: NodeJS.ProcessEnv = process.env): ArticleParts | undefined {
+  if (!ctx.siteCache || /^(0|off|false|no)$/i.test(env.TOASOAN_PAGE_PARTS ?? '')) return undefined;
+  let parts = contexts.get(ctx);
+  if (!parts) contexts.set(ctx, (parts = new ArticleParts(ctx)));
+  return parts;
+}
