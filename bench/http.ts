@@ -8,6 +8,8 @@
  *   HTTP_BENCH_WORKERS=1,N        our worker counts to measure (N = CPU cores)
  *   HTTP_BENCH_PLANS=1            also print the query plans of a page render on this database
  *   HTTP_BENCH_MIX=10000          different article URLs in the mix (all rendered once before the cached passes)
+ *   HTTP_BENCH_PARTS=80 % of them newest stories kept in parts (article-parts.ts) before the runs: the uncached pass
+ *                                 over them joins stored parts; the pass over the older ones renders
  *   HTTP_BENCH_QUICK=1            shorthand: 10,000 stories, 5 s, 2 rounds, a mix of 1,000
  *
  * Installs Debian's nginx-light and wrk with apt when missing. All traffic stays on 127.0.0.1.
@@ -29,6 +31,9 @@ import { checkPlans } from './http-plans.ts';
 import { openStore } from '../src/storage/database.ts';
 import { createApiToken, createUser } from '../src/storage/newsroom.ts';
 import { articlePath } from '../src/domain/article.ts';
+import { createContext } from '../src/web/context.ts';
+import { fillArticleParts } from '../src/web/site/article-parts.ts';
+import { nthNewestPublishedAt, partsStats } from '../src/storage/page-parts.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WORK = join(ROOT, 'bench/.work');
@@ -40,6 +45,7 @@ const CONNECTIONS = Number(process.env.HTTP_BENCH_CONNECTIONS ?? 64);
 const CORES = availableParallelism();
 const WORKERS = (process.env.HTTP_BENCH_WORKERS ?? `1,${CORES}`).split(',').map(Number).filter((n, i, a) => n > 0 && a.indexOf(n) === i);
 const MIX = Number(process.env.HTTP_BENCH_MIX ?? (QUICK ? 1_000 : 10_000));
+const PARTS = Number(process.env.HTTP_BENCH_PARTS ?? Math.floor(STORIES * 0.8));
 const THREADS = 2;
 
 const log = (m: string) => console.log(m);
@@ -337,9 +343,23 @@ async function main(): Promise<void> {
   const site = await benchSite(STORIES, log);
   const store = await openStore(`sqlite:${site.file}`);
   const sample = await store.db.selectFrom('articles').select(['id', 'slug']).where('status', '=', 'published').orderBy('id', 'desc').limit(MIX).execute();
-  // The uncached pass asks every story once (never wrapping around to a page it already rendered).
-  const coldPaths = (await store.db.selectFrom('articles').select(['id', 'slug']).where('status', '=', 'published').orderBy('id', 'desc').execute()).map(articlePath);
+  // Story pages kept in parts, as a server's filler and its misses keep them: the newest PARTS stories.
+  const filling = performance.now();
+  const filled = await fillArticleParts(createContext(store, join(WORK, 'media')), { maxStories: PARTS, batchSize: 500 });
+  const stats = await partsStats(store.db);
+  log(`  stored the parts of ${filled} stories in ${fmt((performance.now() - filling) / 1000, 1)} s${filled ? ` (${fmt(filled / ((performance.now() - filling) / 1000))}/s)` : ''}; ${stats.rows} stories in parts, ${fmt(stats.bytes / Math.max(1, stats.rows) / 1024, 1)} KB each, ${fmt(stats.bytes / 2 ** 20)} MB in all`);
+  const partsFrom = (await nthNewestPublishedAt(store.db, PARTS)) ?? '9999';
+  // The uncached passes ask every story once (never wrapping around to a page it already rendered): the newest (in
+  // parts) and the older ones (rendered, their rows dropped before each run).
+  const published = await store.db.selectFrom('articles').select(['id', 'slug', 'published_at']).where('status', '=', 'published').orderBy('published_at', 'desc').orderBy('id', 'desc').execute();
+  const partsPaths = published.filter((r) => r.published_at! >= partsFrom).map(articlePath);
+  const renderPaths = published.filter((r) => r.published_at! < partsFrom).map(articlePath);
   await store.close();
+  const dropOlderParts = async () => {
+    const s = await openStore(`sqlite:${site.file}`, { migrate: false });
+    await s.db.deleteFrom('article_page_parts').where('article_id', 'in', (eb) => eb.selectFrom('articles').select('id').where('published_at', '<', partsFrom)).execute();
+    await s.close();
+  };
   const hotArticle = articlePath(sample[Math.floor(sample.length / 2)]!);
   const mixPaths = sample.map(articlePath);
 
@@ -353,17 +373,25 @@ async function main(): Promise<void> {
 
   for (const workers of WORKERS) {
     log(`\n=== ours with ${workers} worker${workers > 1 ? 's' : ''} vs nginx (${CORES} workers) ===`);
-    // Fresh server for the uncached mix first: every request is a render.
-    let ours = await startOurs(site.file, workers);
-    const coldSeconds = Math.min(DURATION, 10);
-    const coldRun = await wrk(ours.base, coldPaths, { order: 'seq', count: true, duration: coldSeconds });
-    // Only renders count: a hit (a URL asked twice) would flatter the rate.
-    const cold = { ...coldRun, rps: coldRun.misses / coldSeconds };
-    if (coldRun.hits > 0) log(`  warning: ${coldRun.hits} of the uncached pass's requests were hits; the rate counts renders only`);
-    log(row(`article mix, uncached (${cold.misses} renders)`, cold));
-    await ours.stop();
+    // Fresh servers for the uncached passes first: every request is a miss.
+    // Short enough that the pass never runs out of stories it has not asked for.
+    const coldSeconds = QUICK ? 2 : Math.min(DURATION, 10);
+    const coldPass = async (paths: string[], label: string) => {
+      const server = await startOurs(site.file, workers);
+      const run = await wrk(server.base, paths, { order: 'seq', count: true, duration: coldSeconds });
+      await server.stop();
+      // Only misses count: a hit (a URL asked twice) would flatter the rate.
+      if (run.hits > 0) log(`  warning: ${run.hits} of the uncached pass's requests were hits; the rate counts misses only`);
+      const r = { ...run, rps: run.misses / coldSeconds };
+      log(row(`article mix, uncached, ${label} (${r.misses})`, r));
+      return r;
+    };
+    const cold = partsPaths.length ? await coldPass(partsPaths, 'joined from stored parts') : undefined;
+    await dropOlderParts();
+    const coldRendered = renderPaths.length ? await coldPass(renderPaths, 'rendered') : undefined;
 
-    ours = await startOurs(site.file, workers);
+    let ours = await startOurs(site.file, workers);
+
     // The exact bytes we send: nginx serves these files with gzip_static.
     const files: Record<string, { plain: Buffer; gzip: Buffer }> = {};
     for (const [name, path] of [['article.html', hotArticle], ['index.html', '/']] as const) {
@@ -428,14 +456,14 @@ async function main(): Promise<void> {
     if (sameWorkers.length) log(row(`nginx gzip_static with ${workers} worker${workers > 1 ? 's' : ''}, article`, median(sameWorkers), undefined) + `   ours ×${fmt(art.ours.rps / median(sameWorkers).rps, 2)}`);
     log(row('nginx gzip_static, home page', home.nginx));
     log(row('ours, hot home page (gzip)', home.ours, home.nginx));
-    log(row(`article mix, uncached (${cold.misses} renders)`, cold));
-    log(`    uncached renders / hot article rate: ×${fmt(cold.rps / art.ours.rps, 3)}`);
+    if (cold) log(row(`article mix, uncached, joined from stored parts (${cold.misses})`, cold) + `   ×${fmt(cold.rps / art.ours.rps, 3)} of the hot article rate`);
+    if (coldRendered) log(row(`article mix, uncached, rendered (${coldRendered.misses})`, coldRendered) + `   ×${fmt(coldRendered.rps / art.ours.rps, 3)} of the hot article rate`);
     log(row(`article mix, cached pass 1 (hit ratio ${fmt((100 * warmMix.hits) / (warmMix.hits + warmMix.misses), 1)}%)`, warmMix));
     log(row(`article mix, cached pass 2 (hit ratio ${fmt((100 * warmMix2.hits) / (warmMix2.hits + warmMix2.misses), 1)}%)`, warmMix2));
     log(row(`mix + 1 publish/s (hit ratio ${fmt((100 * publishing.hits) / (publishing.hits + publishing.misses), 1)}%)`, publishing));
     log(`    published ${w.published} stories through the API (${w.failures} failures); publish-to-visible on the category page: p50 ${fmt(pct(w.visibleMs, 50), 1)} ms, p99 ${fmt(pct(w.visibleMs, 99), 1)} ms, max ${fmt(Math.max(...w.visibleMs), 1)} ms`);
     log(`    peak RSS per worker: ${rss.map((r) => `${fmt(r)} MB`).join(', ')}`);
-    runs[`workers-${workers}`] = { hot, sameWorkers, medians: { article: art, home }, cold, warmMix, warmMix2, publishing, writer: { ...w, p50: pct(w.visibleMs, 50), p99: pct(w.visibleMs, 99) }, peakRssMb: rss, articleBytes: files['article.html']!.plain.length, articleGzipBytes: files['article.html']!.gzip.length };
+    runs[`workers-${workers}`] = { hot, sameWorkers, medians: { article: art, home }, cold, coldRendered, warmMix, warmMix2, publishing, writer: { ...w, p50: pct(w.visibleMs, 50), p99: pct(w.visibleMs, 99) }, peakRssMb: rss, articleBytes: files['article.html']!.plain.length, articleGzipBytes: files['article.html']!.gzip.length };
   }
   writeFileSync(join(WORK, 'http-results.json'), JSON.stringify(results, null, 2));
   for (const f of readdirSync(WORK)) if (f.startsWith('paths-')) rmSync(join(WORK, f), { force: true });

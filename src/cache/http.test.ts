@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { testEngines, type TestStore } from '../storage/testing.ts';
 import { createContext, type AppContext } from '../web/context.ts';
 import { buildServer } from '../web/server.ts';
+import { alsoTakesGzip } from './http.ts';
 import { articlePath } from '../domain/article.ts';
 import { createArticle, getArticle } from '../storage/content.ts';
 import { paragraph } from '../domain/document.ts';
@@ -288,5 +289,17 @@ describe.each(engines)('cached reader pages over HTTP on $engine', ({ open }) =>
     expect(purged[0]!.body.keys.sort()).toEqual(expected.sort());
     expect(purged[0]!.header.split(' ').sort()).toEqual(expected.sort());
     expect(purged[0]!.auth).toBe('Bearer bi-mat');
+  });
+});
+
+describe('alsoTakesGzip', () => {
+  it('tells whether a client preferring brotli takes gzip as well', () => {
+    expect(alsoTakesGzip('gzip, deflate, br, zstd', 'br')).toBe(true);
+    expect(alsoTakesGzip('br, gzip', 'br')).toBe(true);
+    expect(alsoTakesGzip('br', 'br')).toBe(false);
+    expect(alsoTakesGzip('br;q=1, gzip;q=0', 'br')).toBe(false);
+    expect(alsoTakesGzip('BR;q=0.9, GZIP;q=0.5', 'br')).toBe(true);
+    expect(alsoTakesGzip('gzip', 'gzip')).toBe(true);
+    expect(alsoTakesGzip(undefined, 'identity')).toBe(false);
   });
 });

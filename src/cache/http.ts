@@ -144,6 +144,13 @@ export function negotiate(acceptEncoding: string | undefined): Encoding {
   return best;
 }
 
+/** Whether a client asking for `preferred` takes gzip as well (`br, gzip`, as browsers send): gzip is then as good an answer. */
+export function alsoTakesGzip(acceptEncoding: string | undefined, preferred: Encoding): boolean {
+  if (preferred === 'gzip') return true;
+  if (preferred !== 'br' || !acceptEncoding) return false;
+  return negotiate(acceptEncoding.replace(/(^|,)\s*br\s*(;[^,]*)?(?=,|$)/gi, '$1')) === 'gzip';
+}
+
 /**
  * True when the client's copy is current: If-None-Match names any representation of this page (or `*`), or, without
  * If-None-Match (it wins when both are sent, RFC 9110 §13.2.2), If-Modified-Since is not older than Last-Modified.

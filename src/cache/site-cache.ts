@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ContentEvents } from '../domain/events.ts';
 import type { Store } from '../storage/database.ts';
 import { PageCache, type CachedPage, type PageSource } from './page-cache.ts';
-import { DEFAULT_CDN_POLICY, PRIVATE_CACHE_CONTROL, PreparedPage, SharedHeaders, cacheKeyFor, hasQuery, isPrivateRequest, negotiate, notModified, withRequestQuery, type CdnPolicy, type HitHeaders, type PreparedResponse } from './http.ts';
+import { DEFAULT_CDN_POLICY, PRIVATE_CACHE_CONTROL, PreparedPage, alsoTakesGzip, SharedHeaders, cacheKeyFor, hasQuery, isPrivateRequest, negotiate, notModified, withRequestQuery, type CdnPolicy, type HitHeaders, type PreparedResponse } from './http.ts';
 import { keysForEvent, loadMembership, type Membership } from './invalidation.ts';
 import { keys } from '../web/site/data.ts';
 import { ipcFanout, redisFanout, type Fanout, type InvalidationMessage } from './fanout.ts';
@@ -203,7 +203,7 @@ export class SiteCache {
       if (rendered.articleId !== undefined && req.method === 'GET' && !isPrivateRequest(req.headers)) this.views?.count(rendered.articleId);
       return sendUncached(reply.header('cache-control', PRIVATE_CACHE_CONTROL), rendered);
     }
-    const enc = negotiate(req.headers['accept-encoding']);
+    let enc = negotiate(req.headers['accept-encoding']);
     const result = await this.pages.fetch(
       key,
       async (): Promise<PageSource> => {
@@ -218,6 +218,13 @@ export class SiteCache {
       return sendUncached(reply.header('cache-control', 'public, max-age=0, s-maxage=10').header('x-cache', 'MISS'), { status: s.status, html: s.body, keys: s.keys, redirect: s.location, contentType: s.contentType, lastModified: s.lastModified });
     }
     const page = result.page;
+    // A page joined from parts comes as gzip (article-parts.ts). A miss answers gzip to a client that takes it too, and
+    // the encoding it prefers is made after this answer, ready for the next ones: brotli costs more than the join.
+    if (result.status === 'MISS' && !page.bodies[enc] && page.bodies.gzip && alsoTakesGzip(req.headers['accept-encoding'], enc)) {
+      const preferred = enc;
+      enc = 'gzip';
+      setImmediate(() => this.pages.body(page, preferred));
+    }
     if (page.articleId !== 0 && req.method === 'GET') this.views?.count(page.articleId);
     this.served.set(req, page);
     const prepared = new PreparedPage(page, this.appHeaders.get(page.contentType) ?? NO_SHARED_HEADERS, this.policy, result.status);

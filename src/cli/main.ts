@@ -11,7 +11,8 @@ import { runToken } from './token-command.ts';
 import { runBackup } from './backup-command.ts';
 import { startScheduler } from '../newsroom/scheduler.ts';
 import cluster from 'node:cluster';
-import { runPrimary, workerCount } from '../web/cluster.ts';
+import { isFirstWorker, runPrimary, workerCount } from '../web/cluster.ts';
+import { partsStoriesFromEnv, startPartsFiller } from '../web/site/article-parts.ts';
 import { attachViews, viewsOptionsFromEnv } from '../cache/views.ts';
 import { startPhrasePairs } from '../search/phrase-pairs.ts';
 
@@ -62,6 +63,7 @@ async function serve(args: string[], config: Config): Promise<number> {
   // other workers' busy timeout ("database is locked" at start-up, seen with 2 workers on the 100,000-story file).
   // Checked before anything starts (in the primary too): a bad value stops `serve` with a message, not each worker.
   const viewsOptions = viewsOptionsFromEnv();
+  const partsStories = partsStoriesFromEnv();
   const store = await openStore(config.databaseUrl, { migrate: !cluster.isWorker });
   const ctx = createContext(store, config.mediaDir);
   if (config.demo && !values['no-demo'] && cluster.isPrimary) {
@@ -83,6 +85,8 @@ async function serve(args: string[], config: Config): Promise<number> {
   const views = attachViews(ctx, viewsOptions).start();
   // SQLite: phrase pairs for quoted searches, started once the archive is large, written in the background.
   const pairs = startPhrasePairs(store.db, { onError: (err) => console.error(`Lỗi chỉ mục cụm từ: ${(err as Error).message}`) });
+  // Story pages kept in parts, for the newest stories that lack them: one process per server does it.
+  const filler = isFirstWorker() ? startPartsFiller(ctx, { maxStories: partsStories, onError: (err) => console.error(`Lỗi lưu sẵn trang tin: ${(err as Error).message}`) }) : undefined;
   console.log(`toasoan đang phục vụ ${address} (cơ sở dữ liệu ${store.description}${cluster.isWorker ? `, tiến trình ${process.pid}` : ''}, bộ đệm ${ctx.siteCache ? `bật, fan-out ${ctx.siteCache.fanoutKind}` : 'tắt'})`);
   // Once, whichever signal comes first (Ctrl-C reaches a cluster's workers directly and through the primary's SIGTERM).
   let stopping: Promise<void> | undefined;
@@ -92,6 +96,7 @@ async function serve(args: string[], config: Config): Promise<number> {
       try {
         await scheduler.stop();
         await pairs.stop();
+        await filler?.stop();
         await app.close();
         // After the server: no read is counted once the last counts are written.
         await views.stop();

@@ -142,3 +142,26 @@ export async function partsStats(db: Db): Promise<{ rows: number; bytes: number 
   const r = await db.selectFrom('article_page_parts').select([sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum(length(parts)), 0)`.as('b')]).executeTakeFirstOrThrow();
   return { rows: Number(r.n), bytes: Number(r.b) };
 }
+
+/**
+ * Published stories, newest first, whose stored parts are missing or stale (another format, an older version),
+ * after `after` in that order. Reads along the published-time order, so a walk over the archive is one pass.
+ */
+export async function storiesWithoutParts(db: Db, format: string, limit: number, after?: { publishedAt: string; id: number }): Promise<Array<{ id: number; published_at: string }>> {
+  let q = db
+    .selectFrom('articles as a')
+    .leftJoin('article_page_parts as p', 'p.article_id', 'a.id')
+    .select(['a.id', 'a.published_at'])
+    .where('a.status', '=', 'published')
+    .where('a.published_at', 'is not', null)
+    .where((eb) => eb.or([eb('p.article_id', 'is', null), eb('p.format', '!=', format), eb('p.updated_at', '!=', eb.ref('a.updated_at'))]));
+  if (after) q = q.where((eb) => eb.or([eb('a.published_at', '<', after.publishedAt), eb.and([eb('a.published_at', '=', after.publishedAt), eb('a.id', '<', after.id)])]));
+  const rows = await q.orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, published_at: r.published_at! }));
+}
+
+/** The published time of the `n`-th newest story (the oldest a filler bounded to `n` stories reaches). */
+export async function nthNewestPublishedAt(db: Db, n: number): Promise<string | undefined> {
+  const row = await db.selectFrom('articles').select('published_at').where('status', '=', 'published').where('published_at', 'is not', null).orderBy('published_at', 'desc').orderBy('id', 'desc').offset(Math.max(0, n - 1)).limit(1).executeTakeFirst();
+  return row?.published_at ?? undefined;
+}

@@ -3,6 +3,14 @@ import { availableParallelism } from 'node:os';
 import { relayInvalidations } from '../cache/fanout.ts';
 
 /** Worker count for `serve`: the flag, else TOASOAN_WORKERS, else one per core. */
+/** The environment variable telling a worker its slot (0…N-1). */
+export const WORKER_SLOT_ENV = 'TOASOAN_WORKER_SLOT';
+
+/** Whether this process does the work one process per server should do: a lone process, or a cluster's slot 0. */
+export function isFirstWorker(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !cluster.isWorker || env[WORKER_SLOT_ENV] === '0';
+}
+
 export function workerCount(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
   const raw = flag ?? env.TOASOAN_WORKERS;
   if (raw === undefined || raw === '') return availableParallelism();
@@ -35,13 +43,16 @@ export function runPrimary(workers: number, log: (m: string) => void = console.l
   const servingSince = new Map<number, number>();
   const pending = new Set<NodeJS.Timeout>();
   let failuresInRow = 0;
-  const fork = () => {
-    const w = cluster.fork();
+  // Each worker keeps its slot (0…N-1) across restarts: background work done by one process only goes to slot 0.
+  const slots = new Map<number, number>();
+  const fork = (slot: number) => {
+    const w = cluster.fork({ [WORKER_SLOT_ENV]: String(slot) });
+    slots.set(w.id, slot);
     w.on('message', (m: unknown) => relay(w, m));
     w.on('listening', () => servingSince.set(w.id, Date.now()));
     return w;
   };
-  for (let i = 0; i < workers; i++) fork();
+  for (let i = 0; i < workers; i++) fork(i);
   return new Promise<number>((resolve) => {
     const stop = (exitCode: number) => {
       if (stopping) return;
@@ -65,6 +76,8 @@ export function runPrimary(workers: number, log: (m: string) => void = console.l
       if (stopping) return;
       const since = servingSince.get(w.id);
       servingSince.delete(w.id);
+      const slot = slots.get(w.id) ?? 0;
+      slots.delete(w.id);
       const failedEarly = since === undefined || Date.now() - since < RESTART.stableMs;
       failuresInRow = failedEarly ? failuresInRow + 1 : 0;
       if (failuresInRow >= RESTART.maxStartFailures && servingSince.size === 0) {
@@ -75,7 +88,7 @@ export function runPrimary(workers: number, log: (m: string) => void = console.l
       log(`toasoan: tiến trình phục vụ ${w.process.pid} đã dừng (${signal ?? code}); khởi động tiến trình mới sau ${delay / 1000} giây`);
       const t = setTimeout(() => {
         pending.delete(t);
-        if (!stopping) fork();
+        if (!stopping) fork(slot);
       }, delay);
       pending.add(t);
     });

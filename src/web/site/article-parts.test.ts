@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { testEngines, type TestStore } from '../../storage/testing.ts';
 import { createContext, type AppContext } from '../context.ts';
@@ -12,7 +12,7 @@ import { articlePath } from '../../domain/article.ts';
 import { createArticle, getArticle } from '../../storage/content.ts';
 import { paragraph } from '../../domain/document.ts';
 import { dropArticleParts, partsGeneration, partsStats, storeArticleParts } from '../../storage/page-parts.ts';
-import { articlePartsFor, decodeParts, encodeParts, partsFormat, splitSlots } from './article-parts.ts';
+import { articlePartsFor, decodeParts, encodeParts, fillArticleParts, partsFormat, partsStoriesFromEnv, splitSlots } from './article-parts.ts';
 
 const engines = await testEngines();
 
@@ -75,6 +75,18 @@ describe.each(engines)('story pages kept in parts on $engine', ({ open }) => {
     expect((await app.inject({ url: paths[0]! })).body).toBe((await truth.inject({ url: paths[0]! })).body);
   });
 
+  it('a browser missing a story page gets the joined gzip at once; brotli is made after, for the next readers', async () => {
+    const { app } = await freshServer();
+    const url = paths[1]!;
+    const headers = { 'accept-encoding': 'gzip, deflate, br, zstd' };
+    const miss = await app.inject({ url, headers });
+    expect(miss.headers).toMatchObject({ 'x-cache': 'MISS', 'content-encoding': 'gzip', vary: 'Accept-Encoding' });
+    await new Promise((r) => setImmediate(r));
+    const hit = await app.inject({ url, headers });
+    expect(hit.headers).toMatchObject({ 'x-cache': 'HIT', 'content-encoding': 'br' });
+    expect(brotliDecompressSync(hit.rawPayload).toString('utf8')).toBe(gunzipSync(miss.rawPayload).toString('utf8'));
+  });
+
   it('rows made by other templates or from an older version of the story are made again', async () => {
     const [a, b] = await store.db.selectFrom('article_page_parts').select('article_id').orderBy('article_id').limit(2).execute();
     await store.db.updateTable('article_page_parts').set({ format: 'templates-of-another-release' }).where('article_id', '=', a!.article_id).execute();
@@ -102,6 +114,22 @@ describe.each(engines)('story pages kept in parts on $engine', ({ open }) => {
     expect((await partsStats(store.db)).rows).toBe(0);
   });
 
+  it('the filler stores the newest stories without parts, newest first, and then has nothing left to do', async () => {
+    await dropArticleParts(store.db, { all: true });
+    const ctx = createContext(store, mediaDir);
+    const newest = await store.db.selectFrom('articles').select('id').where('status', '=', 'published').orderBy('published_at', 'desc').orderBy('id', 'desc').limit(5).execute();
+    const pauses: number[] = [];
+    expect(await fillArticleParts(ctx, { maxStories: 5, batchSize: 2, pause: async (ms) => void pauses.push(ms) })).toBe(5);
+    expect(pauses).toHaveLength(3);
+    const rows = await store.db.selectFrom('article_page_parts').select('article_id').execute();
+    expect(rows.map((r) => r.article_id).sort()).toEqual(newest.map((r) => r.id).sort());
+    expect(await fillArticleParts(ctx, { maxStories: 5 })).toBe(0);
+    expect(await fillArticleParts(ctx, { maxStories: 0 })).toBe(0);
+    // A story edited since: its row is stale and made again.
+    await store.db.updateTable('articles').set({ updated_at: new Date().toISOString() }).where('id', '=', newest[0]!.id).execute();
+    expect(await fillArticleParts(ctx, { maxStories: 5 })).toBe(1);
+  });
+
   it('a story whose text holds the slot marker is rendered in one piece, never cut at it', async () => {
     const cat = (await store.db.selectFrom('categories').select('id').limit(1).executeTakeFirstOrThrow()).id;
     const id = await createArticle(store.db, { title: 'Tin thử dấu chia phần', sapo: 'Sapo có \u0000toasoan-slot:css\u0000 ở giữa.', body: { type: 'doc', content: [paragraph('Nội dung.')] }, categoryId: cat, status: 'published' });
@@ -111,6 +139,14 @@ describe.each(engines)('story pages kept in parts on $engine', ({ open }) => {
     const page = await app.inject({ url, headers: { 'accept-encoding': 'gzip' } });
     expect(page.statusCode).toBe(200);
     expect(gunzipSync(page.rawPayload).toString('utf8')).toBe((await truth.inject({ url })).body);
+  });
+});
+
+describe('parts settings', () => {
+  it('TOASOAN_PAGE_PARTS_STORIES is a count of stories', () => {
+    expect(partsStoriesFromEnv({})).toBe(100_000);
+    expect(partsStoriesFromEnv({ TOASOAN_PAGE_PARTS_STORIES: '0' })).toBe(0);
+    expect(() => partsStoriesFromEnv({ TOASOAN_PAGE_PARTS_STORIES: '-1' })).toThrow(/TOASOAN_PAGE_PARTS_STORIES/);
   });
 });
 

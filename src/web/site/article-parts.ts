@@ -5,9 +5,9 @@ import type { AppContext } from '../context.ts';
 import type { RenderedPage } from './routes.ts';
 import { renderDocument } from '../jsx.ts';
 import { ArticlePage, Masthead, SameCategoryBlock, SiteStyle, SLOT_MARK, isWideType, type SlotName } from './pages.tsx';
-import { SAME_CATEGORY_SHOWN, keys, loadArticle, loadSameCategory, type Chrome } from './data.ts';
+import { SAME_CATEGORY_SHOWN, chromeFor, keys, loadArticle, loadSameCategory, type Chrome } from './data.ts';
 import { getMediaByIds, listPublished } from '../../storage/content.ts';
-import { lookupArticleParts, partsGeneration, storeArticleParts } from '../../storage/page-parts.ts';
+import { lookupArticleParts, nthNewestPublishedAt, partsGeneration, storeArticleParts, storiesWithoutParts } from '../../storage/page-parts.ts';
 import { articlePath } from '../../domain/article.ts';
 import { deflatePart, joinGzip, type DeflatedPart } from '../../cache/gzip-join.ts';
 
@@ -200,17 +200,27 @@ export class ArticleParts {
     };
   }
 
-  private async storeParts(id: number, updatedAt: string, own: OwnParts, generation: number): Promise<void> {
+  /** Makes and stores the parts of one story, as a miss would (nothing when it is not published). Returns whether stored. */
+  async fill(chrome: Chrome, id: number): Promise<boolean> {
+    const generation = await partsGeneration(this.ctx.store.db);
+    const made = await this.render(chrome, id);
+    if (!made) return false;
+    return this.storeParts(id, made.updatedAt, made.own, generation);
+  }
+
+  private async storeParts(id: number, updatedAt: string, own: OwnParts, generation: number): Promise<boolean> {
     try {
       // The story itself (`a:`) and the site (`settings`, `taxonomy`) drop rows by id or all at once: only other
       // stories' cards and media are looked up by key.
       const stored = await storeArticleParts(this.ctx.store.db, this.ctx.store.engine, { articleId: id, format: partsFormat(), updatedAt, parts: encodeParts(own), keys: own.keys.filter((k) => k.startsWith('s:') || k.startsWith('m:')) }, generation);
       if (stored) this.stats.stored++;
       else this.stats.refused++;
+      return stored;
     } catch (err) {
       // A busy database or a lost race: the page is served all the same and stored by a later render.
       this.stats.refused++;
       this.log(`Trang lưu sẵn: không ghi được phần trang của tin ${id}: ${(err as Error).message}`);
+      return false;
     }
   }
 
@@ -269,3 +279,70 @@ export function articlePartsFor(ctx: AppContext, env: NodeJS.ProcessEnv = proces
   if (!parts) contexts.set(ctx, (parts = new ArticleParts(ctx)));
   return parts;
 }
+
+/** Newest stories kept in parts by the filler (TOASOAN_PAGE_PARTS_STORIES); older ones are stored when first read. */
+export const DEFAULT_FILLED_STORIES = 100_000;
+
+/** TOASOAN_PAGE_PARTS_STORIES: how many of the newest stories the filler keeps in parts (0: none; misses still store). */
+export function partsStoriesFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.TOASOAN_PAGE_PARTS_STORIES;
+  if (v === undefined || v === '') return DEFAULT_FILLED_STORIES;
+  if (!/^\d{1,9}$/.test(v)) throw new Error(`TOASOAN_PAGE_PARTS_STORIES không hợp lệ: ${v} (số tin bài, 0 để tắt)`);
+  return Number(v);
+}
+
+/**
+ * Stores the parts of the newest `maxStories` published stories that lack them (or whose rows are stale), newest
+ * first, in batches; `pause` runs after each batch with the time it took. Returns how many were stored.
+ */
+export async function fillArticleParts(ctx: AppContext, opts: { maxStories?: number; batchSize?: number; pause?: (ms: number) => Promise<void> } = {}): Promise<number> {
+  const db = ctx.store.db;
+  const parts = articlePartsFor(ctx) ?? new ArticleParts(ctx);
+  const max = opts.maxStories ?? DEFAULT_FILLED_STORIES;
+  const oldest = max > 0 ? await nthNewestPublishedAt(db, max) : undefined;
+  if (oldest === undefined) return 0;
+  let after: { publishedAt: string; id: number } | undefined;
+  let stored = 0;
+  for (;;) {
+    const started = performance.now();
+    const batch = (await storiesWithoutParts(db, partsFormat(), opts.batchSize ?? 20, after)).filter((r) => r.published_at >= oldest);
+    if (batch.length === 0) return stored;
+    const chrome = await chromeFor(ctx);
+    for (const r of batch) if (await parts.fill(chrome, r.id)) stored++;
+    const last = batch[batch.length - 1]!;
+    after = { publishedAt: last.published_at, id: last.id };
+    await opts.pause?.(performance.now() - started);
+  }
+}
+
+/**
+ * The serving process's filler (one per server: a cluster's first worker): at start and then every `intervalMs`, the
+ * newest stories without parts are stored in batches of 20, each followed by a pause as long as it took, so a backlog
+ * (after a deploy with other templates, or an import) takes at most half of the process. Misses store parts too.
+ */
+export function startPartsFiller(ctx: AppContext, opts: { intervalMs?: number; maxStories?: number; onError?: (err: unknown) => void } = {}): { stop(): Promise<void> } {
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const pause = (ms: number) => (stopped ? Promise.reject(new FillerStopped()) : new Promise<void>((resolve) => setTimeout(resolve, Math.max(5, ms))));
+  const loop = () => {
+    if (stopped) return;
+    running = fillArticleParts(ctx, { maxStories: opts.maxStories, pause })
+      .catch((err) => {
+        if (!(err instanceof FillerStopped)) opts.onError?.(err);
+      })
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, opts.intervalMs ?? 600_000);
+      });
+  };
+  if (articlePartsFor(ctx)) loop();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+class FillerStopped extends Error {}
