@@ -390,7 +390,7 @@ async function main(): Promise<void> {
     await dropOlderParts();
     const coldRendered = renderPaths.length ? await coldPass(renderPaths, 'rendered') : undefined;
 
-    let ours = await startOurs(site.file, workers);
+    const ours = await startOurs(site.file, workers);
 
     // The exact bytes we send: nginx serves these files with gzip_static.
     const files: Record<string, { plain: Buffer; gzip: Buffer }> = {};
