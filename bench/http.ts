@@ -8,8 +8,9 @@
  *   HTTP_BENCH_WORKERS=1,N        our worker counts to measure (N = CPU cores)
  *   HTTP_BENCH_PLANS=1            also print the query plans of a page render on this database
  *   HTTP_BENCH_MIX=10000          different article URLs in the mix (all rendered once before the cached passes)
- *   HTTP_BENCH_PARTS=80 % of them newest stories kept in parts (article-parts.ts) before the runs: the uncached pass
- *                                 over them joins stored parts; the pass over the older ones renders
+ *   HTTP_BENCH_PARTS=20000        newest stories kept in parts (as serve's filler keeps them) (article-parts.ts) before the runs. The uncached pass
+ *                                 "rendered" asks the newest HTTP_BENCH_RENDERED (3,000) with their rows dropped;
+ *                                 the pass "joined from stored parts" asks the next ones, which keep theirs
  *   HTTP_BENCH_QUICK=1            shorthand: 10,000 stories, 5 s, 2 rounds, a mix of 1,000
  *
  * Installs Debian's nginx-light and wrk with apt when missing. All traffic stays on 127.0.0.1.
@@ -32,8 +33,8 @@ import { openStore } from '../src/storage/database.ts';
 import { createApiToken, createUser } from '../src/storage/newsroom.ts';
 import { articlePath } from '../src/domain/article.ts';
 import { createContext } from '../src/web/context.ts';
-import { fillArticleParts } from '../src/web/site/article-parts.ts';
-import { nthNewestPublishedAt, partsStats } from '../src/storage/page-parts.ts';
+import { DEFAULT_FILLED_STORIES, fillArticleParts } from '../src/web/site/article-parts.ts';
+import { partsStats } from '../src/storage/page-parts.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const WORK = join(ROOT, 'bench/.work');
@@ -45,7 +46,11 @@ const CONNECTIONS = Number(process.env.HTTP_BENCH_CONNECTIONS ?? 64);
 const CORES = availableParallelism();
 const WORKERS = (process.env.HTTP_BENCH_WORKERS ?? `1,${CORES}`).split(',').map(Number).filter((n, i, a) => n > 0 && a.indexOf(n) === i);
 const MIX = Number(process.env.HTTP_BENCH_MIX ?? (QUICK ? 1_000 : 10_000));
-const PARTS = Number(process.env.HTTP_BENCH_PARTS ?? Math.floor(STORIES * 0.8));
+const PARTS = Math.min(STORIES, Number(process.env.HTTP_BENCH_PARTS ?? DEFAULT_FILLED_STORIES));
+// Within the stories whose related lists the database stores (http-site.ts), as a publish stores them.
+const RENDERED = Math.min(Number(process.env.HTTP_BENCH_RENDERED ?? 3_000), Math.floor(PARTS / 4));
+/** Requests before an uncached pass, on stories it does not ask for: the server's code is warm, as in service. */
+const WARMUP = 200;
 const THREADS = 2;
 
 const log = (m: string) => console.log(m);
@@ -95,10 +100,10 @@ interface Ours {
   stop(): Promise<void>;
 }
 
-async function startOurs(dbFile: string, workers: number): Promise<Ours> {
+async function startOurs(dbFile: string, workers: number, env: Record<string, string> = {}): Promise<Ours> {
   const child = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'bin/toasoan.mjs'), 'serve', '--port', '0', '--no-demo', '--workers', String(workers)], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: `sqlite:${dbFile}`, REDIS_URL: '', MEDIA_DIR: join(WORK, 'media'), LOG_REQUESTS: '0', TOASOAN_CDN_S_MAXAGE: '60' },
+    env: { ...process.env, DATABASE_URL: `sqlite:${dbFile}`, REDIS_URL: '', MEDIA_DIR: join(WORK, 'media'), LOG_REQUESTS: '0', TOASOAN_CDN_S_MAXAGE: '60', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -348,16 +353,15 @@ async function main(): Promise<void> {
   const filled = await fillArticleParts(createContext(store, join(WORK, 'media')), { maxStories: PARTS, batchSize: 500 });
   const stats = await partsStats(store.db);
   log(`  stored the parts of ${filled} stories in ${fmt((performance.now() - filling) / 1000, 1)} s${filled ? ` (${fmt(filled / ((performance.now() - filling) / 1000))}/s)` : ''}; ${stats.rows} stories in parts, ${fmt(stats.bytes / Math.max(1, stats.rows) / 1024, 1)} KB each, ${fmt(stats.bytes / 2 ** 20)} MB in all`);
-  const partsFrom = (await nthNewestPublishedAt(store.db, PARTS)) ?? '9999';
-  // The uncached passes ask every story once (never wrapping around to a page it already rendered): the newest (in
-  // parts) and the older ones (rendered, their rows dropped before each run).
-  const published = await store.db.selectFrom('articles').select(['id', 'slug', 'published_at']).where('status', '=', 'published').orderBy('published_at', 'desc').orderBy('id', 'desc').execute();
-  const partsPaths = published.filter((r) => r.published_at! >= partsFrom).map(articlePath);
-  const renderPaths = published.filter((r) => r.published_at! < partsFrom).map(articlePath);
+  // The uncached passes ask every story once (never wrapping around to a page already asked for): the newest
+  // RENDERED with their rows dropped before each pass (rendered), and the next ones (joined from their stored parts).
+  const newest = (await store.db.selectFrom('articles').select(['id', 'slug']).where('status', '=', 'published').orderBy('published_at', 'desc').orderBy('id', 'desc').limit(PARTS).execute()).map((r) => ({ id: r.id, path: articlePath(r) }));
   await store.close();
-  const dropOlderParts = async () => {
+  const rendered = newest.slice(0, RENDERED);
+  const joined = newest.slice(RENDERED);
+  const dropRenderedParts = async () => {
     const s = await openStore(`sqlite:${site.file}`, { migrate: false });
-    await s.db.deleteFrom('article_page_parts').where('article_id', 'in', (eb) => eb.selectFrom('articles').select('id').where('published_at', '<', partsFrom)).execute();
+    for (let i = 0; i < rendered.length; i += 500) await s.db.deleteFrom('article_page_parts').where('article_id', 'in', rendered.slice(i, i + 500).map((r) => r.id)).execute();
     await s.close();
   };
   const hotArticle = articlePath(sample[Math.floor(sample.length / 2)]!);
@@ -374,21 +378,24 @@ async function main(): Promise<void> {
   for (const workers of WORKERS) {
     log(`\n=== ours with ${workers} worker${workers > 1 ? 's' : ''} vs nginx (${CORES} workers) ===`);
     // Fresh servers for the uncached passes first: every request is a miss.
-    // Short enough that the pass never runs out of stories it has not asked for.
-    const coldSeconds = QUICK ? 2 : Math.min(DURATION, 10);
-    const coldPass = async (paths: string[], label: string) => {
-      const server = await startOurs(site.file, workers);
-      const run = await wrk(server.base, paths, { order: 'seq', count: true, duration: coldSeconds });
+    const coldPass = async (list: Array<{ path: string }>, label: string, maxRate: number, env: Record<string, string> = {}) => {
+      const server = await startOurs(site.file, workers, env);
+      for (const { path } of list.slice(0, WARMUP)) await get(server.base, path, { 'accept-encoding': 'gzip' });
+      const paths = list.slice(WARMUP).map((r) => r.path);
+      // Short enough (at up to maxRate misses/s) that the pass never runs out of stories it has not asked for.
+      const seconds = Math.max(1, Math.min(DURATION, Math.floor(paths.length / maxRate)));
+      const run = await wrk(server.base, paths, { order: 'seq', count: true, duration: seconds });
       await server.stop();
       // Only misses count: a hit (a URL asked twice) would flatter the rate.
       if (run.hits > 0) log(`  warning: ${run.hits} of the uncached pass's requests were hits; the rate counts misses only`);
-      const r = { ...run, rps: run.misses / coldSeconds };
-      log(row(`article mix, uncached, ${label} (${r.misses})`, r));
+      const r = { ...run, rps: run.misses / seconds };
+      log(row(`article mix, uncached, ${label} (${r.misses} in ${seconds} s)`, r));
       return r;
     };
-    const cold = partsPaths.length ? await coldPass(partsPaths, 'joined from stored parts') : undefined;
-    await dropOlderParts();
-    const coldRendered = renderPaths.length ? await coldPass(renderPaths, 'rendered') : undefined;
+    const cold = joined.length > WARMUP ? await coldPass(joined, 'joined from stored parts', 5_000) : undefined;
+    // The server's filler would store the dropped rows meanwhile: off for this pass, which measures renders.
+    await dropRenderedParts();
+    const coldRendered = rendered.length > WARMUP ? await coldPass(rendered, 'rendered', 1_000, { TOASOAN_PAGE_PARTS_STORIES: '0' }) : undefined;
 
     const ours = await startOurs(site.file, workers);
 

@@ -144,16 +144,17 @@ export async function partsStats(db: Db): Promise<{ rows: number; bytes: number 
 }
 
 /**
- * Published stories, newest first, whose stored parts are missing or stale (another format, an older version),
- * after `after` in that order. Reads along the published-time order, so a walk over the archive is one pass.
+ * Published stories, newest first and published at `notBefore` or later, whose stored parts are missing or stale
+ * (another format, an older version), after `after` in that order. Reads along the published-time order, so a walk
+ * over the archive is one pass.
  */
-export async function storiesWithoutParts(db: Db, format: string, limit: number, after?: { publishedAt: string; id: number }): Promise<Array<{ id: number; published_at: string }>> {
+export async function storiesWithoutParts(db: Db, format: string, limit: number, notBefore: string, after?: { publishedAt: string; id: number }): Promise<Array<{ id: number; published_at: string }>> {
   let q = db
     .selectFrom('articles as a')
     .leftJoin('article_page_parts as p', 'p.article_id', 'a.id')
     .select(['a.id', 'a.published_at'])
     .where('a.status', '=', 'published')
-    .where('a.published_at', 'is not', null)
+    .where('a.published_at', '>=', notBefore)
     .where((eb) => eb.or([eb('p.article_id', 'is', null), eb('p.format', '!=', format), eb('p.updated_at', '!=', eb.ref('a.updated_at'))]));
   if (after) q = q.where((eb) => eb.or([eb('a.published_at', '<', after.publishedAt), eb.and([eb('a.published_at', '=', after.publishedAt), eb('a.id', '<', after.id)])]));
   const rows = await q.orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(limit).execute();

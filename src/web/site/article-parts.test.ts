@@ -119,8 +119,13 @@ describe.each(engines)('story pages kept in parts on $engine', ({ open }) => {
     const ctx = createContext(store, mediaDir);
     const newest = await store.db.selectFrom('articles').select('id').where('status', '=', 'published').orderBy('published_at', 'desc').orderBy('id', 'desc').limit(5).execute();
     const pauses: number[] = [];
-    expect(await fillArticleParts(ctx, { maxStories: 5, batchSize: 2, pause: async (ms) => void pauses.push(ms) })).toBe(5);
+    expect(await fillArticleParts(ctx, { maxStories: 5, batchSize: 2, sliceMs: Infinity, pause: async (ms) => void pauses.push(ms) })).toBe(5);
+    // A pause after each batch of two; with a time slice of 0 ms, one after each story.
     expect(pauses).toHaveLength(3);
+    await dropArticleParts(store.db, { all: true });
+    const each: number[] = [];
+    expect(await fillArticleParts(ctx, { maxStories: 5, batchSize: 2, sliceMs: 0, pause: async (ms) => void each.push(ms) })).toBe(5);
+    expect(each).toHaveLength(5);
     const rows = await store.db.selectFrom('article_page_parts').select('article_id').execute();
     expect(rows.map((r) => r.article_id).sort()).toEqual(newest.map((r) => r.id).sort());
     expect(await fillArticleParts(ctx, { maxStories: 5 })).toBe(0);
@@ -144,7 +149,7 @@ describe.each(engines)('story pages kept in parts on $engine', ({ open }) => {
 
 describe('parts settings', () => {
   it('TOASOAN_PAGE_PARTS_STORIES is a count of stories', () => {
-    expect(partsStoriesFromEnv({})).toBe(100_000);
+    expect(partsStoriesFromEnv({})).toBe(20_000);
     expect(partsStoriesFromEnv({ TOASOAN_PAGE_PARTS_STORIES: '0' })).toBe(0);
     expect(() => partsStoriesFromEnv({ TOASOAN_PAGE_PARTS_STORIES: '-1' })).toThrow(/TOASOAN_PAGE_PARTS_STORIES/);
   });

@@ -280,8 +280,11 @@ export function articlePartsFor(ctx: AppContext, env: NodeJS.ProcessEnv = proces
   return parts;
 }
 
-/** Newest stories kept in parts by the filler (TOASOAN_PAGE_PARTS_STORIES); older ones are stored when first read. */
-export const DEFAULT_FILLED_STORIES = 100_000;
+/**
+ * Newest stories kept in parts by the filler (TOASOAN_PAGE_PARTS_STORIES); older ones are stored when first read. A
+ * provincial paper publishes 50–150 stories a day: a year or more, and about 90 MB of rows.
+ */
+export const DEFAULT_FILLED_STORIES = 20_000;
 
 /** TOASOAN_PAGE_PARTS_STORIES: how many of the newest stories the filler keeps in parts (0: none; misses still store). */
 export function partsStoriesFromEnv(env: NodeJS.ProcessEnv = process.env): number {
@@ -291,34 +294,48 @@ export function partsStoriesFromEnv(env: NodeJS.ProcessEnv = process.env): numbe
   return Number(v);
 }
 
+/** A filler's slice of work: up to this many stories, or until this long has passed, then a pause as long. */
+const SLICE_STORIES = 20;
+const SLICE_MS = 10;
+
 /**
  * Stores the parts of the newest `maxStories` published stories that lack them (or whose rows are stale), newest
- * first, in batches; `pause` runs after each batch with the time it took. Returns how many were stored.
+ * first. After each slice of work (at most `batchSize` stories, ended early once 10 ms have passed: a story whose
+ * related list is not stored yet takes tens of milliseconds) `pause` runs with the time it took. Returns how many
+ * were stored.
  */
-export async function fillArticleParts(ctx: AppContext, opts: { maxStories?: number; batchSize?: number; pause?: (ms: number) => Promise<void> } = {}): Promise<number> {
+export async function fillArticleParts(ctx: AppContext, opts: { maxStories?: number; batchSize?: number; sliceMs?: number; pause?: (ms: number) => Promise<void> } = {}): Promise<number> {
   const db = ctx.store.db;
   const parts = articlePartsFor(ctx) ?? new ArticleParts(ctx);
   const max = opts.maxStories ?? DEFAULT_FILLED_STORIES;
   const oldest = max > 0 ? await nthNewestPublishedAt(db, max) : undefined;
   if (oldest === undefined) return 0;
+  const batchSize = opts.batchSize ?? SLICE_STORIES;
+  const sliceMs = opts.sliceMs ?? (opts.pause ? SLICE_MS : Infinity);
   let after: { publishedAt: string; id: number } | undefined;
   let stored = 0;
   for (;;) {
-    const started = performance.now();
-    const batch = (await storiesWithoutParts(db, partsFormat(), opts.batchSize ?? 20, after)).filter((r) => r.published_at >= oldest);
+    const batch = await storiesWithoutParts(db, partsFormat(), batchSize, oldest, after);
     if (batch.length === 0) return stored;
     const chrome = await chromeFor(ctx);
-    for (const r of batch) if (await parts.fill(chrome, r.id)) stored++;
-    const last = batch[batch.length - 1]!;
-    after = { publishedAt: last.published_at, id: last.id };
-    await opts.pause?.(performance.now() - started);
+    let started = performance.now();
+    for (const [i, r] of batch.entries()) {
+      if (await parts.fill(chrome, r.id)) stored++;
+      after = { publishedAt: r.published_at, id: r.id };
+      const took = performance.now() - started;
+      if (took >= sliceMs || i === batch.length - 1) {
+        await opts.pause?.(took);
+        started = performance.now();
+      }
+    }
   }
 }
 
 /**
  * The serving process's filler (one per server: a cluster's first worker): at start and then every `intervalMs`, the
- * newest stories without parts are stored in batches of 20, each followed by a pause as long as it took, so a backlog
- * (after a deploy with other templates, or an import) takes at most half of the process. Misses store parts too.
+ * newest stories without parts are stored in slices of at most 20 stories or 10 ms, each followed by a pause as long
+ * as it took, so a backlog (after a deploy with other templates, or an import) takes at most half of the process and
+ * holds the event loop for about 10 ms at a time (one story at most past that). Misses store parts too.
  */
 export function startPartsFiller(ctx: AppContext, opts: { intervalMs?: number; maxStories?: number; onError?: (err: unknown) => void } = {}): { stop(): Promise<void> } {
   let stopped = false;
