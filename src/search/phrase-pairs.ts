@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { startBackgroundWork } from '../storage/background.ts';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { fts5Row } from './index-rows.ts';
@@ -249,28 +250,6 @@ export async function withPhrasePairs(db: Db, q: ParsedQuery): Promise<ParsedQue
  * (Right after a publish, the search event listener writes that story's pairs itself.)
  */
 export function startPhrasePairs(db: Db, opts: { intervalMs?: number; onError?: (err: unknown) => void } = {}): { stop(): Promise<void> } {
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const pause = (ms: number) => (stopped ? Promise.reject(new Stopped()) : new Promise<void>((resolve) => setTimeout(resolve, Math.max(5, ms))));
-  const loop = () => {
-    if (stopped) return;
-    running = fillPhrasePairs(db, { batchSize: 20, pause })
-      .catch((err) => {
-        if (!(err instanceof Stopped)) opts.onError?.(err);
-      })
-      .finally(() => {
-        if (!stopped) timer = setTimeout(loop, opts.intervalMs ?? 60_000);
-      });
-  };
-  if (engineOf(db) === 'sqlite') loop();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  if (engineOf(db) !== 'sqlite') return { stop: async () => {} };
+  return startBackgroundWork((pause) => fillPhrasePairs(db, { batchSize: 20, pause }), { intervalMs: opts.intervalMs ?? 60_000, onError: opts.onError });
 }
-
-class Stopped extends Error {}

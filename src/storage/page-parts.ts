@@ -125,16 +125,41 @@ export function partsDropFor(event: ContentEvent): PartsDrop | undefined {
  * request answers (ContentEvents.emit waits for listeners). A failed drop falls back to dropping every row.
  */
 export function subscribePartsCleanup(db: Db, events: ContentEvents, log: (m: string) => void = (m) => console.error(m)): () => void {
-  return events.subscribe(async (event) => {
+  // Contexts sharing one event stream (and database) need one listener: two would race for the write lock.
+  if (subscribed.has(events)) return () => {};
+  subscribed.add(events);
+  const unsubscribe = events.subscribe(async (event) => {
     const drop = partsDropFor(event);
     if (!drop) return;
     try {
-      await dropArticleParts(db, drop);
+      await withBusyRetry(() => dropArticleParts(db, drop));
     } catch (err) {
       log(`Trang lưu sẵn: không xóa được phần trang theo sự kiện ${event.type} (${(err as Error).message}); xóa tất cả`);
-      await dropArticleParts(db, { all: true });
+      await withBusyRetry(() => dropArticleParts(db, { all: true }));
     }
   });
+  return () => {
+    subscribed.delete(events);
+    unsubscribe();
+  };
+}
+
+const subscribed = new WeakSet<ContentEvents>();
+
+/**
+ * SQLite: a write transaction whose snapshot another connection's commit made stale fails at once with "database is
+ * locked" (SQLITE_BUSY, the busy timeout does not apply); it succeeds when run again.
+ */
+async function withBusyRetry<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await work();
+    } catch (err) {
+      const e = err as { errcode?: number; message?: string };
+      if (i >= attempts || !(e.errcode === 5 || /database is locked/.test(e.message ?? ''))) throw err;
+      await new Promise((r) => setTimeout(r, 10 * i));
+    }
+  }
 }
 
 /** Stories stored in parts, and how many bytes the parts take (docs, benchmark). */

@@ -135,6 +135,22 @@ describe.each(engines)('story pages kept in parts on $engine', ({ open }) => {
     expect(await fillArticleParts(ctx, { maxStories: 5 })).toBe(1);
   });
 
+  it('a page cache cleared (invalidations possibly lost) drops the same-category blocks kept in memory too', async () => {
+    const cat = (await store.db.selectFrom('categories').select('id').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()).id;
+    const ids: number[] = [];
+    // Older than anything else in the category: these pages show the category's newest, the block kept in memory.
+    for (let i = 0; i < 12; i++) ids.push(await createArticle(store.db, { title: `Tin lưu trữ số ${i + 1}`, sapo: 'Tin cũ.', body: { type: 'doc', content: [paragraph('Nội dung cũ.')] }, categoryId: cat, status: 'published', publishedAt: `2001-01-${String(i + 1).padStart(2, '0')}T00:00:00.000Z` }));
+    const { app, ctx } = await freshServer();
+    const [a, b] = [articlePath((await getArticle(store.db, ids[0]!))!), articlePath((await getArticle(store.db, ids[1]!))!)];
+    expect(await gzipPage(app, a)).toBe((await truth.inject({ url: a })).body);
+    // A story published where this process hears nothing of it, then the cache cleared as on a Redis reconnect.
+    await createArticle(store.db, { title: 'Tin mới nhất của chuyên mục', sapo: 'Mới.', body: { type: 'doc', content: [paragraph('Mới.')] }, categoryId: cat, status: 'published' });
+    ctx.siteCache!.pages.clear();
+    const page = await gzipPage(app, b);
+    expect(page).toContain('Tin mới nhất của chuyên mục');
+    expect(page).toBe((await truth.inject({ url: b })).body);
+  });
+
   it('a story whose text holds the slot marker is rendered in one piece, never cut at it', async () => {
     const cat = (await store.db.selectFrom('categories').select('id').limit(1).executeTakeFirstOrThrow()).id;
     const id = await createArticle(store.db, { title: 'Tin thử dấu chia phần', sapo: 'Sapo có \u0000toasoan-slot:css\u0000 ở giữa.', body: { type: 'doc', content: [paragraph('Nội dung.')] }, categoryId: cat, status: 'published' });

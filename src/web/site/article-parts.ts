@@ -10,6 +10,7 @@ import { getMediaByIds, listPublished } from '../../storage/content.ts';
 import { lookupArticleParts, nthNewestPublishedAt, partsGeneration, storeArticleParts, storiesWithoutParts } from '../../storage/page-parts.ts';
 import { articlePath } from '../../domain/article.ts';
 import { deflatePart, joinGzip, type DeflatedPart } from '../../cache/gzip-join.ts';
+import { startBackgroundWork } from '../../storage/background.ts';
 
 /**
  * A story's page kept in parts (decision 29). A page-cache miss on a story's page joins compressed bytes instead of
@@ -144,6 +145,16 @@ export class ArticleParts {
     ctx.siteCache?.pages.onInvalidate((changed) => this.forget(changed));
   }
 
+  /** The page cache's epoch the slots were made in: clear() (e.g. Redis reconnected, invalidations may be lost) drops them. */
+  private epoch = 0;
+
+  private checkEpoch(): void {
+    const epoch = this.ctx.siteCache?.pages.epoch ?? 0;
+    if (epoch === this.epoch) return;
+    this.epoch = epoch;
+    this.forget([keys.settings]);
+  }
+
   /** Drops the slots showing any of these keys (local and remote invalidations alike). */
   forget(changed: readonly string[]): void {
     this.invalidations++;
@@ -173,6 +184,7 @@ export class ArticleParts {
       this.stats.rendered++;
       if (this.storeBack) await this.storeParts(id, made.updatedAt, own, generation);
     }
+    this.checkEpoch();
     const top = topCategoryId(chrome, row.category_id);
     const [css, masthead, same] = [this.cssPart(), this.mastheadPart(chrome, top), await this.sameCategoryPart(chrome, row.category_id, id, isWideType(row.type))];
     const slotParts: Record<SlotName, SlotPart> = { css, masthead, same };
@@ -338,28 +350,6 @@ export async function fillArticleParts(ctx: AppContext, opts: { maxStories?: num
  * holds the event loop for about 10 ms at a time (one story at most past that). Misses store parts too.
  */
 export function startPartsFiller(ctx: AppContext, opts: { intervalMs?: number; maxStories?: number; onError?: (err: unknown) => void } = {}): { stop(): Promise<void> } {
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const pause = (ms: number) => (stopped ? Promise.reject(new FillerStopped()) : new Promise<void>((resolve) => setTimeout(resolve, Math.max(5, ms))));
-  const loop = () => {
-    if (stopped) return;
-    running = fillArticleParts(ctx, { maxStories: opts.maxStories, pause })
-      .catch((err) => {
-        if (!(err instanceof FillerStopped)) opts.onError?.(err);
-      })
-      .finally(() => {
-        if (!stopped) timer = setTimeout(loop, opts.intervalMs ?? 600_000);
-      });
-  };
-  if (articlePartsFor(ctx)) loop();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  if (!articlePartsFor(ctx)) return { stop: async () => {} };
+  return startBackgroundWork((pause) => fillArticleParts(ctx, { maxStories: opts.maxStories, pause }), { intervalMs: opts.intervalMs ?? 600_000, onError: opts.onError });
 }
-
-class FillerStopped extends Error {}

@@ -22,8 +22,9 @@ export interface PageMeta {
 }
 
 /**
- * Where a part shared by many pages goes in a page rendered in parts: a marker no escaped text can hold (a NUL never
- * survives escaping into our output: see pageSlots in article-parts.ts, which also checks the count).
+ * Where a part shared by many pages goes in a page rendered in parts: a marker made with NUL characters. A page whose
+ * markers are not exactly the three expected (a story's own text holding one) is not cut at all: splitSlots in
+ * article-parts.ts.
  */
 export const SLOT_MARK = '\u0000toasoan-slot:';
 export type SlotName = 'css' | 'masthead' | 'same';
