@@ -218,13 +218,9 @@ export class SiteCache {
       return sendUncached(reply.header('cache-control', 'public, max-age=0, s-maxage=10').header('x-cache', 'MISS'), { status: s.status, html: s.body, keys: s.keys, redirect: s.location, contentType: s.contentType, lastModified: s.lastModified });
     }
     const page = result.page;
-    // A page joined from parts comes as gzip (article-parts.ts). A miss answers gzip to a client that takes it too, and
-    // the encoding it prefers is made after this answer, ready for the next ones: brotli costs more than the join.
-    if (result.status === 'MISS' && !page.bodies[enc] && page.bodies.gzip && alsoTakesGzip(req.headers['accept-encoding'], enc)) {
-      const preferred = enc;
-      enc = 'gzip';
-      setImmediate(() => this.pages.body(page, preferred));
-    }
+    // A page joined from parts comes as gzip (article-parts.ts). A miss answers gzip to a client that takes it too:
+    // brotli costs more than the join, and is made when a second reader asks for it (a page read once never pays).
+    if (result.status === 'MISS' && !page.bodies[enc] && page.bodies.gzip && alsoTakesGzip(req.headers['accept-encoding'], enc)) enc = 'gzip';
     if (page.articleId !== 0 && req.method === 'GET') this.views?.count(page.articleId);
     this.served.set(req, page);
     const prepared = new PreparedPage(page, this.appHeaders.get(page.contentType) ?? NO_SHARED_HEADERS, this.policy, result.status);

@@ -229,9 +229,11 @@ export class ArticleParts {
       else this.stats.refused++;
       return stored;
     } catch (err) {
-      // A busy database or a lost race: the page is served all the same and stored by a later render.
+      // A busy database (another process writing) or a lost race: the page is served all the same and stored by a
+      // later render. Only other failures are worth a log line.
       this.stats.refused++;
-      this.log(`Trang lưu sẵn: không ghi được phần trang của tin ${id}: ${(err as Error).message}`);
+      const e = err as { errcode?: number; message?: string };
+      if (e.errcode !== 5 && !/database is locked/.test(e.message ?? '')) this.log(`Trang lưu sẵn: không ghi được phần trang của tin ${id}: ${e.message}`);
       return false;
     }
   }
