@@ -101,6 +101,8 @@ interface SlotPart {
   part: DeflatedPart;
   tag: string;
   keys: string[];
+  /** The settings and categories it was made with: a render still holding older ones makes its own. */
+  chrome?: Chrome;
 }
 
 function slotPart(html: string, keys: string[]): SlotPart {
@@ -247,9 +249,9 @@ export class ArticleParts {
     const day = Math.floor((Date.now() + chrome.settings.utcOffsetMinutes * 60_000) / DAY_MS);
     const k = `${topId ?? 0}|${day}`;
     let part = this.mastheads.get(k);
-    if (!part) {
+    if (part?.chrome !== chrome) {
       if (this.mastheads.size >= MAX_MASTHEADS) this.mastheads.clear();
-      part = slotPart(Masthead({ chrome, currentCategoryId: topId }).value, [keys.settings, keys.taxonomy]);
+      part = { ...slotPart(Masthead({ chrome, currentCategoryId: topId }).value, [keys.settings, keys.taxonomy]), chrome };
       this.mastheads.set(k, part);
     }
     return part;
@@ -259,12 +261,12 @@ export class ArticleParts {
     const db = this.ctx.store.db;
     const k = `${categoryId}|${wide ? 'wide' : 'rail'}`;
     let head = this.heads.get(k);
-    if (!head) {
+    if (head?.block.chrome !== chrome) {
       const seen = this.invalidations;
       const newest = await listPublished(db, { categoryIds: [categoryId], limit: SAME_CATEGORY_SHOWN + 1 });
       const shown = newest.slice(0, SAME_CATEGORY_SHOWN);
       const media = await getMediaByIds(db, shown.map((i) => i.cover_media_id).filter((x): x is number => x !== null));
-      const block = sameBlockPart(chrome, { listing: { items: shown, media }, isLatest: false, keys: [keys.categoryHead(categoryId), ...shown.map((r) => keys.summary(r.id))] }, wide);
+      const block = { ...sameBlockPart(chrome, { listing: { items: shown, media }, isLatest: false, keys: [keys.categoryHead(categoryId), ...shown.map((r) => keys.summary(r.id))] }, wide), chrome };
       head = { ids: newest.map((r) => r.id), block, keys: new Set([keys.categoryHead(categoryId), ...newest.map((r) => keys.summary(r.id))]) };
       if (seen === this.invalidations) this.heads.set(k, head);
     }
