@@ -1,7 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Engine } from './database.ts';
-import type { ContentEvent, ContentEvents } from '../domain/events.ts';
 
 type Db = Kysely<Database>;
 
@@ -98,68 +97,24 @@ export async function dropArticleParts(db: Db, drop: PartsDrop): Promise<void> {
 }
 
 /**
- * What an event drops. Conservative where it is cheap to be: any change to a story drops its own row and the rows
- * showing its card, even when only its body changed.
- */
-export function partsDropFor(event: ContentEvent): PartsDrop | undefined {
-  switch (event.type) {
-    case 'settings.changed':
-    case 'taxonomy.changed':
-      return { all: true };
-    case 'media.updated':
-      return { articleIds: [], keys: [`m:${event.mediaId}`] };
-    case 'article.published':
-    case 'article.updated':
-    case 'article.unpublished':
-      return { articleIds: [event.articleId], keys: [`s:${event.articleId}`] };
-    case 'article.related_changed':
-      return { articleIds: [event.articleId], keys: [] };
-    case 'home.curated':
-    case 'popular.changed':
-      return undefined;
-  }
-}
-
-/**
- * Keeps stored parts exact: every process that changes content drops what its events touch, before the change's
- * request answers (ContentEvents.emit waits for listeners). A failed drop falls back to dropping every row.
- */
-export function subscribePartsCleanup(db: Db, events: ContentEvents, log: (m: string) => void = (m) => console.error(m)): () => void {
-  // Contexts sharing one event stream (and database) need one listener: two would race for the write lock.
-  if (subscribed.has(events)) return () => {};
-  subscribed.add(events);
-  const unsubscribe = events.subscribe(async (event) => {
-    const drop = partsDropFor(event);
-    if (!drop) return;
-    try {
-      await withBusyRetry(() => dropArticleParts(db, drop));
-    } catch (err) {
-      log(`Trang lưu sẵn: không xóa được phần trang theo sự kiện ${event.type} (${(err as Error).message}); xóa tất cả`);
-      await withBusyRetry(() => dropArticleParts(db, { all: true }));
-    }
-  });
-  return () => {
-    subscribed.delete(events);
-    unsubscribe();
-  };
-}
-
-const subscribed = new WeakSet<ContentEvents>();
-
-/**
  * SQLite: a write transaction whose snapshot another connection's commit made stale fails at once with "database is
  * locked" (SQLITE_BUSY, the busy timeout does not apply); it succeeds when run again.
  */
-async function withBusyRetry<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+export async function withBusyRetry<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await work();
     } catch (err) {
-      const e = err as { errcode?: number; message?: string };
-      if (i >= attempts || !(e.errcode === 5 || /database is locked/.test(e.message ?? ''))) throw err;
+      if (i >= attempts || !isBusyError(err)) throw err;
       await new Promise((r) => setTimeout(r, 10 * i));
     }
   }
+}
+
+/** SQLITE_BUSY ("database is locked"): another connection holds the write lock or committed past this snapshot. */
+export function isBusyError(err: unknown): boolean {
+  const e = err as { errcode?: number; message?: string } | undefined;
+  return e?.errcode === 5 || /database is locked/.test(e?.message ?? '');
 }
 
 /** Stories stored in parts, and how many bytes the parts take (docs, benchmark). */

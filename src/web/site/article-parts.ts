@@ -5,9 +5,12 @@ import type { AppContext } from '../context.ts';
 import type { RenderedPage } from './routes.ts';
 import { renderDocument } from '../jsx.ts';
 import { ArticlePage, Masthead, SameCategoryBlock, SiteStyle, SLOT_MARK, isWideType, type SlotName } from './pages.tsx';
-import { SAME_CATEGORY_SHOWN, chromeFor, keys, loadArticle, loadSameCategory, type Chrome } from './data.ts';
-import { getMediaByIds, listPublished } from '../../storage/content.ts';
-import { lookupArticleParts, nthNewestPublishedAt, partsGeneration, storeArticleParts, storiesWithoutParts } from '../../storage/page-parts.ts';
+import { SAME_CATEGORY_SHOWN, chromeFor, keys, loadArticle, loadSameCategory, sameCategoryOf, withMedia, type Chrome, type SameCategory } from './data.ts';
+import { listPublished } from '../../storage/content.ts';
+import { dropArticleParts, isBusyError, lookupArticleParts, nthNewestPublishedAt, partsGeneration, storeArticleParts, storiesWithoutParts, withBusyRetry, type PartsDrop } from '../../storage/page-parts.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../storage/schema.ts';
+import type { ContentEvent, ContentEvents } from '../../domain/events.ts';
 import { articlePath } from '../../domain/article.ts';
 import { deflatePart, joinGzip, type DeflatedPart } from '../../cache/gzip-join.ts';
 import { startBackgroundWork } from '../../storage/background.ts';
@@ -179,12 +182,9 @@ export class ArticleParts {
     let own = row.parts && row.format === partsFormat() && row.parts_updated_at === row.updated_at ? decodeParts(row.parts) : undefined;
     if (own) this.stats.assembled++;
     else {
-      const generation = await partsGeneration(db);
-      const made = await this.render(chrome, id);
-      if (!made) return undefined;
-      own = made.own;
+      own = (await this.renderAndStore(chrome, id, this.storeBack))?.own;
+      if (!own) return undefined;
       this.stats.rendered++;
-      if (this.storeBack) await this.storeParts(id, made.updatedAt, own, generation);
     }
     this.checkEpoch();
     const top = topCategoryId(chrome, row.category_id);
@@ -216,10 +216,15 @@ export class ArticleParts {
 
   /** Makes and stores the parts of one story, as a miss would (nothing when it is not published). Returns whether stored. */
   async fill(chrome: Chrome, id: number): Promise<boolean> {
-    const generation = await partsGeneration(this.ctx.store.db);
+    return (await this.renderAndStore(chrome, id, true))?.stored ?? false;
+  }
+
+  /** Renders a story's own parts and, when `store`, writes them unless a drop happened since the render began. */
+  private async renderAndStore(chrome: Chrome, id: number, store: boolean): Promise<{ own: OwnParts; stored: boolean } | undefined> {
+    const generation = store ? await partsGeneration(this.ctx.store.db) : 0;
     const made = await this.render(chrome, id);
-    if (!made) return false;
-    return this.storeParts(id, made.updatedAt, made.own, generation);
+    if (!made) return undefined;
+    return { own: made.own, stored: store && (await this.storeParts(id, made.updatedAt, made.own, generation)) };
   }
 
   private async storeParts(id: number, updatedAt: string, own: OwnParts, generation: number): Promise<boolean> {
@@ -234,8 +239,7 @@ export class ArticleParts {
       // A busy database (another process writing) or a lost race: the page is served all the same and stored by a
       // later render. Only other failures are worth a log line.
       this.stats.refused++;
-      const e = err as { errcode?: number; message?: string };
-      if (e.errcode !== 5 && !/database is locked/.test(e.message ?? '')) this.log(`Trang lưu sẵn: không ghi được phần trang của tin ${id}: ${e.message}`);
+      if (!isBusyError(err)) this.log(`Trang lưu sẵn: không ghi được phần trang của tin ${id}: ${(err as Error).message}`);
       return false;
     }
   }
@@ -264,9 +268,8 @@ export class ArticleParts {
     if (head?.block.chrome !== chrome) {
       const seen = this.invalidations;
       const newest = await listPublished(db, { categoryIds: [categoryId], limit: SAME_CATEGORY_SHOWN + 1 });
-      const shown = newest.slice(0, SAME_CATEGORY_SHOWN);
-      const media = await getMediaByIds(db, shown.map((i) => i.cover_media_id).filter((x): x is number => x !== null));
-      const block = { ...sameBlockPart(chrome, { listing: { items: shown, media }, isLatest: false, keys: [keys.categoryHead(categoryId), ...shown.map((r) => keys.summary(r.id))] }, wide), chrome };
+      const shown = await withMedia(db, newest.slice(0, SAME_CATEGORY_SHOWN));
+      const block = { ...sameBlockPart(chrome, sameCategoryOf(shown, categoryId, false), wide), chrome };
       head = { ids: newest.map((r) => r.id), block, keys: new Set([keys.categoryHead(categoryId), ...newest.map((r) => keys.summary(r.id))]) };
       if (seen === this.invalidations) this.heads.set(k, head);
     }
@@ -276,7 +279,7 @@ export class ArticleParts {
   }
 }
 
-function sameBlockPart(chrome: Chrome, same: { listing: Parameters<typeof SameCategoryBlock>[0]['listing']; isLatest: boolean; keys: string[] }, wide: boolean): SlotPart {
+function sameBlockPart(chrome: Chrome, same: SameCategory, wide: boolean): SlotPart {
   return slotPart(SameCategoryBlock({ chrome, listing: same.listing, isLatest: same.isLatest, wide }).value, same.keys);
 }
 
@@ -285,6 +288,55 @@ function topCategoryId(chrome: Chrome, categoryId: number): number | undefined {
   const top = category && category.parent_id !== null ? chrome.byId.get(category.parent_id) : category;
   return top?.id;
 }
+
+/**
+ * What an event drops. Conservative where it is cheap to be: any change to a story drops its own row and the rows
+ * showing its card, even when only its body changed.
+ */
+export function partsDropFor(event: ContentEvent): PartsDrop | undefined {
+  switch (event.type) {
+    case 'settings.changed':
+    case 'taxonomy.changed':
+      return { all: true };
+    case 'media.updated':
+      return { articleIds: [], keys: [keys.media(event.mediaId)] };
+    case 'article.published':
+    case 'article.updated':
+    case 'article.unpublished':
+      return { articleIds: [event.articleId], keys: [keys.summary(event.articleId)] };
+    case 'article.related_changed':
+      return { articleIds: [event.articleId], keys: [] };
+    case 'home.curated':
+    case 'popular.changed':
+      return undefined;
+  }
+}
+
+/**
+ * Keeps stored parts exact: every process that changes content drops what its events touch, before the change's
+ * request answers (ContentEvents.emit waits for listeners). A failed drop falls back to dropping every row.
+ */
+export function subscribePartsCleanup(db: Kysely<Database>, events: ContentEvents, log: (m: string) => void = (m) => console.error(m)): () => void {
+  // Contexts sharing one event stream (and database) need one listener: two would race for the write lock.
+  if (subscribed.has(events)) return () => {};
+  subscribed.add(events);
+  const unsubscribe = events.subscribe(async (event) => {
+    const drop = partsDropFor(event);
+    if (!drop) return;
+    try {
+      await withBusyRetry(() => dropArticleParts(db, drop));
+    } catch (err) {
+      log(`Trang lưu sẵn: không xóa được phần trang theo sự kiện ${event.type} (${(err as Error).message}); xóa tất cả`);
+      await withBusyRetry(() => dropArticleParts(db, { all: true }));
+    }
+  });
+  return () => {
+    subscribed.delete(events);
+    unsubscribe();
+  };
+}
+
+const subscribed = new WeakSet<ContentEvents>();
 
 const contexts = new WeakMap<AppContext, ArticleParts>();
 

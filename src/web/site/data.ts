@@ -109,7 +109,8 @@ export function chromeFor(ctx: AppContext): Promise<Chrome> {
   return memo.get(ctx.store.db, cache.pages.epoch);
 }
 
-async function withMedia(db: Db, items: ArticleSummary[]): Promise<Listing> {
+/** A listing with the library rows of its cards' covers. */
+export async function withMedia(db: Db, items: ArticleSummary[]): Promise<Listing> {
   const media = await getMediaByIds(db, items.map((i) => i.cover_media_id).filter((x): x is number => x !== null));
   return { items, media };
 }
