@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { crc32, gunzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
-import { crc32Combine, deflatePart, joinGzip } from './gzip-join.ts';
+import { concatChunks, crc32Combine, deflatePart, gzipChunks, joinGzip } from './gzip-join.ts';
 
 describe('gzip joined from separately deflated parts', () => {
   it('CRC-32 of A+B from the parts equals the CRC-32 of the joined bytes', () => {
@@ -19,8 +19,13 @@ describe('gzip joined from separately deflated parts', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.string({ maxLength: 2000 }), fc.uint8Array({ maxLength: 5000 }).map((u) => Buffer.from(u).toString('latin1'))), { maxLength: 8 }), fc.integer({ min: 1, max: 9 }), (texts, level) => {
         const raws = texts.map((t) => Buffer.from(t, 'utf8'));
-        const body = joinGzip(raws.map((r) => deflatePart(r, level)));
+        const parts = raws.map((r) => deflatePart(r, level));
+        const body = joinGzip(parts);
         expect(gunzipSync(body).equals(Buffer.concat(raws))).toBe(true);
+        // The chunks are the same bytes, written from the parts' own buffers.
+        const chunks = gzipChunks(parts);
+        expect(concatChunks(chunks).equals(body)).toBe(true);
+        parts.forEach((p, i) => expect(chunks[i + 1]).toBe(p.deflated));
       }),
       { numRuns: 200 },
     );

@@ -61,22 +61,40 @@ const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
 // An empty final block with fixed codes: ends the deflate stream the parts leave open.
 const FINAL_BLOCK = Buffer.from([3, 0]);
 
-/** A gzip body whose content is the parts' bytes in order. */
-export function joinGzip(parts: readonly DeflatedPart[]): Buffer {
+/**
+ * A gzip body whose content is the parts' bytes in order, as the chunks to write one after another: the header, each
+ * part's deflate data (the same buffers, not copies) and a 10-byte tail (final block, CRC-32, length).
+ */
+export function gzipChunks(parts: readonly DeflatedPart[]): Buffer[] {
   let crc = 0;
   let length = 0;
-  let size = GZIP_HEADER.length + FINAL_BLOCK.length + 8;
+  const chunks: Buffer[] = [GZIP_HEADER];
   for (const p of parts) {
     crc = length === 0 ? p.crc : crc32Combine(crc, p.crc, p.length);
     length += p.length;
-    size += p.deflated.length;
+    chunks.push(p.deflated);
   }
-  const out = Buffer.allocUnsafeSlow(size);
-  let at = GZIP_HEADER.copy(out, 0);
-  for (const p of parts) at += p.deflated.copy(out, at);
-  at += FINAL_BLOCK.copy(out, at);
-  out.writeUInt32LE(crc >>> 0, at);
+  // Its own memory: a view into Buffer's shared pool would keep a whole pool block alive for as long as the page.
+  const tail = Buffer.allocUnsafeSlow(FINAL_BLOCK.length + 8);
+  FINAL_BLOCK.copy(tail, 0);
+  tail.writeUInt32LE(crc >>> 0, FINAL_BLOCK.length);
   // ISIZE is the length modulo 2^32.
-  out.writeUInt32LE(length % 0x100000000, at + 4);
+  tail.writeUInt32LE(length % 0x100000000, FINAL_BLOCK.length + 4);
+  chunks.push(tail);
+  return chunks;
+}
+
+/** Chunks copied into one buffer of their exact size. */
+export function concatChunks(chunks: readonly Buffer[]): Buffer {
+  let size = 0;
+  for (const c of chunks) size += c.length;
+  const out = Buffer.allocUnsafeSlow(size);
+  let at = 0;
+  for (const c of chunks) at += c.copy(out, at);
   return out;
+}
+
+/** A gzip body whose content is the parts' bytes in order, in one buffer. */
+export function joinGzip(parts: readonly DeflatedPart[]): Buffer {
+  return concatChunks(gzipChunks(parts));
 }

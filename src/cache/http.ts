@@ -270,11 +270,20 @@ export class PreparedPage {
     const known = this.full[enc];
     if (known) return known;
     const bytes = body();
+    return (this.full[enc] = new PreparedResponse(this.page.status, this.shared, headLines(this.ownHeaders(enc, bytes.length)), bytes));
+  }
+
+  /** Every header of the full answer in this encoding with a body of `length` bytes, for a body written in chunks. */
+  headers(enc: Encoding, length: number): Record<string, string | number> {
+    return { ...this.shared.headers, ...this.ownHeaders(enc, length) };
+  }
+
+  private ownHeaders(enc: Encoding, length: number): Record<string, string | number> {
     const headers: Record<string, string | number> = { ...pageHeaders(this.page, this.policy), 'x-cache': this.xCache };
     if (enc !== 'identity') headers['content-encoding'] = enc;
     headers.etag = etagFor(this.page, enc);
-    headers['content-length'] = bytes.length;
-    return (this.full[enc] = new PreparedResponse(this.page.status, this.shared, headLines(headers), bytes));
+    headers['content-length'] = length;
+    return headers;
   }
 
   /** The 304 answer for a client holding this encoding's representation. */

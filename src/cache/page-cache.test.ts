@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { PageCache, type PageSource } from './page-cache.ts';
+import { deflatePart, gzipChunks } from './gzip-join.ts';
 import { cacheKeyFor, canonicalReaderPath, negotiate, withRequestQuery } from './http.ts';
 
 const page = (body: string, keys: string[], status = 200): PageSource => ({ status, body, keys, contentType: 'text/html; charset=utf-8' });
@@ -33,6 +34,23 @@ describe('PageCache', () => {
     expect(second.status).toBe('HIT');
     expect(second.page).toBe(first.page);
     expect(cache.stats.renders).toBe(1);
+  });
+
+  it('a page given as gzip chunks keeps them until its gzip body is asked for, then holds one copy of the same size', async () => {
+    const cache = new PageCache();
+    const texts = ['<!doctype html><head>', `<style>${'p{margin:0}'.repeat(200)}</style>`, `<body>${'Tin Lào Cai. '.repeat(400)}</body>`];
+    const chunks = gzipChunks(texts.map((t) => deflatePart(Buffer.from(t))));
+    const { page: p } = await cache.fetch('/c', async () => ({ ...page('', ['a:3']), gzip: chunks, tag: 'joined-tag' }), 'gzip');
+    expect(p!.gzipChunks).toBe(chunks);
+    expect(p!.bodies).toEqual({});
+    const bytes = cache.snapshot().bytes;
+    const gz = cache.body(p!, 'gzip');
+    expect(gz.equals(Buffer.concat(chunks))).toBe(true);
+    expect(p!.gzipChunks).toBeUndefined();
+    expect(cache.snapshot().bytes).toBe(bytes);
+    expect(cache.body(p!, 'gzip')).toBe(gz);
+    expect(brotliDecompressSync(cache.body(p!, 'br')).toString()).toBe(texts.join(''));
+    expect(p!.tag).toBe('joined-tag');
   });
 
   it('a brotli-first page makes its gzip bytes from the brotli ones', async () => {

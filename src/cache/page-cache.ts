@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { concatChunks } from './gzip-join.ts';
 import { brotliCompressSync, brotliDecompressSync, constants as zc, gunzipSync, gzipSync } from 'node:zlib';
 
 /**
@@ -24,8 +25,11 @@ export interface PageSource {
   lastModified?: string;
   /** Set on a story's own page (200): each read of it is counted (src/cache/views.ts). */
   articleId?: number;
-  /** The body already gzipped (joined from stored parts), with its validator; `body` is then unused. */
-  gzip?: Buffer;
+  /**
+   * The body already gzipped (joined from stored parts), as chunks to write in order (src/cache/gzip-join.ts), with its
+   * validator; `body` is then unused.
+   */
+  gzip?: readonly Buffer[];
   tag?: string;
 }
 
@@ -50,6 +54,12 @@ export interface CachedPage {
   readonly tag: string;
   /** The encodings made so far (see PageCache.body). */
   readonly bodies: { br?: Buffer; gzip?: Buffer; identity?: Buffer };
+  /**
+   * A page joined from stored parts, until its gzip body is first asked for: the chunks of that body, which reference
+   * the story's stored row and parts shared by many pages. A miss writes them as they are; the first hit copies them
+   * into `bodies.gzip` (a page read once never pays for that copy).
+   */
+  gzipChunks?: readonly Buffer[];
   readonly storedAt: number;
   size: number;
   /** Response headers per encoding, prepared once (see http.ts). */
@@ -258,9 +268,10 @@ export class PageCache {
     const keys = [...new Set(source.keys)];
     const bodies: CachedPage['bodies'] = {};
     let tag: string;
+    let chunked = 0;
     if (source.gzip && source.tag) {
       // Joined from parts: gzip is what there is; other encodings are made from it when first asked for (body()).
-      bodies.gzip = exact(source.gzip);
+      for (const c of source.gzip) chunked += c.length;
       tag = source.tag;
     } else {
       const raw = Buffer.from(source.body, 'utf8');
@@ -279,8 +290,10 @@ export class PageCache {
       keys,
       tag,
       bodies,
+      gzipChunks: chunked ? source.gzip : undefined,
       storedAt: Date.now(),
-      size: ENTRY_OVERHEAD + cacheKey.length + (bodies.identity?.length ?? 0) + (bodies.gzip?.length ?? 0) + (bodies.br?.length ?? 0) + keys.reduce((n, k) => n + k.length + 16, 0),
+      // Chunks count as the body they make: their own row's bytes are less, but shared parts are held as long as any page.
+      size: ENTRY_OVERHEAD + cacheKey.length + chunked + (bodies.identity?.length ?? 0) + (bodies.gzip?.length ?? 0) + (bodies.br?.length ?? 0) + keys.reduce((n, k) => n + k.length + 16, 0),
     };
   }
 
@@ -291,6 +304,12 @@ export class PageCache {
   body(page: CachedPage, encoding: Encoding): Buffer {
     const have = page.bodies[encoding];
     if (have) return have;
+    if (page.gzipChunks) {
+      // Same bytes, same size as counted: the copy replaces the chunks.
+      page.bodies.gzip = concatChunks(page.gzipChunks);
+      page.gzipChunks = undefined;
+      if (encoding === 'gzip') return page.bodies.gzip;
+    }
     const { identity, gzip, br } = page.bodies;
     const raw = identity ?? (gzip ? gunzipSync(gzip) : brotliDecompressSync(br!));
     const made = encoding === 'identity' ? exact(raw) : this.compress(raw, encoding);

@@ -220,10 +220,28 @@ export class SiteCache {
     const page = result.page;
     // A page joined from parts comes as gzip (article-parts.ts). A miss answers gzip to a client that takes it too:
     // brotli costs more than the join, and is made when a second reader asks for it (a page read once never pays).
-    if (result.status === 'MISS' && !page.bodies[enc] && page.bodies.gzip && alsoTakesGzip(req.headers['accept-encoding'], enc)) enc = 'gzip';
+    if (result.status === 'MISS' && !page.bodies[enc] && (page.bodies.gzip || page.gzipChunks) && alsoTakesGzip(req.headers['accept-encoding'], enc)) enc = 'gzip';
     if (page.articleId !== 0 && req.method === 'GET') this.views?.count(page.articleId);
     this.served.set(req, page);
-    const prepared = new PreparedPage(page, this.appHeaders.get(page.contentType) ?? NO_SHARED_HEADERS, this.policy, result.status);
+    const shared = this.appHeaders.get(page.contentType);
+    const prepared = new PreparedPage(page, shared ?? NO_SHARED_HEADERS, this.policy, result.status);
+    const chunks = page.gzipChunks;
+    if (chunks && enc === 'gzip' && shared && page.location === undefined && !notModified(page, req.headers)) {
+      // A page joined from parts, sent from its chunks in one writev: copying them into one body is left to the first
+      // hit (PageCache.body). Written on the raw response, whose headers are then all ours: the app's are in `shared`.
+      let length = 0;
+      for (const c of chunks) length += c.length;
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(page.status, prepared.headers('gzip', length));
+      if (req.method === 'HEAD') res.end();
+      else {
+        res.cork();
+        for (const c of chunks) res.write(c);
+        res.end();
+      }
+      return reply;
+    }
     const answer = notModified(page, req.headers) ? prepared.notModified(enc) : prepared.response(enc, () => this.pages.body(page, enc));
     // Fastify sets Content-Length itself (and leaves the body out for HEAD).
     const { 'content-length': _length, ...headers } = answer.headers;

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
+import { cacheKeyFor } from '../../cache/http.ts';
 import { testEngines, type TestStore } from '../../storage/testing.ts';
 import { createContext, type AppContext } from '../context.ts';
 import { buildServer } from '../server.ts';
@@ -15,6 +18,20 @@ import { dropArticleParts, partsGeneration, partsStats, storeArticleParts } from
 import { articlePartsFor, decodeParts, encodeParts, fillArticleParts, partsFormat, partsStoriesFromEnv, splitSlots } from './article-parts.ts';
 
 const engines = await testEngines();
+
+/** One request over a real connection, the body as sent (not decoded). */
+function fetchRaw(url: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((ok, fail) => {
+    const req = request(url, { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => ok({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
 
 describe.each(engines)('story pages kept in parts on $engine', ({ open }) => {
   let store: TestStore;
@@ -84,6 +101,35 @@ describe.each(engines)('story pages kept in parts on $engine', ({ open }) => {
     const hit = await app.inject({ url, headers });
     expect(hit.headers).toMatchObject({ 'x-cache': 'HIT', 'content-encoding': 'br' });
     expect(brotliDecompressSync(hit.rawPayload).toString('utf8')).toBe(gunzipSync(miss.rawPayload).toString('utf8'));
+  });
+
+  it('over a real socket, a miss is written from the chunks with the headers every page carries, and the first hit copies them into one body', async () => {
+    const { app, ctx } = await freshServer();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const get = (url: string) => fetchRaw(base + url, { 'accept-encoding': 'gzip' });
+    // The first page of a content type goes through Fastify, which shows the cache the headers the app adds.
+    const first = await get(paths[0]!);
+    const [url] = paths.slice(2);
+    const miss = await get(url!);
+    const cached = ctx.siteCache!.pages.peek(cacheKeyFor(url!)!)!;
+    expect(cached.gzipChunks?.length, 'kept as chunks until a hit').toBeGreaterThan(3);
+    expect(cached.bodies.gzip).toBeUndefined();
+    const hit = await get(url!);
+    expect(cached.gzipChunks).toBeUndefined();
+    expect(hit.body.equals(miss.body)).toBe(true);
+    expect(gunzipSync(miss.body).toString('utf8')).toBe((await truth.inject({ url: url! })).body);
+    expect(miss.headers).toMatchObject({ 'x-cache': 'MISS', 'content-encoding': 'gzip', 'content-length': String(miss.body.length) });
+    expect(hit.headers).toMatchObject({ 'x-cache': 'HIT', etag: miss.headers.etag });
+    const perResponse = new Set(['date', 'x-cache', 'content-length', 'etag', 'surrogate-key', 'cache-tag', 'keep-alive', 'connection']);
+    const names = (h: Record<string, unknown>) => Object.keys(h).filter((n) => !perResponse.has(n)).sort();
+    expect(names(miss.headers)).toEqual(names(first.headers));
+    expect(miss.headers['content-security-policy']).toBe(first.headers['content-security-policy']);
+    // HEAD on a chunked miss: the headers and no body.
+    const head = await fetchRaw(base + paths[3]!, { 'accept-encoding': 'gzip' }, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    expect(Number(head.headers['content-length'])).toBeGreaterThan(1000);
   });
 
   it('rows made by other templates or from an older version of the story are made again', async () => {

@@ -12,7 +12,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../storage/schema.ts';
 import type { ContentEvent, ContentEvents } from '../../domain/events.ts';
 import { articlePath } from '../../domain/article.ts';
-import { deflatePart, joinGzip, type DeflatedPart } from '../../cache/gzip-join.ts';
+import { deflatePart, gzipChunks, type DeflatedPart } from '../../cache/gzip-join.ts';
 import { startBackgroundWork } from '../../storage/background.ts';
 
 /**
@@ -197,7 +197,7 @@ export class ArticleParts {
       pieces.push(s.part, own.segments[i + 1]!);
       tag.update('\0').update(s.tag);
     });
-    return { status: 200, html: '', gzip: joinGzip(pieces), tag: tag.digest('base64url').slice(0, 27), keys: [...new Set([...own.keys, ...same.keys])], articleId: id };
+    return { status: 200, html: '', gzip: gzipChunks(pieces), tag: tag.digest('base64url').slice(0, 27), keys: [...new Set([...own.keys, ...same.keys])], articleId: id };
   }
 
   /** Renders a story's own parts (the page with slots), or undefined if it cannot be (not published, markers broken). */

@@ -23,8 +23,8 @@ export interface RenderedPage {
   lastModified?: string;
   /** A story's own page (200): the story, whose reads are counted (src/cache/views.ts). */
   articleId?: number;
-  /** The page already as a gzip body (joined from stored parts: article-parts.ts); `html` is then empty. */
-  gzip?: Buffer;
+  /** The page already as a gzip body, in chunks to write in order (joined from stored parts: article-parts.ts); `html` is then empty. */
+  gzip?: readonly Buffer[];
   /** Its validator, when `gzip` is set. */
   tag?: string;
 }
