@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Engine } from './database.ts';
 
@@ -25,18 +25,38 @@ export interface ArticlePartsLookup {
   parts: Buffer | null;
 }
 
+/**
+ * The row's bytes in memory of their own: a page joined from them keeps them as long as it is cached, and a view into a
+ * shared block (pg decodes small bytea values into Buffer's pool) would keep the whole block.
+ */
 function asBuffer(v: Uint8Array | null): Buffer | null {
   if (v === null) return null;
+  if (v.byteOffset !== 0 || v.buffer.byteLength !== v.byteLength) {
+    const own = Buffer.allocUnsafeSlow(v.byteLength);
+    own.set(v);
+    return own;
+  }
   return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
+type LookupRow = Omit<ArticlePartsLookup, 'parts'> & { parts: Uint8Array | null };
+
+const lookupQueries = new WeakMap<Db, CompiledQuery<LookupRow>>();
+
 export async function lookupArticleParts(db: Db, id: number): Promise<ArticlePartsLookup | undefined> {
-  const row = await db
-    .selectFrom('articles as a')
-    .leftJoin('article_page_parts as p', 'p.article_id', 'a.id')
-    .select(['a.id', 'a.slug', 'a.status', 'a.type', 'a.category_id', 'a.updated_at', 'p.format', 'p.updated_at as parts_updated_at', 'p.parts'])
-    .where('a.id', '=', id)
-    .executeTakeFirst();
+  // Built and compiled once per database handle: it runs on every page-cache miss of a story page, where building it
+  // each time cost 14–27 µs on top of SQLite's 34 µs (100,000-story file).
+  let query = lookupQueries.get(db);
+  if (!query) {
+    query = db
+      .selectFrom('articles as a')
+      .leftJoin('article_page_parts as p', 'p.article_id', 'a.id')
+      .select(['a.id', 'a.slug', 'a.status', 'a.type', 'a.category_id', 'a.updated_at', 'p.format', 'p.updated_at as parts_updated_at', 'p.parts'])
+      .where('a.id', '=', 0)
+      .compile() as CompiledQuery<LookupRow>;
+    lookupQueries.set(db, query);
+  }
+  const row = (await db.executeQuery<LookupRow>({ ...query, parameters: [id] })).rows[0];
   return row ? { ...row, parts: asBuffer(row.parts) } : undefined;
 }
 
