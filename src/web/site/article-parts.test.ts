@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { request } from 'node:http';
 import { cacheKeyFor } from '../../cache/http.ts';
+import { rawGet } from '../../cache/test-support.ts';
 import { testEngines, type TestStore } from '../../storage/testing.ts';
 import { createContext, type AppContext } from '../context.ts';
 import { buildServer } from '../server.ts';
@@ -18,20 +18,6 @@ import { dropArticleParts, partsGeneration, partsStats, storeArticleParts } from
 import { articlePartsFor, decodeParts, encodeParts, fillArticleParts, partsFormat, partsStoriesFromEnv, splitSlots } from './article-parts.ts';
 
 const engines = await testEngines();
-
-/** One request over a real connection, the body as sent (not decoded). */
-function fetchRaw(url: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  return new Promise((ok, fail) => {
-    const req = request(url, { method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => ok({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', fail);
-    });
-    req.on('error', fail);
-    req.end();
-  });
-}
 
 describe.each(engines)('story pages kept in parts on $engine', ({ open }) => {
   let store: TestStore;
@@ -107,7 +93,10 @@ describe.each(engines)('story pages kept in parts on $engine', ({ open }) => {
     const { app, ctx } = await freshServer();
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    const get = (url: string) => fetchRaw(base + url, { 'accept-encoding': 'gzip' });
+    const get = async (url: string) => {
+      const r = await rawGet(base, url, { 'accept-encoding': 'gzip' });
+      return { ...r, body: r.raw };
+    };
     // The first page of a content type goes through Fastify, which shows the cache the headers the app adds.
     const first = await get(paths[0]!);
     const [url] = paths.slice(2);
@@ -126,9 +115,9 @@ describe.each(engines)('story pages kept in parts on $engine', ({ open }) => {
     expect(names(miss.headers)).toEqual(names(first.headers));
     expect(miss.headers['content-security-policy']).toBe(first.headers['content-security-policy']);
     // HEAD on a chunked miss: the headers and no body.
-    const head = await fetchRaw(base + paths[3]!, { 'accept-encoding': 'gzip' }, 'HEAD');
+    const head = await rawGet(base, paths[3]!, { 'accept-encoding': 'gzip' }, 'HEAD');
     expect(head.status).toBe(200);
-    expect(head.body.length).toBe(0);
+    expect(head.raw.length).toBe(0);
     expect(Number(head.headers['content-length'])).toBeGreaterThan(1000);
   });
 
