@@ -1,4 +1,5 @@
 import { constants as zc, crc32, deflateRawSync } from 'node:zlib';
+import { exact } from './bytes.ts';
 
 /**
  * One piece of a page compressed on its own, ready to be joined with others into a gzip body without compressing
@@ -16,7 +17,8 @@ export interface DeflatedPart {
 }
 
 export function deflatePart(raw: Buffer, level = 6): DeflatedPart {
-  return { deflated: deflateRawSync(raw, { level, finishFlush: zc.Z_SYNC_FLUSH }), crc: crc32(raw), length: raw.length };
+  // Parts are kept (slots in memory, a cached page's chunks): zlib's result alone would keep its 64 KiB block.
+  return { deflated: exact(deflateRawSync(raw, { level, finishFlush: zc.Z_SYNC_FLUSH })), crc: crc32(raw), length: raw.length };
 }
 
 const POLY = 0xedb88320;
