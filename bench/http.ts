@@ -10,7 +10,9 @@
  *   HTTP_BENCH_MIX=10000          different article URLs in the mix (all rendered once before the cached passes)
  *   HTTP_BENCH_PARTS=20000        newest stories kept in parts (as serve's filler keeps them) (article-parts.ts) before the runs. The uncached pass
  *                                 "rendered" asks the newest HTTP_BENCH_RENDERED (3,000) with their rows dropped;
- *                                 the pass "joined from stored parts" asks the next ones, which keep theirs
+ *                                 the pass "joined from stored parts" asks the next ones, which keep theirs; each
+ *                                 uncached pass is followed by the hot article on the same server, for a ratio
+ *                                 measured in the same minute
  *   HTTP_BENCH_QUICK=1            shorthand: 10,000 stories, 5 s, 2 rounds, a mix of 1,000
  *
  * Installs Debian's nginx-light and wrk with apt when missing. All traffic stays on 127.0.0.1.
@@ -397,11 +399,15 @@ async function main(): Promise<void> {
       // Short enough (at up to maxRate misses/s) that the pass never runs out of stories it has not asked for.
       const seconds = Math.max(1, Math.min(DURATION, Math.floor(paths.length / maxRate)));
       const run = await wrk(server.base, paths, { order: 'seq', count: true, duration: seconds });
+      // This machine's speed swings over minutes: the same server's hot article rate, measured right after, is the
+      // ratio's other side in the same minute (the medians below come from other servers, minutes later).
+      for (let i = 0; i < workers * 4; i++) await get(server.base, hotArticle, { 'accept-encoding': 'gzip' });
+      const hotNow = await wrk(server.base, [hotArticle], { duration: seconds });
       await server.stop();
       // Only misses count: a hit (a URL asked twice) would flatter the rate.
       if (run.hits > 0) log(`  warning: ${run.hits} of the uncached pass's requests were hits; the rate counts misses only`);
-      const r = { ...run, rps: run.misses / seconds };
-      log(row(`article mix, uncached, ${label} (${r.misses} in ${seconds} s)`, r));
+      const r = { ...run, rps: run.misses / seconds, hotNow: hotNow.rps };
+      log(row(`article mix, uncached, ${label} (${r.misses} in ${seconds} s)`, r) + `   ×${fmt(r.rps / hotNow.rps, 3)} of the hot article right after (${fmt(hotNow.rps)} req/s)`);
       return r;
     };
     const cold = joined.length > WARMUP ? await coldPass(joined, 'joined from stored parts', 5_000) : undefined;
@@ -477,8 +483,8 @@ async function main(): Promise<void> {
     if (sameWorkers.length) log(row(`nginx gzip_static with ${workers} worker${workers > 1 ? 's' : ''}, article`, median(sameWorkers), undefined) + `   ours ×${fmt(art.ours.rps / median(sameWorkers).rps, 2)}`);
     log(row('nginx gzip_static, home page', home.nginx));
     log(row('ours, hot home page (gzip)', home.ours, home.nginx));
-    if (cold) log(row(`article mix, uncached, joined from stored parts (${cold.misses})`, cold) + `   ×${fmt(cold.rps / art.ours.rps, 3)} of the hot article rate`);
-    if (coldRendered) log(row(`article mix, uncached, rendered (${coldRendered.misses})`, coldRendered) + `   ×${fmt(coldRendered.rps / art.ours.rps, 3)} of the hot article rate`);
+    if (cold) log(row(`article mix, uncached, joined from stored parts (${cold.misses})`, cold) + `   ×${fmt(cold.rps / art.ours.rps, 3)} of the hot article rate, ×${fmt(cold.rps / cold.hotNow, 3)} of the same server's right after`);
+    if (coldRendered) log(row(`article mix, uncached, rendered (${coldRendered.misses})`, coldRendered) + `   ×${fmt(coldRendered.rps / art.ours.rps, 3)} of the hot article rate, ×${fmt(coldRendered.rps / coldRendered.hotNow, 3)} of the same server's right after`);
     log(row(`article mix, cached pass 1 (hit ratio ${fmt((100 * warmMix.hits) / (warmMix.hits + warmMix.misses), 1)}%)`, warmMix));
     log(row(`article mix, cached pass 2 (hit ratio ${fmt((100 * warmMix2.hits) / (warmMix2.hits + warmMix2.misses), 1)}%)`, warmMix2));
     log(row(`mix + 1 publish/s (hit ratio ${fmt((100 * publishing.hits) / (publishing.hits + publishing.misses), 1)}%)`, publishing));
