@@ -222,11 +222,11 @@ export class SiteCache {
     // brotli costs more than the join, and is made when a second reader asks for it (a page read once never pays).
     if (result.status === 'MISS' && !page.bodies[enc] && (page.bodies.gzip || page.gzipChunks) && alsoTakesGzip(req.headers['accept-encoding'], enc)) enc = 'gzip';
     if (page.articleId !== 0 && req.method === 'GET') this.views?.count(page.articleId);
-    this.served.set(req, page);
     const shared = this.appHeaders.get(page.contentType);
     const prepared = new PreparedPage(page, shared ?? NO_SHARED_HEADERS, this.policy, result.status);
+    const unchanged = notModified(page, req.headers);
     const chunks = page.gzipChunks;
-    if (chunks && enc === 'gzip' && shared && page.location === undefined && !notModified(page, req.headers)) {
+    if (chunks && enc === 'gzip' && shared && page.location === undefined && !unchanged) {
       // A page joined from parts, sent from its chunks in one writev: copying them into one body is left to the first
       // hit (PageCache.body). Written on the raw response, whose headers are then all ours: the app's are in `shared`.
       let length = 0;
@@ -242,7 +242,9 @@ export class SiteCache {
       }
       return reply;
     }
-    const answer = notModified(page, req.headers) ? prepared.notModified(enc) : prepared.response(enc, () => this.pages.body(page, enc));
+    // Sent by Fastify: its onSend hook learns the app's headers from this page (attach()).
+    this.served.set(req, page);
+    const answer = unchanged ? prepared.notModified(enc) : prepared.response(enc, () => this.pages.body(page, enc));
     // Fastify sets Content-Length itself (and leaves the body out for HEAD).
     const { 'content-length': _length, ...headers } = answer.headers;
     // The cache key leaves tracking parameters out, so the stored Location has none: this visitor's are added here.
