@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { AppContext } from '../context.ts';
 import type { RenderedPage } from './routes.ts';
 import { renderDocument } from '../jsx.ts';
@@ -14,6 +13,7 @@ import type { ContentEvent, ContentEvents } from '../../domain/events.ts';
 import { articlePath } from '../../domain/article.ts';
 import { deflatePart, gzipChunks, type DeflatedPart } from '../../cache/gzip-join.ts';
 import { startBackgroundWork } from '../../storage/background.ts';
+import { codeFingerprint } from './code-fingerprint.ts';
 
 /**
  * A story's page kept in parts (decision 29). A page-cache miss on a story's page joins compressed bytes instead of
@@ -27,25 +27,18 @@ import { startBackgroundWork } from '../../storage/background.ts';
  */
 
 const SLOTS: readonly SlotName[] = ['css', 'masthead', 'same'];
-const SRC = resolve(import.meta.dirname, '../..');
 
 let fingerprint: string | undefined;
+/** The modules whose code decides what a stored row holds: this one and the storage layer, migrations included. */
+export const PARTS_CODE = [import.meta.filename, resolve(import.meta.dirname, '../../storage/database.ts')];
 /**
- * The templates' fingerprint: a digest of every source file under src/ (tests aside). Any deploy that changes code
- * makes every stored row stale, which is safe; listing only the template modules would miss a helper they import.
+ * The fingerprint of the code that makes stored parts: PARTS_CODE and every module they load at run time (templates,
+ * data loading, helpers, the parts' format, migrations that may rewrite stories; src/web/site/code-fingerprint.ts). A
+ * deploy that changes any of them makes every stored row stale, which is safe; one that changes only the newsroom,
+ * the API or the cache's serving code keeps them.
  */
 export function partsFormat(): string {
-  if (fingerprint) return fingerprint;
-  const h = createHash('sha256');
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name)) h.update(relative(SRC, p)).update('\0').update(readFileSync(p)).update('\0');
-    }
-  };
-  walk(SRC);
-  return (fingerprint = h.digest('base64url').slice(0, 22));
+  return (fingerprint ??= codeFingerprint(PARTS_CODE, resolve(import.meta.dirname, '../..')));
 }
 
 /** A story's own parts: `segments` around `slots` (one more segment than slots). */
