@@ -80,19 +80,34 @@ export interface StoredArticleParts {
  * waits and then sees the row; on SQLite the one writer at a time does the same.
  */
 export async function storeArticleParts(db: Db, engine: Engine, p: StoredArticleParts, generation: number): Promise<boolean> {
+  return (await storeArticlePartsBatch(db, engine, [{ ...p, generation }])).length === 1;
+}
+
+/**
+ * Writes several stories' parts in one transaction: each one unless a drop happened since its `generation` was read
+ * (see storeArticleParts). Returns the ids written. One story should appear once.
+ */
+export async function storeArticlePartsBatch(db: Db, engine: Engine, rows: ReadonlyArray<StoredArticleParts & { generation: number }>): Promise<number[]> {
+  if (rows.length === 0) return [];
   return db.transaction().execute(async (trx) => {
     const state = engine === 'postgres' ? await trx.selectFrom('page_parts_state').select('generation').where('id', '=', 1).forUpdate().executeTakeFirst() : await trx.selectFrom('page_parts_state').select('generation').where('id', '=', 1).executeTakeFirst();
-    if (Number(state?.generation ?? -1) !== generation) return false;
+    const current = Number(state?.generation ?? -1);
+    const fresh = rows.filter((r) => r.generation === current);
+    if (fresh.length === 0) return [];
     const now = new Date().toISOString();
-    await trx
-      .insertInto('article_page_parts')
-      .values({ article_id: p.articleId, format: p.format, updated_at: p.updatedAt, parts: p.parts, created_at: now })
-      .onConflict((oc) => oc.column('article_id').doUpdateSet({ format: p.format, updated_at: p.updatedAt, parts: p.parts, created_at: now }))
-      .execute();
-    await trx.deleteFrom('article_page_part_keys').where('article_id', '=', p.articleId).execute();
-    const keys = [...new Set(p.keys)];
-    if (keys.length) await trx.insertInto('article_page_part_keys').values(keys.map((key) => ({ key, article_id: p.articleId }))).execute();
-    return true;
+    // A few rows per statement: each holds a story's parts (about 4.5 KB) and PostgreSQL caps a statement's parameters.
+    for (let i = 0; i < fresh.length; i += 100) {
+      await trx
+        .insertInto('article_page_parts')
+        .values(fresh.slice(i, i + 100).map((p) => ({ article_id: p.articleId, format: p.format, updated_at: p.updatedAt, parts: p.parts, created_at: now })))
+        .onConflict((oc) => oc.column('article_id').doUpdateSet((eb) => ({ format: eb.ref('excluded.format'), updated_at: eb.ref('excluded.updated_at'), parts: eb.ref('excluded.parts'), created_at: eb.ref('excluded.created_at') })))
+        .execute();
+    }
+    const ids = fresh.map((p) => p.articleId);
+    await trx.deleteFrom('article_page_part_keys').where('article_id', 'in', ids).execute();
+    const keys = fresh.flatMap((p) => [...new Set(p.keys)].map((key) => ({ key, article_id: p.articleId })));
+    for (let i = 0; i < keys.length; i += 500) await trx.insertInto('article_page_part_keys').values(keys.slice(i, i + 500)).execute();
+    return ids;
   });
 }
 

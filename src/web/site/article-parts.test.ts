@@ -14,7 +14,7 @@ import { seedDemo } from '../../demo/seed.ts';
 import { articlePath } from '../../domain/article.ts';
 import { createArticle, getArticle } from '../../storage/content.ts';
 import { paragraph } from '../../domain/document.ts';
-import { dropArticleParts, partsGeneration, partsStats, storeArticleParts } from '../../storage/page-parts.ts';
+import { dropArticleParts, partsGeneration, partsStats, storeArticleParts, storeArticlePartsBatch } from '../../storage/page-parts.ts';
 import { articlePartsFor, decodeParts, encodeParts, fillArticleParts, partsFormat, partsStoriesFromEnv, splitSlots } from './article-parts.ts';
 
 const engines = await testEngines();
@@ -63,6 +63,8 @@ describe.each(engines)('story pages kept in parts on $engine', ({ open }) => {
     for (const url of paths) expect(await gzipPage(app, url), url).toBe((await truth.inject({ url })).body);
     const parts = articlePartsFor(ctx)!;
     expect(parts.stats.rendered).toBe(paths.length);
+    // Rows rendered on misses are written in batches, shortly after the pages have been answered.
+    await parts.settled();
     expect(parts.stats.stored).toBe(paths.length);
     expect((await partsStats(store.db)).rows).toBe(paths.length);
   });
@@ -127,6 +129,7 @@ describe.each(engines)('story pages kept in parts on $engine', ({ open }) => {
     await store.db.updateTable('article_page_parts').set({ updated_at: '2000-01-01T00:00:00.000Z' }).where('article_id', '=', b!.article_id).execute();
     const { app, ctx } = await freshServer();
     for (const url of paths) expect(await gzipPage(app, url), url).toBe((await truth.inject({ url })).body);
+    await articlePartsFor(ctx)!.settled();
     expect(articlePartsFor(ctx)!.stats).toMatchObject({ rendered: 2, stored: 2, assembled: paths.length - 2 });
     const rows = await store.db.selectFrom('article_page_parts').select(['format', 'updated_at', 'article_id']).where('article_id', 'in', [a!.article_id, b!.article_id]).execute();
     for (const r of rows) {
@@ -146,6 +149,39 @@ describe.each(engines)('story pages kept in parts on $engine', ({ open }) => {
     // Settings and categories drop every row.
     await dropArticleParts(store.db, { all: true });
     expect((await partsStats(store.db)).rows).toBe(0);
+  });
+
+  it('rows written together: each is refused or written on its own generation, and a written row replaces the old one', async () => {
+    const [a, b] = (await store.db.selectFrom('articles').select('id').where('status', '=', 'published').orderBy('id').limit(2).execute()).map((r) => r.id);
+    const row = (id: number, text: string, generation: number) => ({ articleId: id, format: partsFormat(), updatedAt: 'x', parts: Buffer.from(text), keys: ['s:1', 's:1', 'm:2'], generation });
+    const old = await partsGeneration(store.db);
+    await dropArticleParts(store.db, { articleIds: [a!], keys: [] });
+    const now = await partsGeneration(store.db);
+    expect(await storeArticlePartsBatch(store.db, store.engine, [row(a!, 'stale', old), row(b!, 'first', now)])).toEqual([b]);
+    expect(await storeArticlePartsBatch(store.db, store.engine, [row(a!, 'new a', now), row(b!, 'new b', now)])).toEqual([a, b]);
+    const stored = await store.db.selectFrom('article_page_parts').select(['article_id', 'parts']).where('article_id', 'in', [a!, b!]).orderBy('article_id').execute();
+    expect(stored.map((r) => Buffer.from(r.parts).toString())).toEqual(['new a', 'new b']);
+    const keys = await store.db.selectFrom('article_page_part_keys').select(['article_id', 'key']).where('article_id', 'in', [a!, b!]).orderBy('article_id').orderBy('key').execute();
+    expect(keys).toEqual([a, a, b, b].map((id, i) => ({ article_id: id, key: i % 2 ? 's:1' : 'm:2' })));
+    await dropArticleParts(store.db, { all: true });
+  });
+
+  it('a page rendered on a miss before a drop is answered, and its row is refused when the batch is written', async () => {
+    const { app, ctx } = await freshServer();
+    const url = paths[4]!;
+    expect(await gzipPage(app, url)).toBe((await truth.inject({ url })).body);
+    const parts = articlePartsFor(ctx)!;
+    expect(parts.stats).toMatchObject({ rendered: 1, stored: 0 });
+    await dropArticleParts(store.db, { all: true });
+    await parts.settled();
+    expect(parts.stats).toMatchObject({ rendered: 1, stored: 0, refused: 1 });
+    expect((await partsStats(store.db)).rows).toBe(0);
+    // The next render is written; closing the app writes what still waits.
+    const other = await freshServer();
+    await gzipPage(other.app, url);
+    await other.app.close();
+    expect(articlePartsFor(other.ctx)!.stats).toMatchObject({ rendered: 1, stored: 1 });
+    expect((await partsStats(store.db)).rows).toBe(1);
   });
 
   it('the filler stores the newest stories without parts, newest first, and then has nothing left to do', async () => {

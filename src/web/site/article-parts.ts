@@ -6,7 +6,7 @@ import { renderDocument } from '../jsx.ts';
 import { ArticlePage, Masthead, SameCategoryBlock, SiteStyle, SLOT_MARK, isWideType, type SlotName } from './pages.tsx';
 import { SAME_CATEGORY_SHOWN, chromeFor, keys, loadArticle, loadSameCategory, sameCategoryOf, withMedia, type Chrome, type SameCategory } from './data.ts';
 import { listPublished } from '../../storage/content.ts';
-import { dropArticleParts, isBusyError, lookupArticleParts, nthNewestPublishedAt, partsGeneration, storeArticleParts, storiesWithoutParts, withBusyRetry, type PartsDrop } from '../../storage/page-parts.ts';
+import { dropArticleParts, isBusyError, lookupArticleParts, nthNewestPublishedAt, partsGeneration, storeArticlePartsBatch, storiesWithoutParts, withBusyRetry, type PartsDrop } from '../../storage/page-parts.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../storage/schema.ts';
 import type { ContentEvent, ContentEvents } from '../../domain/events.ts';
@@ -114,11 +114,25 @@ interface CategoryHead {
   keys: Set<string>;
 }
 
+interface PendingWrite {
+  id: number;
+  updatedAt: string;
+  own: OwnParts;
+  /** Parts generation read before the render: a drop since refuses the row. */
+  generation: number;
+  attempts: number;
+}
+
+/** Rows rendered on misses are written this long after the first of them, or at once when this many wait. */
+const WRITE_DELAY_MS = 20;
+const WRITE_BATCH = 64;
+const WRITE_ATTEMPTS = 5;
+
 const DAY_MS = 86_400_000;
 const MAX_MASTHEADS = 256;
 
 export interface ArticlePartsOptions {
-  /** Write parts back to the database after a render (default true). */
+  /** Write the parts a miss rendered back to the database, in batches shortly after (default true). */
   store?: boolean;
   log?: (message: string) => void;
 }
@@ -175,8 +189,11 @@ export class ArticleParts {
     let own = row.parts && row.format === partsFormat() && row.parts_updated_at === row.updated_at ? decodeParts(row.parts) : undefined;
     if (own) this.stats.assembled++;
     else {
-      own = (await this.renderAndStore(chrome, id, this.storeBack))?.own;
-      if (!own) return undefined;
+      const generation = this.storeBack ? await partsGeneration(db) : 0;
+      const made = await this.render(chrome, id);
+      if (!made) return undefined;
+      if (this.storeBack) this.queueWrite(id, made.updatedAt, made.own, generation);
+      own = made.own;
       this.stats.rendered++;
     }
     this.checkEpoch();
@@ -209,31 +226,67 @@ export class ArticleParts {
 
   /** Makes and stores the parts of one story, as a miss would (nothing when it is not published). Returns whether stored. */
   async fill(chrome: Chrome, id: number): Promise<boolean> {
-    return (await this.renderAndStore(chrome, id, true))?.stored ?? false;
-  }
-
-  /** Renders a story's own parts and, when `store`, writes them unless a drop happened since the render began. */
-  private async renderAndStore(chrome: Chrome, id: number, store: boolean): Promise<{ own: OwnParts; stored: boolean } | undefined> {
-    const generation = store ? await partsGeneration(this.ctx.store.db) : 0;
+    const generation = await partsGeneration(this.ctx.store.db);
     const made = await this.render(chrome, id);
-    if (!made) return undefined;
-    return { own: made.own, stored: store && (await this.storeParts(id, made.updatedAt, made.own, generation)) };
+    if (!made) return false;
+    const stored = await this.writeRows([{ id, updatedAt: made.updatedAt, own: made.own, generation, attempts: 0 }]);
+    return stored.length === 1;
   }
 
-  private async storeParts(id: number, updatedAt: string, own: OwnParts, generation: number): Promise<boolean> {
+  /**
+   * Rows rendered on misses wait here to be written together, shortly after the page has been answered: one write
+   * transaction for many misses. With several processes on one SQLite file, a transaction per miss had each process
+   * wait for the write lock, its event loop blocked, while the others wrote theirs.
+   */
+  private readonly pendingWrites = new Map<number, PendingWrite>();
+  private writeTimer: NodeJS.Timeout | undefined;
+  private writing: Promise<unknown> = Promise.resolve();
+
+  private queueWrite(id: number, updatedAt: string, own: OwnParts, generation: number): void {
+    this.pendingWrites.set(id, { id, updatedAt, own, generation, attempts: 0 });
+    if (this.pendingWrites.size >= WRITE_BATCH) void this.flushWrites();
+    else this.writeTimer ??= setTimeout(() => void this.flushWrites(), WRITE_DELAY_MS).unref();
+  }
+
+  private flushWrites(): Promise<unknown> {
+    clearTimeout(this.writeTimer);
+    this.writeTimer = undefined;
+    const batch = [...this.pendingWrites.values()];
+    this.pendingWrites.clear();
+    if (batch.length) this.writing = this.writing.then(() => this.writeRows(batch));
+    return this.writing;
+  }
+
+  /** Resolves once the rows rendered so far are written (or refused). The app waits for it when it closes. */
+  async settled(): Promise<void> {
+    while (this.pendingWrites.size > 0 || this.writeTimer) await this.flushWrites();
+    await this.writing;
+  }
+
+  /** Writes rows; returns the ids written. A busy database puts a batch back for later (a few times), nothing is thrown. */
+  private async writeRows(batch: PendingWrite[]): Promise<number[]> {
     try {
       // The story itself (`a:`) and the site (`settings`, `taxonomy`) drop rows by id or all at once: only other
       // stories' cards and media are looked up by key.
-      const stored = await storeArticleParts(this.ctx.store.db, this.ctx.store.engine, { articleId: id, format: partsFormat(), updatedAt, parts: encodeParts(own), keys: own.keys.filter((k) => k.startsWith('s:') || k.startsWith('m:')) }, generation);
-      if (stored) this.stats.stored++;
-      else this.stats.refused++;
+      const stored = await storeArticlePartsBatch(
+        this.ctx.store.db,
+        this.ctx.store.engine,
+        batch.map((w) => ({ articleId: w.id, format: partsFormat(), updatedAt: w.updatedAt, parts: encodeParts(w.own), keys: w.own.keys.filter((k) => k.startsWith('s:') || k.startsWith('m:')), generation: w.generation })),
+      );
+      this.stats.stored += stored.length;
+      this.stats.refused += batch.length - stored.length;
       return stored;
     } catch (err) {
-      // A busy database (another process writing) or a lost race: the page is served all the same and stored by a
-      // later render. Only other failures are worth a log line.
-      this.stats.refused++;
-      if (!isBusyError(err)) this.log(`Trang lưu sẵn: không ghi được phần trang của tin ${id}: ${(err as Error).message}`);
-      return false;
+      // Another process writing: later, unless a newer render of the story is already waiting. Other failures lose
+      // only copies (the pages were served; a later render stores them) and are logged.
+      const busy = isBusyError(err);
+      if (!busy) this.log(`Trang lưu sẵn: không ghi được phần trang của ${batch.length} tin (${batch.map((w) => w.id).join(', ')}): ${(err as Error).message}`);
+      for (const w of batch) {
+        if (busy && w.attempts < WRITE_ATTEMPTS && !this.pendingWrites.has(w.id)) this.pendingWrites.set(w.id, { ...w, attempts: w.attempts + 1 });
+        else this.stats.refused++;
+      }
+      if (this.pendingWrites.size) this.writeTimer ??= setTimeout(() => void this.flushWrites(), WRITE_DELAY_MS).unref();
+      return [];
     }
   }
 

@@ -165,6 +165,8 @@ export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void 
     if (rendered.articleId !== undefined && req.method === 'GET' && !isPrivateRequest(req.headers)) viewsOf(ctx)?.counter?.count(rendered.articleId);
     return sendPage(reply, rendered);
   };
+  // Story pages rendered on misses are written back in batches, shortly after: before the app closes, the last batch.
+  app.addHook('onClose', async () => articlePartsFor(ctx)?.settled());
   app.get('/', handler);
   app.get('/tim-kiem', async (req, reply) => ((await redirectNonCanonical(ctx, req, reply)) ? reply : sendPage(reply.header('cache-control', 'private, max-age=0'), await renderSearchPage(ctx, req))));
   app.get('/tag/:slug', handler);
