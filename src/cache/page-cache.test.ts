@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { PageCache, type PageSource } from './page-cache.ts';
@@ -170,6 +171,51 @@ describe('PageCache', () => {
     expect(cache.has('/p7')).toBe(true);
     expect(cache.has('/p1')).toBe(false);
     expect(cache.pagesWith(['a:1'])).toEqual([]);
+  });
+
+  it('evicts in the order of last use, whatever mix of misses, hits and invalidations came before (against a list model)', async () => {
+    const text = Buffer.from('<p>Tin trong ngày</p>'.repeat(40));
+    const joined = (i: number): PageSource => ({ status: 200, body: '', gzip: gzipChunks([deflatePart(text)]), tag: `t${i}`, keys: [`a:${String(i).padStart(2, '0')}`], contentType: 'text/html; charset=utf-8' });
+    const url = (i: number) => `/p${String(i).padStart(2, '0')}`;
+    // Every page costs the same: the budget holds exactly five.
+    const probe = new PageCache();
+    await probe.fetch(url(0), async () => joined(0));
+    const pageSize = probe.snapshot().bytes;
+    const op = fc.oneof(
+      { arbitrary: fc.record({ kind: fc.constant('get' as const), i: fc.nat(11) }), weight: 4 },
+      { arbitrary: fc.record({ kind: fc.constant('peek' as const), i: fc.nat(11) }), weight: 3 },
+      { arbitrary: fc.record({ kind: fc.constant('invalidate' as const), i: fc.nat(11) }), weight: 1 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 10, maxLength: 80, size: 'max' }), async (ops) => {
+        const cache = new PageCache({ maxBytes: pageSize * 5 + pageSize / 2 });
+        const model: number[] = [];
+        const use = (i: number) => {
+          model.splice(model.indexOf(i), 1);
+          model.push(i);
+        };
+        for (const { kind, i } of ops) {
+          if (kind === 'get') {
+            await cache.fetch(url(i), async () => joined(i));
+            if (model.includes(i)) use(i);
+            else {
+              model.push(i);
+              if (model.length > 5) model.shift();
+            }
+          } else if (kind === 'peek') {
+            expect(cache.peek(url(i)) !== undefined).toBe(model.includes(i));
+            if (model.includes(i)) use(i);
+          } else {
+            cache.invalidate([`a:${String(i).padStart(2, '0')}`]);
+            if (model.includes(i)) model.splice(model.indexOf(i), 1);
+          }
+          for (let k = 0; k < 12; k++) expect(cache.has(url(k)), `${url(k)} after ${kind} ${i}`).toBe(model.includes(k));
+          expect(cache.snapshot()).toMatchObject({ entries: model.length, bytes: model.length * pageSize });
+        }
+      }),
+      // The plainest case first: five pages, the oldest read again, a sixth page evicts the second.
+      { numRuns: 300, examples: [[[0, 1, 2, 3, 4, 0, 5].map((i, n) => ({ kind: n === 5 ? ('peek' as const) : ('get' as const), i }))]] },
+    );
   });
 
   it('keeps 200, 301 and 410 but not 404', async () => {

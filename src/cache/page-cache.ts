@@ -53,6 +53,9 @@ export interface CachedPage {
   size: number;
   /** Response headers per encoding, prepared once (see http.ts). */
   prepared?: unknown;
+  /** The page cache's own: its neighbours in the order of use, while it is cached (see PageCache). */
+  older: CachedPage | undefined;
+  newer: CachedPage | undefined;
 }
 
 export interface FetchResult {
@@ -128,9 +131,19 @@ export function etagFor(page: CachedPage, encoding: Encoding): string {
 /**
  * In-memory page cache: ready bytes bounded by size (LRU), a dependency-key index for exact invalidation,
  * and single-flight so concurrent misses for one page render it once.
+ *
+ * The order of use is a list through the pages themselves, not the Map's insertion order. Moving a page to the young
+ * end of a Map (delete, then set) on every hit leaves a deleted entry in the key's hash chain until the Map is
+ * rehashed, which with thousands of pages cached is thousands of hits later: each hit on a hot page then walked all of
+ * them (23 µs per hit with 14,000 pages cached, 0.05 µs with 10; a server that had served 14,000 misses answered its
+ * hot article at 22,000 instead of 57,000 requests/s). Evicting the Map's first key had the same cost: the iterator
+ * skips the deleted entries before it.
  */
 export class PageCache {
   private readonly entries = new Map<string, CachedPage>();
+  /** Least and most recently used pages: the ends of the list through CachedPage.older / newer. */
+  private oldest: CachedPage | undefined;
+  private newest: CachedPage | undefined;
   private readonly byKey = new Map<string, Set<string>>();
   private readonly flights = new Map<string, Flight>();
   private readonly renderListeners = new Set<(cacheKey: string) => void>();
@@ -194,9 +207,10 @@ export class PageCache {
     const page = this.entries.get(cacheKey);
     if (page && Date.now() - page.storedAt > this.maxAgeMs) return undefined;
     if (page) {
-      // Re-inserting moves it to the young end of the Map's insertion order.
-      this.entries.delete(cacheKey);
-      this.entries.set(cacheKey, page);
+      if (page !== this.newest) {
+        this.unlink(page);
+        this.linkNewest(page);
+      }
       this.stats.hits++;
     }
     return page;
@@ -281,6 +295,8 @@ export class PageCache {
       bodies,
       gzipChunks: chunked ? source.gzip : undefined,
       storedAt: Date.now(),
+      older: undefined,
+      newer: undefined,
       // Chunks count as the body they make: their own row's bytes are less, but shared parts are held as long as any page.
       size: ENTRY_OVERHEAD + cacheKey.length + chunked + (bodies.identity?.length ?? 0) + (bodies.gzip?.length ?? 0) + (bodies.br?.length ?? 0) + keys.reduce((n, k) => n + k.length + 16, 0),
     };
@@ -314,6 +330,7 @@ export class PageCache {
   private store(page: CachedPage): void {
     this.remove(page.cacheKey);
     this.entries.set(page.cacheKey, page);
+    this.linkNewest(page);
     this.bytes += page.size;
     for (const k of page.keys) {
       let set = this.byKey.get(k);
@@ -325,18 +342,33 @@ export class PageCache {
   }
 
   private evictOverflow(): void {
-    while (this.bytes > this.maxBytes) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) break;
-      this.remove(oldest.value);
+    while (this.bytes > this.maxBytes && this.oldest) {
+      this.remove(this.oldest.cacheKey);
       this.stats.evictions++;
     }
+  }
+
+  private linkNewest(page: CachedPage): void {
+    page.older = this.newest;
+    page.newer = undefined;
+    if (this.newest) this.newest.newer = page;
+    else this.oldest = page;
+    this.newest = page;
+  }
+
+  private unlink(page: CachedPage): void {
+    if (page.older) page.older.newer = page.newer;
+    else this.oldest = page.newer;
+    if (page.newer) page.newer.older = page.older;
+    else this.newest = page.older;
+    page.older = page.newer = undefined;
   }
 
   private remove(cacheKey: string): boolean {
     const page = this.entries.get(cacheKey);
     if (!page) return false;
     this.entries.delete(cacheKey);
+    this.unlink(page);
     this.bytes -= page.size;
     for (const k of page.keys) {
       const set = this.byKey.get(k);
@@ -376,6 +408,7 @@ export class PageCache {
     for (const flight of this.flights.values()) flight.invalidated = 'all';
     this.flights.clear();
     this.entries.clear();
+    this.oldest = this.newest = undefined;
     this.byKey.clear();
     this.bytes = 0;
   }
