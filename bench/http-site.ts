@@ -13,7 +13,6 @@ import { DEFAULT_SETTINGS } from '../src/domain/settings.ts';
 import { slugify } from '../src/domain/vietnamese.ts';
 import { reindexAll } from '../src/search/indexer.ts';
 import { refreshRelated } from '../src/search/related.ts';
-import { fillPhrasePairs } from '../src/search/phrase-pairs.ts';
 import { Corpus, insertCorpusStories, rng } from './search-corpus.ts';
 
 const SECTIONS: Array<[string, string[]]> = [
@@ -102,10 +101,6 @@ export async function benchSite(count: number, log: (m: string) => void = consol
     });
   }
   log(`  stored related lists of the newest ${newest.length} in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
-  // Phrase pairs too, which a serving process would otherwise write in the background during the measurements.
-  const t3 = performance.now();
-  const pairs = await fillPhrasePairs(store.db, { batchSize: 500 });
-  log(`  wrote the phrase pairs of ${pairs} stories in ${((performance.now() - t3) / 1000).toFixed(1)} s`);
   await store.close();
   // Fold the WAL into the file so it can be renamed and opened read-mostly by several processes.
   const { DatabaseSync } = await import('node:sqlite');

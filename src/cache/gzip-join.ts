@@ -86,11 +86,16 @@ export function gzipChunks(parts: readonly DeflatedPart[]): Buffer[] {
   return chunks;
 }
 
-/** Chunks copied into one buffer of their exact size. */
-export function concatChunks(chunks: readonly Buffer[]): Buffer {
+/** The bytes the chunks hold in all (a body's Content-Length). */
+export function chunksLength(chunks: readonly Buffer[]): number {
   let size = 0;
   for (const c of chunks) size += c.length;
-  const out = Buffer.allocUnsafeSlow(size);
+  return size;
+}
+
+/** Chunks copied into one buffer of their exact size. */
+export function concatChunks(chunks: readonly Buffer[]): Buffer {
+  const out = Buffer.allocUnsafeSlow(chunksLength(chunks));
   let at = 0;
   for (const c of chunks) at += c.copy(out, at);
   return out;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { concatChunks } from './gzip-join.ts';
+import { chunksLength, concatChunks } from './gzip-join.ts';
 import { exact } from './bytes.ts';
 import { brotliCompressSync, brotliDecompressSync, constants as zc, gunzipSync, gzipSync } from 'node:zlib';
 
@@ -274,7 +274,7 @@ export class PageCache {
     let chunked = 0;
     if (source.gzip && source.tag) {
       // Joined from parts: gzip is what there is; other encodings are made from it when first asked for (body()).
-      for (const c of source.gzip) chunked += c.length;
+      chunked = chunksLength(source.gzip);
       tag = source.tag;
     } else {
       const raw = Buffer.from(source.body, 'utf8');

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ContentEvents } from '../domain/events.ts';
 import type { Store } from '../storage/database.ts';
 import { PageCache, type CachedPage, type PageSource } from './page-cache.ts';
+import { chunksLength } from './gzip-join.ts';
 import { DEFAULT_CDN_POLICY, PRIVATE_CACHE_CONTROL, PreparedPage, alsoTakesGzip, SharedHeaders, cacheKeyFor, hasQuery, isPrivateRequest, negotiate, notModified, withRequestQuery, type CdnPolicy, type HitHeaders, type PreparedResponse } from './http.ts';
 import { keysForEvent, loadMembership, type Membership } from './invalidation.ts';
 import { keys } from '../web/site/data.ts';
@@ -229,8 +230,7 @@ export class SiteCache {
     if (chunks && enc === 'gzip' && shared && page.location === undefined && !unchanged) {
       // A page joined from parts, sent from its chunks in one writev: copying them into one body is left to the first
       // hit (PageCache.body). Written on the raw response, whose headers are then all ours: the app's are in `shared`.
-      let length = 0;
-      for (const c of chunks) length += c.length;
+      const length = chunksLength(chunks);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(page.status, prepared.headers('gzip', length));

@@ -245,7 +245,11 @@ export class ArticleParts {
   private queueWrite(id: number, updatedAt: string, own: OwnParts, generation: number): void {
     this.pendingWrites.set(id, { id, updatedAt, own, generation, attempts: 0 });
     if (this.pendingWrites.size >= WRITE_BATCH) void this.flushWrites();
-    else this.writeTimer ??= setTimeout(() => void this.flushWrites(), WRITE_DELAY_MS).unref();
+    else this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    this.writeTimer ??= setTimeout(() => void this.flushWrites(), WRITE_DELAY_MS).unref();
   }
 
   private flushWrites(): Promise<unknown> {
@@ -285,7 +289,7 @@ export class ArticleParts {
         if (busy && w.attempts < WRITE_ATTEMPTS && !this.pendingWrites.has(w.id)) this.pendingWrites.set(w.id, { ...w, attempts: w.attempts + 1 });
         else this.stats.refused++;
       }
-      if (this.pendingWrites.size) this.writeTimer ??= setTimeout(() => void this.flushWrites(), WRITE_DELAY_MS).unref();
+      if (this.pendingWrites.size) this.scheduleFlush();
       return [];
     }
   }
