@@ -1,5 +1,6 @@
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import { etagFor, type CachedPage, type Encoding } from './page-cache.ts';
+import { chunksLength } from './gzip-join.ts';
 
 /**
  * The newsroom session cookie (set at login by web/api/auth.ts, which takes the name from here): a request carrying it
@@ -229,6 +230,8 @@ export class PreparedResponse {
     /** This page's own header lines (content type, cache control, keys, ETag, length…). */
     private readonly own: string,
     readonly body: Buffer,
+    /** The body as chunks to write in order, instead of `body` (a page joined from parts, on its miss). */
+    readonly chunks?: readonly Buffer[],
   ) {}
 
   /** The status line and every header but Date and Connection (added per response), as head text. */
@@ -271,6 +274,11 @@ export class PreparedPage {
     if (known) return known;
     const bytes = body();
     return (this.full[enc] = new PreparedResponse(this.page.status, this.shared, headLines(this.ownHeaders(enc, bytes.length)), bytes));
+  }
+
+  /** The full answer with the body in chunks (a page joined from parts, on its miss): made per call, never kept. */
+  chunked(enc: Encoding, chunks: readonly Buffer[]): PreparedResponse {
+    return new PreparedResponse(this.page.status, this.shared, headLines(this.ownHeaders(enc, chunksLength(chunks))), NO_BODY, chunks);
   }
 
   /** Every header of the full answer in this encoding with a body of `length` bytes, for a body written in chunks. */

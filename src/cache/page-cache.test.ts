@@ -9,9 +9,9 @@ import { cacheKeyFor, canonicalReaderPath, negotiate, withRequestQuery } from '.
 const page = (body: string, keys: string[], status = 200): PageSource => ({ status, body, keys, contentType: 'text/html; charset=utf-8' });
 
 /** A render the test finishes by hand, to interleave it with invalidations. */
-function deferred(): { promise: Promise<PageSource>; resolve: (p: PageSource) => void } {
-  let resolve!: (p: PageSource) => void;
-  const promise = new Promise<PageSource>((r) => (resolve = r));
+function deferred<T = PageSource>(): { promise: Promise<T>; resolve: (p: T) => void } {
+  let resolve!: (p: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 }
 
@@ -82,6 +82,24 @@ describe('PageCache', () => {
     const results = await all;
     expect(renders).toBe(1);
     expect(new Set(results.map((r) => r.page)).size).toBe(1);
+  });
+
+  it('a render that declines stores nothing; joiners that may decline get that, the others render themselves', async () => {
+    const cache = new PageCache();
+    const d = deferred<PageSource | undefined>();
+    const declining = cache.fetch('/x', () => d.promise, 'gzip', true);
+    const alsoDeclining = cache.fetch('/x', async () => page('<p>never</p>', ['a:1']), 'gzip', true);
+    let full = 0;
+    const others = Array.from({ length: 3 }, () => cache.fetch('/x', async () => (full++, page('<p>x</p>', ['a:1']))));
+    d.resolve(undefined);
+    expect(await declining).toEqual({ page: undefined, declined: true, status: 'MISS' });
+    expect((await alsoDeclining).declined).toBe(true);
+    const results = await Promise.all(others);
+    // The first to learn of the decline renders; the other two join it.
+    expect(full).toBe(1);
+    expect(new Set(results.map((r) => r.page)).size).toBe(1);
+    expect(cache.has('/x')).toBe(true);
+    expect(cache.snapshot()).toMatchObject({ misses: 1, renderErrors: 0, stores: 1 });
   });
 
   it('gives a free render slot to an urgent page before pages that queued earlier', async () => {

@@ -62,6 +62,8 @@ export interface FetchResult {
   page: CachedPage | undefined;
   /** Set when the page could not be cached (e.g. 404): the caller sends it as is. */
   uncacheable?: PageSource;
+  /** Set when a render that may decline did (see PageCache.fetch): nothing was made, the caller answers some other way. */
+  declined?: true;
   status: 'HIT' | 'MISS';
 }
 
@@ -224,11 +226,17 @@ export class PageCache {
    * The stored page, or a render joined with every concurrent request for the same key. A render stores the
    * encoding `encoding` (what the asking client takes); others are made when first asked (`body`).
    */
-  async fetch(cacheKey: string, render: () => Promise<PageSource>, encoding: Encoding = 'gzip'): Promise<FetchResult> {
+  async fetch(cacheKey: string, render: () => Promise<PageSource>, encoding?: Encoding): Promise<FetchResult>;
+  /**
+   * The same with a render that may decline (resolve undefined): the result is then `declined`. Requests joined to a
+   * declined render get that result too if they may decline; the others run their own render.
+   */
+  async fetch(cacheKey: string, render: () => Promise<PageSource | undefined>, encoding: Encoding, mayDecline: true): Promise<FetchResult>;
+  async fetch(cacheKey: string, render: () => Promise<PageSource | undefined>, encoding: Encoding = 'gzip', mayDecline = false): Promise<FetchResult> {
     const hit = this.peek(cacheKey);
     if (hit) return { page: hit, status: 'HIT' };
     const running = this.flights.get(cacheKey);
-    if (running) return running.promise;
+    if (running) return mayDecline ? running.promise : running.promise.then((r) => (r.declined ? this.fetch(cacheKey, render as () => Promise<PageSource>, encoding) : r));
     this.stats.misses++;
     const flight: Flight = { promise: undefined as unknown as Promise<FetchResult>, invalidated: new Set() };
     flight.promise = this.renderAndStore(cacheKey, render, flight, encoding).finally(() => {
@@ -238,7 +246,7 @@ export class PageCache {
     return flight.promise;
   }
 
-  private async renderAndStore(cacheKey: string, render: () => Promise<PageSource>, flight: Flight, encoding: Encoding): Promise<FetchResult> {
+  private async renderAndStore(cacheKey: string, render: () => Promise<PageSource | undefined>, flight: Flight, encoding: Encoding): Promise<FetchResult> {
     const source = await this.renderSlot(cacheKey, async () => {
       this.stats.renders++;
       for (const l of this.renderListeners) l(cacheKey);
@@ -249,6 +257,11 @@ export class PageCache {
         throw err;
       }
     });
+    if (source === undefined) {
+      // Not this cache's miss after all: the request goes on to a render that counts it.
+      this.stats.misses--;
+      return { page: undefined, declined: true, status: 'MISS' };
+    }
     if (!this.cacheable.has(source.status)) return { page: undefined, uncacheable: source, status: 'MISS' };
     const page = this.build(cacheKey, source, encoding);
     const stale = flight.invalidated === 'all' || page.keys.some((k) => (flight.invalidated as Set<string>).has(k));

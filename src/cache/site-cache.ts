@@ -28,6 +28,11 @@ export interface SiteCacheOptions {
   purge?: PurgeHook;
   /** Answer hits on the TCP socket before Node's HTTP parser (default on; TOASOAN_SOCKET_HITS=0 turns it off). */
   socketHits?: boolean;
+  /**
+   * On that path, also answer misses of story pages joined from stored parts (default on; TOASOAN_SOCKET_MISSES=0
+   * turns it off). The server leaves it off when it logs requests: misses are then logged by the application.
+   */
+  socketMisses?: boolean;
   /** Where failures of the purge hook go (default console.error). */
   log?: (message: string) => void;
 }
@@ -50,6 +55,7 @@ export function siteCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): S
     redisUrl: env.REDIS_URL || undefined,
     redisChannel: env.TOASOAN_CACHE_CHANNEL || undefined,
     socketHits: !/^(0|off|false|no)$/i.test(env.TOASOAN_SOCKET_HITS ?? ''),
+    socketMisses: !/^(0|off|false|no)$/i.test(env.TOASOAN_SOCKET_MISSES ?? ''),
     purge: env.TOASOAN_PURGE_URL ? httpPurgeHook(env.TOASOAN_PURGE_URL, env.TOASOAN_PURGE_TOKEN || undefined) : undefined,
   };
 }
@@ -60,6 +66,7 @@ const PER_RESPONSE = new Set(['content-length', 'last-modified', 'age', 'expires
 /** What the cache stores and serves: a rendered public page (see src/web/site/routes.ts). */
 export type RenderedLike = RenderedPage;
 
+const HTML = 'text/html; charset=utf-8';
 const MAX_MEMBERSHIPS = 50_000;
 const NO_SHARED_HEADERS = new SharedHeaders({});
 /** A story's own page (`/{slug}-post{id}.html`, see articlePath). */
@@ -80,6 +87,12 @@ export class SiteCache {
   private unsubscribe: (() => void) | undefined;
   private readonly purge: PurgeHook | undefined;
   readonly socketHitsEnabled: boolean;
+  readonly socketMissesEnabled: boolean;
+  /**
+   * Joins the page of a published story at its canonical path from stored parts, without the application; undefined
+   * for anything else. Set by the reader site (src/web/site/routes.ts); socket misses need it.
+   */
+  joinStory: ((path: string) => Promise<RenderedLike | undefined>) | undefined;
   /** Counters of the socket fast path, when the server installed it. */
   socketHits: SocketHitStats | undefined;
   /** Reads of story pages, when counted (set by attachViews, src/cache/views.ts). */
@@ -92,6 +105,7 @@ export class SiteCache {
     this.policy = opts.policy ?? DEFAULT_CDN_POLICY;
     this.purge = opts.purge;
     this.socketHitsEnabled = opts.socketHits ?? true;
+    this.socketMissesEnabled = opts.socketMisses ?? true;
     this.log = opts.log ?? ((m) => console.error(m));
   }
 
@@ -184,6 +198,50 @@ export class SiteCache {
   }
 
   /**
+   * The answer to a miss of a story's own page, joined from its stored parts without the application (socket path,
+   * src/cache/socket-hits.ts), as `handle` would give it; undefined at once when the request is not one (the caller
+   * then hands it to the application), and a promise of undefined when the page turned out to need the application
+   * (not published, another spelling, a failed join): nothing is sent then, and the application answers.
+   */
+  answerMiss(method: string, url: string, headers: HitHeaders): Promise<PreparedResponse | undefined> | undefined {
+    const join = this.joinStory;
+    if (join === undefined || (method !== 'GET' && method !== 'HEAD') || url.includes('?') || !ARTICLE_PAGE.test(url)) return undefined;
+    const key = cacheKeyFor(url);
+    // Before the first page sent by the application, the headers it adds are not known yet.
+    const shared = this.appHeaders.get(HTML);
+    if (key === null || shared === undefined || isPrivateRequest(headers)) return undefined;
+    const accept = headers['accept-encoding'];
+    const preferred = negotiate(accept);
+    // A joined page is gzip; a client that does not take it is left to the application.
+    if (preferred !== 'gzip' && !alsoTakesGzip(accept, preferred)) return undefined;
+    const fetched = this.pages.fetch(
+      key,
+      async () => {
+        const r = await join(url);
+        return r && pageSource(r);
+      },
+      'gzip',
+      true,
+    );
+    return fetched.then(
+      (result) => {
+        const page = result.page;
+        // Declined, not kept (404), or a redirect or take-down from a render by the application: it answers.
+        if (page === undefined || page.status !== 200 || page.location !== undefined || page.contentType !== HTML) return undefined;
+        // As handle() chooses: gzip on a miss to a client that also takes it; brotli is made when a second reader asks.
+        const enc = result.status === 'MISS' && !page.bodies[preferred] && (page.bodies.gzip || page.gzipChunks) ? 'gzip' : preferred;
+        if (page.articleId !== 0 && method === 'GET') this.views?.count(page.articleId);
+        const prepared = new PreparedPage(page, shared, this.policy, result.status);
+        if (notModified(page, headers)) return prepared.notModified(enc);
+        const chunks = page.gzipChunks;
+        return chunks && enc === 'gzip' ? prepared.chunked('gzip', chunks) : prepared.response(enc, () => this.pages.body(page, enc));
+      },
+      // The application tries again, and logs what fails.
+      () => undefined,
+    );
+  }
+
+  /**
    * Answers a cache hit straight from the HTTP server, before Fastify parses or routes anything.
    * Returns false to let Fastify handle the request (misses, non-reader URLs, logged-in newsroom users).
    */
@@ -207,10 +265,7 @@ export class SiteCache {
     let enc = negotiate(req.headers['accept-encoding']);
     const result = await this.pages.fetch(
       key,
-      async (): Promise<PageSource> => {
-        const r = await render(true);
-        return { status: r.status, body: r.html, keys: r.keys, contentType: r.contentType ?? 'text/html; charset=utf-8', location: r.redirect, lastModified: r.lastModified, articleId: r.articleId, gzip: r.gzip, tag: r.tag };
-      },
+      async () => pageSource(await render(true)),
       enc,
     );
     if (!result.page) {
@@ -271,6 +326,10 @@ export class SiteCache {
     // The app that created the cache owns it; another app sharing the context must not unsubscribe it.
     if (opts.closeWithApp) app.addHook('onClose', async () => this.close());
   }
+}
+
+function pageSource(r: RenderedLike): PageSource {
+  return { status: r.status, body: r.html, keys: r.keys, contentType: r.contentType ?? HTML, location: r.redirect, lastModified: r.lastModified, articleId: r.articleId, gzip: r.gzip, tag: r.tag };
 }
 
 export async function createSiteCache(store: Store, events: ContentEvents, opts: SiteCacheOptions = {}): Promise<SiteCache> {

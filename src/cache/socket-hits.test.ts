@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { openTestSqlite, type TestStore } from '../storage/testing.ts';
@@ -11,72 +10,8 @@ import { buildServer } from '../web/server.ts';
 import { articlePath } from '../domain/article.ts';
 import { getArticle } from '../storage/content.ts';
 import { parseHitRequest } from './socket-hits.ts';
-import { buildNewsroom, rawGet, type Newsroom } from './test-support.ts';
+import { WireClient, buildNewsroom, rawGet, wireGet as get, type Newsroom } from './test-support.ts';
 import { SESSION_COOKIE } from '../web/api/auth.ts';
-
-interface WireResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-/** Reads HTTP/1.1 responses off a socket as they arrive (Content-Length framed; no body for HEAD and 304). */
-class WireClient {
-  private buf = Buffer.alloc(0);
-  private waiters: Array<() => void> = [];
-  closed = false;
-  constructor(readonly socket: Socket) {
-    socket.on('data', (c: Buffer) => {
-      this.buf = Buffer.concat([this.buf, c]);
-      this.wake();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
-    socket.on('error', () => {});
-  }
-  static open(port: number): Promise<WireClient> {
-    return new Promise((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve(new WireClient(s)));
-      s.once('error', reject);
-    });
-  }
-  private wake() {
-    for (const w of this.waiters.splice(0)) w();
-  }
-  private async more(): Promise<void> {
-    if (this.closed) throw new Error(`connection closed; unread: ${JSON.stringify(this.buf.toString('latin1'))}`);
-    await new Promise<void>((r) => this.waiters.push(r));
-  }
-  send(text: string | Buffer): void {
-    this.socket.write(text);
-  }
-  async response(opts: { head?: boolean } = {}): Promise<WireResponse> {
-    let end: number;
-    while ((end = this.buf.indexOf('\r\n\r\n')) === -1) await this.more();
-    const lines = this.buf.toString('latin1', 0, end).split('\r\n');
-    const status = Number(lines[0]!.split(' ')[1]);
-    const headers: Record<string, string> = {};
-    for (const line of lines.slice(1)) {
-      const i = line.indexOf(':');
-      headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
-    }
-    const length = opts.head || status === 304 ? 0 : Number(headers['content-length'] ?? 0);
-    while (this.buf.length < end + 4 + length) await this.more();
-    const body = this.buf.subarray(end + 4, end + 4 + length);
-    this.buf = this.buf.subarray(end + 4 + length);
-    return { status, headers, body };
-  }
-  async waitClosed(): Promise<void> {
-    while (!this.closed) await this.more().catch(() => {});
-  }
-  close(): void {
-    this.socket.destroy();
-  }
-}
-
-const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip, deflate, br\r\n${extra}\r\n`;
 
 describe('parseHitRequest', () => {
   it('reads a plain GET or HEAD and the headers a hit depends on', () => {
@@ -174,17 +109,21 @@ describe('cache hits answered on the socket', () => {
     expect(gunzipSync(gz.body).toString('utf8')).toBe(viaNode.text);
   });
 
-  it('answers many requests on one connection, pipelined too, then hands a miss to Node in order', async () => {
+  it('answers many requests on one connection, pipelined too, a story miss among them, then hands a listing miss to Node in order', async () => {
     const before = stats();
     const c = await WireClient.open(port);
-    c.send(get(ricePath) + get('/kinh-te') + get(policyPath) + get(ricePath));
-    const a = await c.response();
-    const b = await c.response();
-    const miss = await c.response();
-    const after = await c.response();
-    expect([a.status, b.status, miss.status, after.status]).toEqual([200, 200, 200, 200]);
-    expect([a.headers['x-cache'], b.headers['x-cache'], miss.headers['x-cache'], after.headers['x-cache']]).toEqual(['HIT', 'HIT', 'MISS', 'HIT']);
+    c.send(get(ricePath) + get('/kinh-te') + get(policyPath) + get('/the-thao') + get(ricePath));
+    const responses = [await c.response(), await c.response(), await c.response(), await c.response(), await c.response()];
+    expect(responses.map((r) => [r.status, r.headers['x-cache']])).toEqual([
+      [200, 'HIT'],
+      [200, 'HIT'],
+      [200, 'MISS'],
+      [200, 'MISS'],
+      [200, 'HIT'],
+    ]);
+    expect(gunzipSync(responses[2]!.body).toString('utf8')).toContain('Hội đồng nhân dân tỉnh họp phiên thường kỳ');
     expect(stats().answered).toBe(before.answered + 2);
+    expect(stats().missesAnswered).toBe(before.missesAnswered! + 1);
     expect(stats().handedOff).toBe(before.handedOff + 1);
     // The connection now belongs to Node and stays usable.
     c.send(get(policyPath));

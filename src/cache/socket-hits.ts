@@ -14,13 +14,26 @@ import type { HitHeaders, PreparedResponse } from './http.ts';
  */
 export interface SocketHitSource {
   answer(method: string, url: string, headers: HitHeaders): PreparedResponse | undefined;
+  /**
+   * A miss the source can answer without the application (a story page joined from stored parts): the promise of its
+   * answer, or of undefined when it turned out to need the application after all; undefined at once when it is not
+   * such a miss. The connection waits for it: nothing behind it is read, so answers keep the order of requests.
+   */
+  answerMiss?(method: string, url: string, headers: HitHeaders): Promise<PreparedResponse | undefined> | undefined;
 }
 
 export interface SocketHitStats {
-  /** Requests answered on the socket. */
+  /** Cache hits answered on the socket. */
   answered: number;
+  /** Misses answered on the socket (answerMiss). */
+  missesAnswered?: number;
   /** Connections handed to Node's HTTP server. */
   handedOff: number;
+}
+
+export interface SocketHitOptions {
+  /** Also answer misses with `source.answerMiss` (off: every miss goes to the application, which logs requests). */
+  misses?: boolean;
 }
 
 /** Node's default --max-http-header-size: a longer head goes to Node, which answers 431. */
@@ -109,12 +122,16 @@ export function parseHitRequest(head: string): ParsedRequest | null {
  * itself and handing every other connection to Node's listener. Also makes `closeIdleConnections` and
  * `closeAllConnections` (called by `server.close()`) close the connections it holds.
  */
-export function answerHitsOnSocket(server: Server, source: SocketHitSource, stats: SocketHitStats = { answered: 0, handedOff: 0 }): SocketHitStats {
+export function answerHitsOnSocket(server: Server, source: SocketHitSource, stats: SocketHitStats = { answered: 0, handedOff: 0 }, opts: SocketHitOptions = {}): SocketHitStats {
   const nodeListeners = server.listeners('connection') as Array<(socket: Socket) => void>;
   if (nodeListeners.length !== 1) throw new Error('answerHitsOnSocket: expected exactly Node’s own connection listener');
   const nodeConnection = nodeListeners[0]!;
   server.removeListener('connection', nodeConnection);
+  const answerMiss = opts.misses && source.answerMiss ? source.answerMiss.bind(source) : undefined;
+  stats.missesAnswered ??= 0;
   const held = new Set<Socket>();
+  /** Connections waiting for a miss's answer: a request is in flight, so closing idle connections leaves them. */
+  const busy = new Set<Socket>();
   let closing = false;
 
   let second = 0;
@@ -136,8 +153,16 @@ export function answerHitsOnSocket(server: Server, source: SocketHitSource, stat
   const write = (socket: Socket, r: PreparedResponse, head: boolean, close: boolean): void => {
     refreshDate();
     const start = r.head + (close ? closeTail : dateTail);
-    if (head || r.body.length === 0) {
+    if (head || (r.body.length === 0 && r.chunks === undefined)) {
       socket.write(start, 'latin1');
+      return;
+    }
+    if (r.chunks !== undefined) {
+      // A miss joined from parts: head and chunks in one writev, never kept whole (it is answered once).
+      socket.cork();
+      socket.write(start, 'latin1');
+      for (const c of r.chunks) socket.write(c);
+      socket.uncork();
       return;
     }
     if (!close) {
@@ -165,10 +190,17 @@ export function answerHitsOnSocket(server: Server, source: SocketHitSource, stat
       return;
     }
     held.add(socket);
+    /** Bytes received and not yet answered: the next request's head, then whatever the client pipelined behind it. */
     let pending: Buffer | null = null;
+    /** A miss is being answered: the socket is paused, and nothing behind that request is parsed until it is written. */
+    let waiting = false;
+    let released = false;
 
     const release = () => {
+      if (released) return;
+      released = true;
       held.delete(socket);
+      busy.delete(socket);
       for (const [event, listener] of listeners) socket.removeListener(event, listener);
     };
 
@@ -184,48 +216,82 @@ export function answerHitsOnSocket(server: Server, source: SocketHitSource, stat
       socket.resume();
     };
 
-    function onData(chunk: Buffer) {
-      let buf: Buffer = pending === null ? chunk : Buffer.concat([pending, chunk]);
-      pending = buf;
-      for (;;) {
-        const end: number = buf.indexOf(HEAD_END);
-        if (end === -1) {
-          if (buf.length > MAX_HEAD) handOff();
-          return;
-        }
-        const req = end <= MAX_HEAD && !closing ? parseHitRequest(buf.toString('latin1', 0, end)) : null;
-        const answer = req ? source.answer(req.method, req.url, req.headers) : undefined;
-        if (!req || !answer) {
-          handOff();
-          return;
-        }
-        write(socket, answer, req.method === 'HEAD', req.close);
-        stats.answered++;
-        if (req.close) {
-          pending = null;
-          release();
-          socket.end();
-          return;
-        }
-        if (buf.length === end + 4) {
-          pending = null;
-          break;
-        }
-        buf = buf.subarray(end + 4);
-        pending = buf;
+    /** After an answer to the request whose head ends at `end`: false when the connection is done with. */
+    const answered = (end: number, close: boolean): boolean => {
+      if (close) {
+        pending = null;
+        release();
+        socket.end();
+        return false;
       }
+      pending = pending!.length === end + 4 ? null : pending!.subarray(end + 4);
+      return true;
+    };
+
+    /** Answers the complete requests in `pending`, in order, until one needs the application or a miss must wait. */
+    const serve = (): void => {
+      while (pending !== null) {
+        const end = pending.indexOf(HEAD_END);
+        if (end === -1) {
+          if (pending.length > MAX_HEAD) handOff();
+          return;
+        }
+        const req = end <= MAX_HEAD && !closing ? parseHitRequest(pending.toString('latin1', 0, end)) : null;
+        if (req === null) return handOff();
+        const hit = source.answer(req.method, req.url, req.headers);
+        if (hit !== undefined) {
+          write(socket, hit, req.method === 'HEAD', req.close);
+          stats.answered++;
+          if (!answered(end, req.close)) return;
+          continue;
+        }
+        const later = answerMiss?.(req.method, req.url, req.headers);
+        if (later === undefined) return handOff();
+        // Paused, the socket emits neither data nor end until the answer is written (or the connection handed off).
+        waiting = true;
+        busy.add(socket);
+        socket.pause();
+        later.then(
+          (r) => afterMiss(req, end, r),
+          () => afterMiss(req, end, undefined),
+        );
+        return;
+      }
+    };
+
+    const afterMiss = (req: ParsedRequest, end: number, r: PreparedResponse | undefined): void => {
+      waiting = false;
+      busy.delete(socket);
+      // Closed or failed meanwhile: there is nobody to answer.
+      if (released || socket.destroyed) return;
+      if (r === undefined) return handOff();
+      const close = req.close || closing;
+      write(socket, r, req.method === 'HEAD', close);
+      stats.missesAnswered!++;
+      if (!answered(end, close)) return;
+      serve();
+      if (!waiting && !released && !socket.writableNeedDrain) socket.resume();
+    };
+
+    function onData(chunk: Buffer) {
+      pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
+      if (waiting) return;
+      serve();
       // A client that does not read its answers is not read from either.
-      if (socket.writableNeedDrain) socket.pause();
+      if (!released && socket.writableNeedDrain) socket.pause();
     }
     function onDrain() {
-      socket.resume();
+      if (!waiting) socket.resume();
     }
     function onEnd() {
+      // As Node's server does (httpAllowHalfOpen off): a client that ends its side gets no answer still being made.
       release();
       socket.end();
     }
     function onTimeout() {
-      // A half-sent head goes to Node, whose own header timeout then applies; an idle connection is closed.
+      // A miss being joined is answered shortly. A half-sent head goes to Node, whose own header timeout then
+      // applies; an idle connection is closed.
+      if (waiting) return;
       if (pending) handOff();
       else socket.destroy();
     }
@@ -239,25 +305,26 @@ export function answerHitsOnSocket(server: Server, source: SocketHitSource, stat
     socket.setTimeout(server.keepAliveTimeout > 0 ? server.keepAliveTimeout : 5_000);
   });
 
-  // server.close() closes idle connections; every connection held here is idle between requests.
+  // server.close() closes idle connections; every connection held here is idle between requests, but for those
+  // waiting for a miss's answer, which close once it is written (closing makes it `connection: close`).
   const closeIdle = server.closeIdleConnections.bind(server);
   const closeAll = server.closeAllConnections.bind(server);
-  const endHeld = () => {
+  const endHeld = (all: boolean) => {
     closing = true;
-    // Between requests, but an answer may still be on its way out: let it go, then close.
     for (const socket of held) {
+      if (busy.has(socket) && !all) continue;
+      // Between requests, but an answer may still be on its way out: let it go, then close.
       if (socket.writableLength === 0) socket.destroy();
       else socket.end();
     }
-    held.clear();
   };
   server.closeIdleConnections = () => {
     closeIdle();
-    endHeld();
+    endHeld(false);
   };
   server.closeAllConnections = () => {
     closeAll();
-    endHeld();
+    endHeld(true);
   };
   return stats;
 }

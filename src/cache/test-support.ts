@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
@@ -114,3 +115,68 @@ export async function unpublishThroughApi(base: string, token: string, id: numbe
   const res = await fetch(new URL(`/api/v1/articles/${id}/transitions`, base), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ action: 'unpublish', note: 'Gỡ để xác minh.' }) });
   if (!res.ok) throw new Error(`unpublish → ${res.status}: ${await res.text()}`);
 }
+
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** Reads HTTP/1.1 responses off a socket as they arrive (Content-Length framed; no body for HEAD and 304). */
+export class WireClient {
+  private buf = Buffer.alloc(0);
+  private waiters: Array<() => void> = [];
+  closed = false;
+  constructor(readonly socket: Socket) {
+    socket.on('data', (c: Buffer) => {
+      this.buf = Buffer.concat([this.buf, c]);
+      this.wake();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
+    socket.on('error', () => {});
+  }
+  static open(port: number): Promise<WireClient> {
+    return new Promise((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => resolve(new WireClient(s)));
+      s.once('error', reject);
+    });
+  }
+  private wake() {
+    for (const w of this.waiters.splice(0)) w();
+  }
+  private async more(): Promise<void> {
+    if (this.closed) throw new Error(`connection closed; unread: ${JSON.stringify(this.buf.toString('latin1'))}`);
+    await new Promise<void>((r) => this.waiters.push(r));
+  }
+  send(text: string | Buffer): void {
+    this.socket.write(text);
+  }
+  async response(opts: { head?: boolean } = {}): Promise<WireResponse> {
+    let end: number;
+    while ((end = this.buf.indexOf('\r\n\r\n')) === -1) await this.more();
+    const lines = this.buf.toString('latin1', 0, end).split('\r\n');
+    const status = Number(lines[0]!.split(' ')[1]);
+    const headers: Record<string, string> = {};
+    for (const line of lines.slice(1)) {
+      const i = line.indexOf(':');
+      headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
+    }
+    const length = opts.head || status === 304 ? 0 : Number(headers['content-length'] ?? 0);
+    while (this.buf.length < end + 4 + length) await this.more();
+    const body = this.buf.subarray(end + 4, end + 4 + length);
+    this.buf = this.buf.subarray(end + 4 + length);
+    return { status, headers, body };
+  }
+  async waitClosed(): Promise<void> {
+    while (!this.closed) await this.more().catch(() => {});
+  }
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/** A GET request as a browser sends it (all three encodings), with extra header lines. */
+export const wireGet = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip, deflate, br\r\n${extra}\r\n`;

@@ -212,6 +212,7 @@ describe.each(engines)('GET /metrics on $engine', ({ open }) => {
         'toasoan_event_loop_delay_p99_seconds',
         'toasoan_page_cache_hits_total',
         'toasoan_page_cache_misses_total',
+        'toasoan_page_cache_socket_misses_total',
         'toasoan_page_renders_total',
         'toasoan_page_render_errors_total',
         'toasoan_page_cache_entries',

@@ -130,6 +130,7 @@ export function registerMetrics(app: FastifyInstance, ctx: AppContext, token: st
         [{ path: 'http' }, Math.max(0, s.hits - onSocket)],
       ]);
       out.metric('toasoan_page_cache_misses_total', 'counter', 'Page cache misses in this process that started a render (concurrent requests for one page share it).', s.misses);
+      out.metric('toasoan_page_cache_socket_misses_total', 'counter', 'Story-page requests this process answered on the keep-alive socket after joining the page from stored parts (misses, and requests joined to one).', cache.socketHits?.missesAnswered ?? 0);
       out.metric('toasoan_page_renders_total', 'counter', 'Page renders run for the page cache in this process.', s.renders);
       out.metric('toasoan_page_render_errors_total', 'counter', 'Page renders for the page cache that failed in this process.', s.renderErrors);
       out.metric('toasoan_page_cache_entries', 'gauge', 'Pages held in this process page cache.', s.entries);

@@ -45,7 +45,8 @@ export async function buildServer(ctx: AppContext, opts: ServerOptions = {}): Pr
         if (!siteCache?.serveFast(req, res)) handler(req, res);
       });
       // Hits on keep-alive connections are answered on the socket, before Node's HTTP parser (src/cache/socket-hits.ts).
-      if (siteCache?.socketHitsEnabled) siteCache.socketHits = answerHitsOnSocket(server, siteCache, siteCache.socketHits);
+      // Story-page misses joined from stored parts too, unless requests are logged (the application logs misses).
+      if (siteCache?.socketHitsEnabled) siteCache.socketHits = answerHitsOnSocket(server, siteCache, siteCache.socketHits, { misses: siteCache.socketMissesEnabled && !opts.logger });
       return server;
     },
     logger: opts.logger ? { level: 'info' } : false,

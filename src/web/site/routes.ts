@@ -165,6 +165,16 @@ export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void 
     if (rendered.articleId !== undefined && req.method === 'GET' && !isPrivateRequest(req.headers)) viewsOf(ctx)?.counter?.count(rendered.articleId);
     return sendPage(reply, rendered);
   };
+  // Story pages joined from parts on the socket path, without Fastify (src/cache/socket-hits.ts): the same join as
+  // renderPath's for a story's canonical path; anything else (another spelling, a take-down) is left to renderPath.
+  if (ctx.siteCache) {
+    ctx.siteCache.joinStory = async (path) => {
+      const parts = articlePartsFor(ctx);
+      const file = path.indexOf('/', 1) === -1 && !path.includes('%') ? parseArticleFile(path.slice(1)) : null;
+      if (!parts || !file) return undefined;
+      return parts.page(await chromeFor(ctx), file.id, path);
+    };
+  }
   // Story pages rendered on misses are written back in batches, shortly after: before the app closes, the last batch.
   app.addHook('onClose', async () => articlePartsFor(ctx)?.settled());
   app.get('/', handler);
