@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { AppContext } from '../context.ts';
 import type { RenderedPage } from './routes.ts';
@@ -201,13 +201,14 @@ export class ArticleParts {
     const [css, masthead, same] = [this.cssPart(), this.mastheadPart(chrome, top), await this.sameCategoryPart(chrome, row.category_id, id, isWideType(row.type))];
     const slotParts: Record<SlotName, SlotPart> = { css, masthead, same };
     const pieces: DeflatedPart[] = [own.segments[0]!];
-    const tag = createHash('sha256').update(own.tag);
+    // One string hashed at once: the same digest as feeding the pieces in turn, a microsecond less per miss.
+    let tagText = own.tag;
     own.slots.forEach((name, i) => {
       const s = slotParts[name];
       pieces.push(s.part, own.segments[i + 1]!);
-      tag.update('\0').update(s.tag);
+      tagText += '\0' + s.tag;
     });
-    return { status: 200, html: '', gzip: gzipChunks(pieces), tag: tag.digest('base64url').slice(0, 27), keys: [...new Set([...own.keys, ...same.keys])], articleId: id };
+    return { status: 200, html: '', gzip: gzipChunks(pieces), tag: hash('sha256', tagText, 'base64url').slice(0, 27), keys: [...new Set([...own.keys, ...same.keys])], articleId: id };
   }
 
   /** Renders a story's own parts (the page with slots), or undefined if it cannot be (not published, markers broken). */

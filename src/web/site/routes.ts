@@ -156,10 +156,12 @@ async function redirectNonCanonical(ctx: AppContext, req: FastifyRequest, reply:
 }
 
 export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void {
+  // Resolved once: it reads the environment, which costs microseconds a request.
+  const parts = articlePartsFor(ctx);
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     if (await redirectNonCanonical(ctx, req, reply)) return reply;
     const path = req.url.split('?')[0] ?? '/';
-    if (ctx.siteCache) return ctx.siteCache.handle(req, reply, (forCache) => renderPath(ctx, path, req, forCache ? { parts: articlePartsFor(ctx) } : {}), sendPage);
+    if (ctx.siteCache) return ctx.siteCache.handle(req, reply, (forCache) => renderPath(ctx, path, req, forCache ? { parts } : {}), sendPage);
     const rendered = await renderPath(ctx, path, req);
     // Without a page cache a read is counted here (with one, SiteCache counts hits and misses alike).
     if (rendered.articleId !== undefined && req.method === 'GET' && !isPrivateRequest(req.headers)) viewsOf(ctx)?.counter?.count(rendered.articleId);
@@ -169,14 +171,13 @@ export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void 
   // renderPath's for a story's canonical path; anything else (another spelling, a take-down) is left to renderPath.
   if (ctx.siteCache) {
     ctx.siteCache.joinStory = async (path) => {
-      const parts = articlePartsFor(ctx);
       const file = path.indexOf('/', 1) === -1 && !path.includes('%') ? parseArticleFile(path.slice(1)) : null;
       if (!parts || !file) return undefined;
       return parts.page(await chromeFor(ctx), file.id, path);
     };
   }
   // Story pages rendered on misses are written back in batches, shortly after: before the app closes, the last batch.
-  app.addHook('onClose', async () => articlePartsFor(ctx)?.settled());
+  app.addHook('onClose', async () => parts?.settled());
   app.get('/', handler);
   app.get('/tim-kiem', async (req, reply) => ((await redirectNonCanonical(ctx, req, reply)) ? reply : sendPage(reply.header('cache-control', 'private, max-age=0'), await renderSearchPage(ctx, req))));
   app.get('/tag/:slug', handler);
