@@ -410,7 +410,7 @@ async function main(): Promise<void> {
       log(row(`article mix, uncached, ${label} (${r.misses} in ${seconds} s)`, r) + `   ×${fmt(r.rps / hotNow.rps, 3)} of the hot article right after (${fmt(hotNow.rps)} req/s)`);
       return r;
     };
-    const cold = joined.length > WARMUP ? await coldPass(joined, 'joined from stored parts', 5_000) : undefined;
+    const cold = joined.length > WARMUP ? await coldPass(joined, 'joined from stored parts', 8_000) : undefined;
     // The server's filler would store the dropped rows meanwhile: off for this pass, which measures renders.
     await dropRenderedParts();
     const coldRendered = rendered.length > WARMUP ? await coldPass(rendered, 'rendered', 1_000, { TOASOAN_PAGE_PARTS_STORIES: '0' }) : undefined;
