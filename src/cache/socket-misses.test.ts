@@ -3,44 +3,32 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
-import { openTestSqlite, type TestStore } from '../storage/testing.ts';
-import { createContext, type AppContext } from '../web/context.ts';
+import { createContext } from '../web/context.ts';
 import { buildServer } from '../web/server.ts';
 import { articlePath } from '../domain/article.ts';
 import { getArticle } from '../storage/content.ts';
-import { WireClient, type WireResponse, buildNewsroom, rawGet, wireGet as get, type Newsroom } from './test-support.ts';
+import { WireClient, answerWithPathOff, startCachedSite, type CachedSite, type WireResponse, headersNotMatching, rawGet, wireGet as get, type Newsroom } from './test-support.ts';
 import type { SiteCache } from './site-cache.ts';
 import { SESSION_COOKIE } from './http.ts';
 
 /** Story-page misses joined from stored parts and answered on the socket path (socket-hits.ts, SiteCache.answerMiss). */
 describe('story-page misses answered on the socket', () => {
-  let store: TestStore;
-  let ctx: AppContext;
-  let app: FastifyInstance;
-  let base: string;
-  let port: number;
+  let site: CachedSite;
   let n: Newsroom;
+  let port: number;
   let cache: SiteCache;
   let path: (id: number) => Promise<string>;
   const sport = (i: number) => n.stories.sport[i]!;
 
   beforeAll(async () => {
-    store = await openTestSqlite();
-    n = await buildNewsroom(store.db);
-    ctx = createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-')));
-    app = await buildServer(ctx, { cache: {} });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
-    port = Number(new URL(base).port);
-    cache = ctx.siteCache!;
-    path = async (id) => articlePath((await getArticle(store.db, id))!);
+    site = await startCachedSite();
+    ({ n, port } = site);
+    cache = site.ctx.siteCache!;
+    path = async (id) => articlePath((await getArticle(site.store.db, id))!);
     // The headers the rest of the app adds are learnt from a page it sends; until then every miss goes to it.
-    expect((await rawGet(base, '/kinh-te', { 'accept-encoding': 'gzip' })).status).toBe(200);
+    expect((await rawGet(site.base, '/kinh-te', { 'accept-encoding': 'gzip' })).status).toBe(200);
   });
-  afterAll(async () => {
-    await app?.close();
-    await store?.dispose();
-  });
+  afterAll(async () => site?.close());
   beforeEach(() => {
     cache.pages.clear();
   });
@@ -76,37 +64,27 @@ describe('story-page misses answered on the socket', () => {
   it('answers a miss with the status, headers and page Node’s path gives', async () => {
     const story = await path(n.stories.market);
     // The same site with socket misses off: its miss is joined and sent by the application.
-    const plain = await buildServer(createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-'))), { cache: { socketMisses: false } });
-    const plainBase = await plain.listen({ port: 0, host: '127.0.0.1' });
-    await rawGet(plainBase, '/kinh-te', { 'accept-encoding': 'gzip' });
-    const viaNode = await rawGet(plainBase, story, { 'accept-encoding': 'gzip, deflate, br', connection: 'keep-alive' });
-    await plain.close();
+    const viaNode = await answerWithPathOff(site.store, { socketMisses: false }, '/kinh-te', story, { 'accept-encoding': 'gzip, deflate, br' });
     expect(viaNode.headers['x-cache']).toBe('MISS');
 
     const before = stats();
-    const c = await WireClient.open(port);
-    c.send(get(story));
-    const r = await c.response();
-    c.close();
+    const r = await WireClient.once(port, get(story));
     expect(stats().missesAnswered).toBe(before.missesAnswered! + 1);
     expect(stats().handedOff).toBe(before.handedOff);
     expect(r.status).toBe(200);
     expect(r.headers['x-cache']).toBe('MISS');
     expect(r.headers['content-encoding']).toBe('gzip');
     expect(r.headers.connection).toBe('keep-alive');
-    for (const [name, value] of Object.entries(viaNode.headers)) {
-      if (name === 'date' || name === 'keep-alive' || name === 'connection') continue;
-      expect([name, r.headers[name]]).toEqual([name, Array.isArray(value) ? value.join(', ') : value]);
-    }
+    expect(headersNotMatching(viaNode, r)).toEqual([]);
     expect(Number(r.headers['content-length'])).toBe(r.body.length);
     expect(gunzipSync(r.body).toString('utf8')).toBe(viaNode.text);
     // Stored: the next request is a hit.
-    expect((await rawGet(base, story, { 'accept-encoding': 'gzip' })).headers['x-cache']).toBe('HIT');
+    expect((await rawGet(site.base, story, { 'accept-encoding': 'gzip' })).headers['x-cache']).toBe('HIT');
   });
 
   it('answers pipelined misses and hits in the order they were asked', async () => {
     const [a, b] = [await path(sport(0)), await path(sport(1))];
-    await rawGet(base, a, { 'accept-encoding': 'gzip' });
+    await rawGet(site.base, a, { 'accept-encoding': 'gzip' });
     const before = stats();
     const c = await WireClient.open(port);
     c.send(get(b) + get(a) + get(b, 'Accept: text/html\r\n') + get('/the-thao'));
@@ -131,7 +109,7 @@ describe('story-page misses answered on the socket', () => {
     c.send(get(story).replace('GET', 'HEAD'));
     const head = await c.response({ head: true });
     expect([head.status, head.headers['x-cache']]).toEqual([200, 'MISS']);
-    const full = await rawGet(base, story, { 'accept-encoding': 'gzip' });
+    const full = await rawGet(site.base, story, { 'accept-encoding': 'gzip' });
     expect(Number(head.headers['content-length'])).toBe(full.raw.length);
     expect(head.headers.etag).toBe(full.headers.etag);
     cache.pages.clear();
@@ -163,8 +141,8 @@ describe('story-page misses answered on the socket', () => {
     const oldSpelling = story.replace(/^\/[^/]*-post/, '/ten-cu-post');
     const gone = sport(5);
     const gonePath = await path(gone);
-    await store.db.updateTable('articles').set({ status: 'unpublished' }).where('id', '=', gone).execute();
-    await ctx.events.emit({ type: 'article.unpublished', articleId: gone });
+    await site.store.db.updateTable('articles').set({ status: 'unpublished' }).where('id', '=', gone).execute();
+    await site.ctx.events.emit({ type: 'article.unpublished', articleId: gone });
     const before = stats();
     const c = await WireClient.open(port);
     c.send(get(oldSpelling) + get(story));
@@ -203,7 +181,7 @@ describe('story-page misses answered on the socket', () => {
 
   it('keeps bytes that arrive while a miss is joined, and answers them after it', async () => {
     const [a, b] = [await path(sport(7)), await path(sport(8))];
-    await rawGet(base, b, { 'accept-encoding': 'gzip' });
+    await rawGet(site.base, b, { 'accept-encoding': 'gzip' });
     const gate = gateJoins();
     const c = await WireClient.open(port);
     c.send(get(a));
@@ -252,11 +230,11 @@ describe('story-page misses answered on the socket', () => {
     await halfClosed.waitClosed();
     // The pages were made and kept all the same.
     await until(() => cache.pages.has(a) && cache.pages.has(b));
-    expect((await rawGet(base, a, { 'accept-encoding': 'gzip' })).headers['x-cache']).toBe('HIT');
+    expect((await rawGet(site.base, a, { 'accept-encoding': 'gzip' })).headers['x-cache']).toBe('HIT');
   });
 
   it('closing the server lets a miss being joined finish, with connection: close', async () => {
-    const other = await buildServer(ctx, { cache: {} });
+    const other = await buildServer(site.ctx, { cache: {} });
     const otherBase = await other.listen({ port: 0, host: '127.0.0.1' });
     await rawGet(otherBase, '/kinh-te', { 'accept-encoding': 'gzip' });
     const story = await path(sport(12));
@@ -275,7 +253,7 @@ describe('story-page misses answered on the socket', () => {
   });
 
   it('leaves every miss to the application when it logs requests', async () => {
-    const loggedCtx = createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-')));
+    const loggedCtx = createContext(site.store, mkdtempSync(join(tmpdir(), 'toasoan-media-')));
     const logged = await buildServer(loggedCtx, { cache: {}, logger: true });
     const loggedBase = await logged.listen({ port: 0, host: '127.0.0.1' });
     await rawGet(loggedBase, '/kinh-te', { 'accept-encoding': 'gzip' });

@@ -5,6 +5,15 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { createArticle, createCategory, ensurePerson, ensureTag } from '../storage/content.ts';
 import { paragraph } from '../domain/document.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openTestSqlite, type TestStore } from '../storage/testing.ts';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../web/context.ts';
+import type { SiteCacheOptions } from './site-cache.ts';
+import { createContext } from '../web/context.ts';
+import { buildServer } from '../web/server.ts';
 
 /** Test support for the cache suites: a small newsroom with known listings, and a raw HTTP client. */
 export interface Newsroom {
@@ -151,6 +160,16 @@ export class WireClient {
     if (this.closed) throw new Error(`connection closed; unread: ${JSON.stringify(this.buf.toString('latin1'))}`);
     await new Promise<void>((r) => this.waiters.push(r));
   }
+  /** One request on a connection of its own: its response, then the connection closed. */
+  static async once(port: number, request: string, opts: { head?: boolean } = {}): Promise<WireResponse> {
+    const c = await WireClient.open(port);
+    try {
+      c.send(request);
+      return await c.response(opts);
+    } finally {
+      c.close();
+    }
+  }
   send(text: string | Buffer): void {
     this.socket.write(text);
   }
@@ -180,3 +199,60 @@ export class WireClient {
 
 /** A GET request as a browser sends it (all three encodings), with extra header lines. */
 export const wireGet = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip, deflate, br\r\n${extra}\r\n`;
+
+/**
+ * The reference for a faster path: how a server of the same site with that path off (`cache` options) answers `path`
+ * on a keep-alive request, after one request for `warm` (which teaches it the headers the app adds).
+ */
+export async function answerWithPathOff(store: TestStore, cache: SiteCacheOptions, warm: string, path: string, headers: Record<string, string>): Promise<RawResponse> {
+  const app = await buildServer(createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-'))), { cache });
+  try {
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    await rawGet(base, warm, { 'accept-encoding': 'gzip' });
+    return await rawGet(base, path, { ...headers, connection: 'keep-alive' });
+  } finally {
+    await app.close();
+  }
+}
+
+/** The headers of `reference` that `wire` lacks or sends with another value, but those per connection or response. */
+export function headersNotMatching(reference: RawResponse, wire: WireResponse): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(reference.headers)) {
+    if (name === 'date' || name === 'keep-alive' || name === 'connection') continue;
+    const expected = Array.isArray(value) ? value.join(', ') : value;
+    if (wire.headers[name] !== expected) out.push(`${name}: ${expected} ≠ ${wire.headers[name]}`);
+  }
+  return out;
+}
+
+/** The newsroom above in a fresh SQLite file, served with the page cache on a random port (the socket suites). */
+export interface CachedSite {
+  store: TestStore;
+  n: Newsroom;
+  ctx: AppContext;
+  app: FastifyInstance;
+  base: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startCachedSite(): Promise<CachedSite> {
+  const store = await openTestSqlite();
+  const n = await buildNewsroom(store.db);
+  const ctx = createContext(store, mkdtempSync(join(tmpdir(), 'toasoan-media-')));
+  const app = await buildServer(ctx, { cache: {} });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    store,
+    n,
+    ctx,
+    app,
+    base,
+    port: Number(new URL(base).port),
+    close: async () => {
+      await app.close();
+      await store.dispose();
+    },
+  };
+}
