@@ -205,19 +205,23 @@ export class SiteCache {
    */
   answerMiss(method: string, url: string, headers: HitHeaders): Promise<PreparedResponse | undefined> | undefined {
     const join = this.joinStory;
-    if (join === undefined || (method !== 'GET' && method !== 'HEAD') || url.includes('?') || !ARTICLE_PAGE.test(url)) return undefined;
-    const key = cacheKeyFor(url);
+    if (join === undefined || (method !== 'GET' && method !== 'HEAD')) return undefined;
+    // Links shared on Facebook and Zalo carry tracking parameters (fbclid, zarsrc, utm_*): the key leaves them out, and
+    // so does the page. A key with `trang`, or none (another spelling), is the application's.
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    if (!ARTICLE_PAGE.test(path) || cacheKeyFor(url) !== path) return undefined;
     // Before the first page sent by the application, the headers it adds are not known yet.
     const shared = this.appHeaders.get(HTML);
-    if (key === null || shared === undefined || isPrivateRequest(headers)) return undefined;
+    if (shared === undefined || isPrivateRequest(headers)) return undefined;
     const accept = headers['accept-encoding'];
     const preferred = negotiate(accept);
     // A joined page is gzip; a client that does not take it is left to the application.
     if (preferred !== 'gzip' && !alsoTakesGzip(accept, preferred)) return undefined;
     const fetched = this.pages.fetch(
-      key,
+      path,
       async () => {
-        const r = await join(url);
+        const r = await join(path);
         return r && pageSource(r);
       },
       'gzip',

@@ -121,14 +121,17 @@ describe('story-page misses answered on the socket', () => {
     c.close();
   });
 
-  it('gives a client that takes only brotli, a query string or a newsroom session to the application', async () => {
+  it('answers a shared link with tracking parameters; gives `trang`, a brotli-only client or a newsroom session to the application', async () => {
     const story = await path(sport(3));
-    const before = stats();
-    for (const request of [get(story).replace('gzip, deflate, br', 'br'), get(`${story}?utm_source=zalo`), get(story, `Cookie: ${SESSION_COOKIE}=abc\r\n`)]) {
-      const c = await WireClient.open(port);
-      c.send(request);
-      expect((await c.response()).status).toBe(200);
-      c.close();
+    let before = stats();
+    const shared = await WireClient.once(port, get(`${story}?fbclid=IwAR0x&utm_source=zalo`));
+    expect([shared.status, shared.headers['x-cache'], stats().missesAnswered]).toEqual([200, 'MISS', before.missesAnswered! + 1]);
+    // Stored under the story's own key: the plain link is a hit.
+    expect((await WireClient.once(port, get(story))).headers['x-cache']).toBe('HIT');
+    cache.pages.clear();
+    before = stats();
+    for (const request of [get(story).replace('gzip, deflate, br', 'br'), get(`${story}?trang=2`), get(story, `Cookie: ${SESSION_COOKIE}=abc\r\n`)]) {
+      expect((await WireClient.once(port, request)).status).toBeLessThan(500);
       cache.pages.clear();
     }
     expect(stats().missesAnswered).toBe(before.missesAnswered);
