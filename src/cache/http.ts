@@ -281,11 +281,6 @@ export class PreparedPage {
     return new PreparedResponse(this.page.status, this.shared, headLines(this.ownHeaders(enc, chunksLength(chunks))), NO_BODY, chunks);
   }
 
-  /** Every header of the full answer in this encoding with a body of `length` bytes, for a body written in chunks. */
-  headers(enc: Encoding, length: number): Record<string, string | number> {
-    return { ...this.shared.headers, ...this.ownHeaders(enc, length) };
-  }
-
   private ownHeaders(enc: Encoding, length: number): Record<string, string | number> {
     const headers: Record<string, string | number> = { ...pageHeaders(this.page, this.policy), 'x-cache': this.xCache };
     if (enc !== 'identity') headers['content-encoding'] = enc;

@@ -4,8 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ContentEvents } from '../domain/events.ts';
 import type { Store } from '../storage/database.ts';
-import { PageCache, type CachedPage, type PageSource } from './page-cache.ts';
-import { chunksLength } from './gzip-join.ts';
+import { PageCache, type CachedPage, type Encoding, type PageSource } from './page-cache.ts';
 import { DEFAULT_CDN_POLICY, PRIVATE_CACHE_CONTROL, PreparedPage, alsoTakesGzip, SharedHeaders, cacheKeyFor, hasQuery, isPrivateRequest, negotiate, notModified, withRequestQuery, type CdnPolicy, type HitHeaders, type PreparedResponse } from './http.ts';
 import { keysForEvent, loadMembership, type Membership } from './invalidation.ts';
 import { keys } from '../web/site/data.ts';
@@ -190,8 +189,7 @@ export class SiteCache {
     if (page.location !== undefined && hasQuery(url)) return undefined;
     const prepared = this.preparedFor(page);
     if (!prepared) return undefined;
-    // A read of a story (GET answered 200 or 304, socket and node:http alike): the id kept on the page, one Map lookup.
-    if (page.articleId !== 0 && method === 'GET' && this.views !== undefined) this.views.count(page.articleId);
+    this.countRead(page, method);
     const enc = negotiate(headers['accept-encoding']);
     if (notModified(page, headers)) return prepared.notModified(enc);
     return prepared.response(enc, () => this.pages.body(page, enc));
@@ -215,9 +213,8 @@ export class SiteCache {
     const shared = this.appHeaders.get(HTML);
     if (shared === undefined || isPrivateRequest(headers)) return undefined;
     const accept = headers['accept-encoding'];
-    const preferred = negotiate(accept);
     // A joined page is gzip; a client that does not take it is left to the application.
-    if (preferred !== 'gzip' && !alsoTakesGzip(accept, preferred)) return undefined;
+    if (!alsoTakesGzip(accept, negotiate(accept))) return undefined;
     const fetched = this.pages.fetch(
       path,
       async () => {
@@ -232,9 +229,8 @@ export class SiteCache {
         const page = result.page;
         // Declined, not kept (404), or a redirect or take-down from a render by the application: it answers.
         if (page === undefined || page.status !== 200 || page.location !== undefined || page.contentType !== HTML) return undefined;
-        // As handle() chooses: gzip on a miss to a client that also takes it; brotli is made when a second reader asks.
-        const enc = result.status === 'MISS' && !page.bodies[preferred] && (page.bodies.gzip || page.gzipChunks) ? 'gzip' : preferred;
-        if (page.articleId !== 0 && method === 'GET') this.views?.count(page.articleId);
+        const enc = this.encodingFor(page, result.status, accept);
+        this.countRead(page, method);
         const prepared = new PreparedPage(page, shared, this.policy, result.status);
         if (notModified(page, headers)) return prepared.notModified(enc);
         const chunks = page.gzipChunks;
@@ -243,6 +239,21 @@ export class SiteCache {
       // The application tries again, and logs what fails.
       () => undefined,
     );
+  }
+
+  /** A read of a story (GET answered 200 or 304, on any path): the id kept on the page, one Map lookup. */
+  private countRead(page: CachedPage, method: string | undefined): void {
+    if (page.articleId !== 0 && method === 'GET') this.views?.count(page.articleId);
+  }
+
+  /**
+   * The encoding a fetched page goes out in: the client's preferred one, but gzip on a miss of a page that has gzip
+   * (joined from parts, article-parts.ts) to a client that takes it too. Brotli costs more than the join, and is made
+   * when a second reader asks for it (a page read once never pays).
+   */
+  private encodingFor(page: CachedPage, status: 'HIT' | 'MISS', accept: string | undefined): Encoding {
+    const preferred = negotiate(accept);
+    return status === 'MISS' && !page.bodies[preferred] && (page.bodies.gzip || page.gzipChunks) && alsoTakesGzip(accept, preferred) ? 'gzip' : preferred;
   }
 
   /**
@@ -266,22 +277,15 @@ export class SiteCache {
       if (rendered.articleId !== undefined && req.method === 'GET' && !isPrivateRequest(req.headers)) this.views?.count(rendered.articleId);
       return sendUncached(reply.header('cache-control', PRIVATE_CACHE_CONTROL), rendered);
     }
-    let enc = negotiate(req.headers['accept-encoding']);
-    const result = await this.pages.fetch(
-      key,
-      async () => pageSource(await render(true)),
-      enc,
-    );
+    const result = await this.pages.fetch(key, async () => pageSource(await render(true)), negotiate(req.headers['accept-encoding']));
     if (!result.page) {
       const s = result.uncacheable!;
       // Not kept here (404s would let bots fill the cache); a CDN may hold one briefly.
       return sendUncached(reply.header('cache-control', 'public, max-age=0, s-maxage=10').header('x-cache', 'MISS'), { status: s.status, html: s.body, keys: s.keys, redirect: s.location, contentType: s.contentType, lastModified: s.lastModified });
     }
     const page = result.page;
-    // A page joined from parts comes as gzip (article-parts.ts). A miss answers gzip to a client that takes it too:
-    // brotli costs more than the join, and is made when a second reader asks for it (a page read once never pays).
-    if (result.status === 'MISS' && !page.bodies[enc] && (page.bodies.gzip || page.gzipChunks) && alsoTakesGzip(req.headers['accept-encoding'], enc)) enc = 'gzip';
-    if (page.articleId !== 0 && req.method === 'GET') this.views?.count(page.articleId);
+    const enc = this.encodingFor(page, result.status, req.headers['accept-encoding']);
+    this.countRead(page, req.method);
     const shared = this.appHeaders.get(page.contentType);
     const prepared = new PreparedPage(page, shared ?? NO_SHARED_HEADERS, this.policy, result.status);
     const unchanged = notModified(page, req.headers);
@@ -289,10 +293,9 @@ export class SiteCache {
     if (chunks && enc === 'gzip' && shared && page.location === undefined && !unchanged) {
       // A page joined from parts, sent from its chunks in one writev: copying them into one body is left to the first
       // hit (PageCache.body). Written on the raw response, whose headers are then all ours: the app's are in `shared`.
-      const length = chunksLength(chunks);
       reply.hijack();
       const res = reply.raw;
-      res.writeHead(page.status, prepared.headers('gzip', length));
+      res.writeHead(page.status, prepared.chunked('gzip', chunks).headers);
       if (req.method === 'HEAD') res.end();
       else {
         res.cork();

@@ -26,7 +26,7 @@ export interface SocketHitStats {
   /** Cache hits answered on the socket. */
   answered: number;
   /** Misses answered on the socket (answerMiss). */
-  missesAnswered?: number;
+  missesAnswered: number;
   /** Connections handed to Node's HTTP server. */
   handedOff: number;
 }
@@ -122,13 +122,12 @@ export function parseHitRequest(head: string): ParsedRequest | null {
  * itself and handing every other connection to Node's listener. Also makes `closeIdleConnections` and
  * `closeAllConnections` (called by `server.close()`) close the connections it holds.
  */
-export function answerHitsOnSocket(server: Server, source: SocketHitSource, stats: SocketHitStats = { answered: 0, handedOff: 0 }, opts: SocketHitOptions = {}): SocketHitStats {
+export function answerHitsOnSocket(server: Server, source: SocketHitSource, stats: SocketHitStats = { answered: 0, missesAnswered: 0, handedOff: 0 }, opts: SocketHitOptions = {}): SocketHitStats {
   const nodeListeners = server.listeners('connection') as Array<(socket: Socket) => void>;
   if (nodeListeners.length !== 1) throw new Error('answerHitsOnSocket: expected exactly Node’s own connection listener');
   const nodeConnection = nodeListeners[0]!;
   server.removeListener('connection', nodeConnection);
   const answerMiss = opts.misses && source.answerMiss ? source.answerMiss.bind(source) : undefined;
-  stats.missesAnswered ??= 0;
   const held = new Set<Socket>();
   /** Connections waiting for a miss's answer: a request is in flight, so closing idle connections leaves them. */
   const busy = new Set<Socket>();
@@ -267,7 +266,7 @@ export function answerHitsOnSocket(server: Server, source: SocketHitSource, stat
       if (r === undefined) return handOff();
       const close = req.close || closing;
       write(socket, r, req.method === 'HEAD', close);
-      stats.missesAnswered!++;
+      stats.missesAnswered++;
       if (!answered(end, close)) return;
       serve();
       if (!waiting && !released && !socket.writableNeedDrain) socket.resume();
