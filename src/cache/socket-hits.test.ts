@@ -20,6 +20,16 @@ describe('parseHitRequest', () => {
     expect(parseHitRequest('HEAD / HTTP/1.1\r\nhost: x')).toMatchObject({ method: 'HEAD', url: '/', close: false });
   });
 
+  it('matches field names in any case, trims spaces and tabs, and passes over fields it does not need', () => {
+    expect(parseHitRequest('GET /b HTTP/1.1\r\nUser-Agent: Mozilla/5.0 (X11; Linux)\r\nHOST: x:8080\r\nACCEPT-ENCODING:\t br, gzip \t\r\nCookie:a=1; b=2\r\nContent-Length: 0\r\nX-Forwarded-For: 10.0.0.1\r\nconnection: Keep-Alive, CLOSE')).toEqual({
+      method: 'GET',
+      url: '/b',
+      headers: { 'accept-encoding': 'br, gzip', cookie: 'a=1; b=2' },
+      close: true,
+    });
+    expect(parseHitRequest('GET / HTTP/1.1\r\nHost: x\r\nIf-Modified-Since: Wed, 25 Nov 2026 12:00:00 GMT\r\nIf-None-Match: W/"a"')?.headers).toEqual({ 'if-modified-since': 'Wed, 25 Nov 2026 12:00:00 GMT', 'if-none-match': 'W/"a"' });
+  });
+
   it.each([
     ['another method', 'POST / HTTP/1.1\r\nHost: x'],
     ['HTTP/1.0', 'GET / HTTP/1.0\r\nHost: x'],
@@ -40,6 +50,14 @@ describe('parseHitRequest', () => {
     ['Expect', 'GET / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue'],
     ['two Accept-Encoding', 'GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br\r\nAccept-Encoding: gzip'],
     ['an extra space in the request line', 'GET  / HTTP/1.1\r\nHost: x'],
+    ['a non-ASCII field name', 'GET / HTTP/1.1\r\nHost: x\r\nX-\u00e0: y'],
+    ['an empty field name', 'GET / HTTP/1.1\r\nHost: x\r\n: y'],
+    ['a CR at the end of a value', 'GET / HTTP/1.1\r\nHost: x\r'],
+    ['a vertical tab in a value', 'GET / HTTP/1.1\r\nHost: x\u000b'],
+    ['a DEL in a value', 'GET / HTTP/1.1\r\nHost: x\u007f'],
+    ['two Cookie fields', 'GET / HTTP/1.1\r\nHost: x\r\nCookie: a=1\r\nCookie: b=2'],
+    ['Content-Length other than 0', 'GET / HTTP/1.1\r\nHost: x\r\ncontent-length: 00'],
+    ['Upgrade in another case', 'GET / HTTP/1.1\r\nHost: x\r\nUPGRADE: h2c'],
   ])('leaves %s to Node', (_what, head) => {
     expect(parseHitRequest(head)).toBeNull();
   });

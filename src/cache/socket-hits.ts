@@ -41,12 +41,8 @@ const MAX_HEAD = 16 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
 /** Whole-response buffers (head and body in one write) are kept for this many of the hottest answers per second. */
 const WHOLE_RESPONSES = 64;
-// RFC 9110 token characters.
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Anything but visible ASCII in a request target, or control characters (except tab) in a field value.
 const BAD_TARGET = /[^\x21-\x7e]/;
-// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
-const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 interface ParsedRequest {
   method: string;
@@ -55,7 +51,22 @@ interface ParsedRequest {
   close: boolean;
 }
 
-/** Parses a request head (without its final CRLFCRLF); null when it is not a plain HTTP/1.1 GET/HEAD without a body. */
+/** RFC 9110 token characters, by code (ASCII only). */
+const TOKEN_CHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TOKEN_CHAR[c.charCodeAt(0)] = 1;
+
+/** Lowercase ASCII letters of `s` from `start` for `length` characters equal `lower` (already lowercase). */
+function namedAs(s: string, start: number, length: number, lower: string): boolean {
+  if (length !== lower.length) return false;
+  for (let i = 0; i < length; i++) if ((s.charCodeAt(start + i) | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * Parses a request head (without its final CRLFCRLF); null when it is not a plain HTTP/1.1 GET/HEAD without a body.
+ * Scans the head in place (character codes, no string per line): on this path every microsecond is a share of the
+ * response (a profile put the former per-line slices and regular expressions at about 1 µs a request).
+ */
 export function parseHitRequest(head: string): ParsedRequest | null {
   const lineEnd = head.indexOf('\r\n');
   const requestLine = lineEnd === -1 ? head : head.slice(0, lineEnd);
@@ -67,54 +78,79 @@ export function parseHitRequest(head: string): ParsedRequest | null {
   if (requestLine.slice(sp2 + 1) !== 'HTTP/1.1') return null;
   const url = requestLine.slice(sp1 + 1, sp2);
   if (url.charCodeAt(0) !== 47 /* / */ || BAD_TARGET.test(url)) return null;
-  const headers: HitHeaders = {};
+  // One shape for every request's headers object: the code reading it stays monomorphic.
+  const headers: HitHeaders = { 'accept-encoding': undefined, 'if-none-match': undefined, 'if-modified-since': undefined, cookie: undefined };
   let host = false;
   let close = false;
   let pos = lineEnd === -1 ? head.length : lineEnd + 2;
   while (pos < head.length) {
     let end = head.indexOf('\r\n', pos);
     if (end === -1) end = head.length;
-    const line = head.slice(pos, end);
-    pos = end + 2;
-    const colon = line.indexOf(':');
-    if (colon <= 0) return null;
-    const name = line.slice(0, colon);
+    const colon = head.indexOf(':', pos);
+    if (colon === -1 || colon >= end || colon === pos) return null;
     // A bare CR or LF, a control character, or obs-fold / whitespace before the colon: Node decides (400).
-    if (!TOKEN.test(name)) return null;
-    const value = line.slice(colon + 1).trim();
-    if (BAD_VALUE.test(value) || value.includes('\r')) return null;
-    switch (name.toLowerCase()) {
-      case 'host':
+    for (let i = pos; i < colon; i++) {
+      const c = head.charCodeAt(i);
+      if (c >= 128 || TOKEN_CHAR[c] === 0) return null;
+    }
+    for (let i = colon + 1; i < end; i++) {
+      const c = head.charCodeAt(i);
+      if ((c < 32 && c !== 9) || c === 127) return null;
+    }
+    const nameLength = colon - pos;
+    const lineStart = pos;
+    pos = end + 2;
+    let field: keyof HitHeaders | undefined;
+    switch (nameLength) {
+      case 4:
+        if (!namedAs(head, lineStart, 4, 'host')) continue;
         if (host) return null;
         host = true;
+        continue;
+      case 6:
+        if (namedAs(head, lineStart, 6, 'cookie')) field = 'cookie';
+        else if (namedAs(head, lineStart, 6, 'expect')) return null;
         break;
-      case 'accept-encoding':
-      case 'if-none-match':
-      case 'if-modified-since':
-      case 'cookie': {
-        const key = name.toLowerCase() as keyof HitHeaders;
-        if (headers[key] !== undefined) return null;
-        headers[key] = value;
+      case 7:
+        if (namedAs(head, lineStart, 7, 'upgrade')) return null;
         break;
-      }
-      case 'connection': {
-        const tokens = value.toLowerCase().split(',').map((t) => t.trim());
-        if (tokens.includes('upgrade')) return null;
-        if (tokens.includes('close')) close = true;
+      case 10:
+        if (namedAs(head, lineStart, 10, 'connection')) {
+          const tokens = valueOf(head, colon, end).toLowerCase().split(',').map((t) => t.trim());
+          if (tokens.includes('upgrade')) return null;
+          if (tokens.includes('close')) close = true;
+        }
+        continue;
+      case 13:
+        if (namedAs(head, lineStart, 13, 'if-none-match')) field = 'if-none-match';
         break;
-      }
-      case 'content-length':
-        if (value !== '0') return null;
+      case 14:
+        if (namedAs(head, lineStart, 14, 'content-length') && valueOf(head, colon, end) !== '0') return null;
+        continue;
+      case 15:
+        if (namedAs(head, lineStart, 15, 'accept-encoding')) field = 'accept-encoding';
         break;
-      case 'transfer-encoding':
-      case 'upgrade':
-      case 'expect':
-        return null;
+      case 17:
+        if (namedAs(head, lineStart, 17, 'if-modified-since')) field = 'if-modified-since';
+        else if (namedAs(head, lineStart, 17, 'transfer-encoding')) return null;
+        break;
     }
+    if (field === undefined) continue;
+    if (headers[field] !== undefined) return null;
+    headers[field] = valueOf(head, colon, end);
   }
   // HTTP/1.1 requires Host; Node answers 400 without it.
   if (!host) return null;
   return { method, url, headers, close };
+}
+
+/** A field's value: what follows the colon up to the line's end, without surrounding spaces and tabs. */
+function valueOf(head: string, colon: number, end: number): string {
+  let from = colon + 1;
+  let to = end;
+  while (from < to && (head.charCodeAt(from) === 32 || head.charCodeAt(from) === 9)) from++;
+  while (to > from && (head.charCodeAt(to - 1) === 32 || head.charCodeAt(to - 1) === 9)) to--;
+  return head.slice(from, to);
 }
 
 /**
