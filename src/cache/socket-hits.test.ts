@@ -126,6 +126,29 @@ describe('cache hits answered on the socket', () => {
     c.close();
   });
 
+  it('closes a connection idle for the keep-alive timeout, and keeps one that goes on asking', async () => {
+    const server = site.app.server;
+    const before = server.keepAliveTimeout;
+    server.keepAliveTimeout = 600;
+    try {
+      const idle = await WireClient.open(port);
+      const busy = await WireClient.open(port);
+      idle.send(get(ricePath));
+      expect((await idle.response()).headers['x-cache']).toBe('HIT');
+      // The busy connection asks every 100 ms for a second: each request starts the timeout again.
+      for (let i = 0; i < 10; i++) {
+        busy.send(get(ricePath));
+        expect((await busy.response()).headers['x-cache']).toBe('HIT');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(idle.closed).toBe(true);
+      expect(busy.closed).toBe(false);
+      busy.close();
+    } finally {
+      server.keepAliveTimeout = before;
+    }
+  });
+
   it('reads a request that arrives a few bytes at a time', async () => {
     const before = stats();
     const c = await WireClient.open(port);
