@@ -41,7 +41,7 @@ const MAX_HEAD = 16 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
 /** Whole-response buffers (head and body in one write) are kept for this many of the hottest answers per second. */
 const WHOLE_RESPONSES = 64;
-// Anything but visible ASCII in a request target, or control characters (except tab) in a field value.
+// Anything but visible ASCII in a request target.
 const BAD_TARGET = /[^\x21-\x7e]/;
 
 interface ParsedRequest {
