@@ -205,10 +205,9 @@ export class SiteCache {
     const join = this.joinStory;
     if (join === undefined || (method !== 'GET' && method !== 'HEAD')) return undefined;
     // Links shared on Facebook and Zalo carry tracking parameters (fbclid, zarsrc, utm_*): the key leaves them out, and
-    // so does the page. A key with `trang`, or none (another spelling), is the application's.
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    if (!ARTICLE_PAGE.test(path) || cacheKeyFor(url) !== path) return undefined;
+    // so does the page. A key with `trang` (it ends in the page number), or none (another spelling), is the application's.
+    const path = cacheKeyFor(url);
+    if (path === null || !ARTICLE_PAGE.test(path)) return undefined;
     // Before the first page sent by the application, the headers it adds are not known yet.
     const shared = this.appHeaders.get(HTML);
     if (shared === undefined || isPrivateRequest(headers)) return undefined;

@@ -169,11 +169,10 @@ export function registerSiteRoutes(app: FastifyInstance, ctx: AppContext): void 
   };
   // Story pages joined from parts on the socket path, without Fastify (src/cache/socket-hits.ts): the same join as
   // renderPath's for a story's canonical path; anything else (another spelling, a take-down) is left to renderPath.
-  if (ctx.siteCache) {
+  if (ctx.siteCache && parts) {
     ctx.siteCache.joinStory = async (path) => {
       const file = path.indexOf('/', 1) === -1 && !path.includes('%') ? parseArticleFile(path.slice(1)) : null;
-      if (!parts || !file) return undefined;
-      return parts.page(await chromeFor(ctx), file.id, path);
+      return file ? parts.page(await chromeFor(ctx), file.id, path) : undefined;
     };
   }
   // Story pages rendered on misses are written back in batches, shortly after: before the app closes, the last batch.
